@@ -1,0 +1,142 @@
+/**
+ * The `payapp` command line:
+ *   payapp serve [--demo]        migrate, (load the demo if the database is empty), serve API and UI
+ *   payapp migrate               run database migrations
+ *   payapp demo                  load the demo data set and print its sign-in accounts
+ *   payapp create-admin --email E --name N [--password P] [--company C]
+ *   payapp reset-link --email E  print a single-use password reset link
+ *   payapp invite-link --email E print a single-use first-sign-in link
+ */
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { openConfiguredDatabase } from '../db/open-configured.ts';
+import { startServer } from '../server.ts';
+import { createAdmin } from '../services/directory/create-admin.ts';
+import { findUserByEmail } from '../db/directory.queries.ts';
+import { requestPasswordReset } from '../services/auth/request-password-reset.ts';
+import { issueInvitation } from '../services/directory/issue-invitation.ts';
+import { isDatabaseEmpty, loadDemo, printDemoAccounts } from '../demo/load-demo.ts';
+
+const USAGE = `usage: payapp <command> [options]
+
+commands:
+  serve [--demo]                 migrate and serve on PORT (default 3000); --demo loads demo data into an empty database
+  migrate                        run database migrations
+  demo                           load the demo data set (into an empty database) and print its accounts
+  create-admin --email E --name N [--password P] [--company "GC name"]
+  reset-link --email E           print a single-use password reset link
+  invite-link --email E          print a single-use first-sign-in link`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      demo: { type: 'boolean', default: false },
+      email: { type: 'string' },
+      name: { type: 'string' },
+      password: { type: 'string' },
+      company: { type: 'string' },
+    },
+    allowPositionals: false,
+  });
+  if (!command || command === 'help' || command === '--help') {
+    console.log(USAGE);
+    return command ? 0 : 1;
+  }
+  const config = loadConfig();
+  const database = await openConfiguredDatabase(config);
+  const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}/pg`;
+  let keepOpen = false;
+  try {
+    const applied = await migrateToLatest(database.db);
+    if (applied.length > 0) console.log(`Migrated ${where}: ${applied.join(', ')}`);
+    switch (command) {
+      case 'migrate':
+        console.log('Database is up to date.');
+        return 0;
+      case 'serve': {
+        if (values.demo) {
+          if (await isDatabaseEmpty(database.db)) {
+            console.log('Loading the demo data set…');
+            await loadDemo(database.db, new Date());
+          }
+          await printDemoAccounts(database.db);
+        }
+        const running = await startServer(config, database);
+        console.log(`payapp is serving on ${running.url} (database: ${where}). API reference: ${running.url}/api/docs`);
+        keepOpen = true;
+        const shutdown = async () => {
+          await running.stop();
+          await database.close();
+          process.exit(0);
+        };
+        process.once('SIGINT', () => void shutdown());
+        process.once('SIGTERM', () => void shutdown());
+        return 0;
+      }
+      case 'demo': {
+        if (!(await isDatabaseEmpty(database.db))) {
+          console.log('The database already has data; the demo loads only into an empty database.');
+        } else {
+          await loadDemo(database.db, new Date());
+        }
+        await printDemoAccounts(database.db);
+        return 0;
+      }
+      case 'create-admin': {
+        if (!values.email || !values.name) {
+          console.error('create-admin needs --email and --name');
+          return 1;
+        }
+        const result = await createAdmin(
+          database.db,
+          { email: values.email, name: values.name, password: values.password, companyName: values.company },
+          new Date(),
+          config.baseUrl,
+        );
+        console.log(`Created company admin ${result.user.email}.`);
+        if (result.invitationUrl) console.log(`First sign-in link (single use, 7 days): ${result.invitationUrl}`);
+        return 0;
+      }
+      case 'reset-link':
+      case 'invite-link': {
+        if (!values.email) {
+          console.error(`${command} needs --email`);
+          return 1;
+        }
+        const user = await findUserByEmail(database.db, values.email);
+        if (!user) {
+          console.error(`No account uses ${values.email}.`);
+          return 1;
+        }
+        const link =
+          command === 'reset-link'
+            ? await requestPasswordReset(database.db, { userId: user.id, actorUserId: null, baseUrl: config.baseUrl }, new Date())
+            : await issueInvitation(database.db, null, user.id, new Date(), config.baseUrl);
+        if (!link) {
+          console.error(`${user.email} is inactive.`);
+          return 1;
+        }
+        console.log(`${link.url}\n(single use, expires ${link.expiresAt.toISOString()})`);
+        return 0;
+      }
+      default:
+        console.error(`Unknown command "${command}".\n${USAGE}`);
+        return 1;
+    }
+  } finally {
+    if (!keepOpen) await database.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exit(code);
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,154 @@
+/** Sessions, API tokens, sign-in attempts and single-use links. Secrets are stored as digests only. */
+import type { DbOrTrx } from './database.ts';
+
+export type SessionRecord = {
+  id: string;
+  userId: string;
+  csrfToken: string;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  createdAt: Date;
+};
+
+export async function insertSession(db: DbOrTrx, session: SessionRecord): Promise<void> {
+  await db.insertInto('sessions').values(session).execute();
+}
+
+export async function findSession(db: DbOrTrx, id: string): Promise<SessionRecord | undefined> {
+  return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function touchSession(db: DbOrTrx, id: string, lastSeenAt: Date, expiresAt: Date): Promise<void> {
+  await db.updateTable('sessions').set({ lastSeenAt, expiresAt }).where('id', '=', id).execute();
+}
+
+export async function deleteSession(db: DbOrTrx, id: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id', '=', id).execute();
+}
+
+export async function deleteSessionsOfUser(db: DbOrTrx, userId: string): Promise<void> {
+  await db.deleteFrom('sessions').where('userId', '=', userId).execute();
+}
+
+export async function deleteExpiredSessions(db: DbOrTrx, now: Date): Promise<void> {
+  await db.deleteFrom('sessions').where('expiresAt', '<', now).execute();
+}
+
+export async function countRecentFailures(
+  db: DbOrTrx,
+  key: { emailLower?: string; ip?: string },
+  since: Date,
+): Promise<{ count: number; oldest: Date | null }> {
+  let q = db
+    .selectFrom('signInAttempts')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('attemptedAt').as('oldest')])
+    .where('succeeded', '=', false)
+    .where('attemptedAt', '>=', since);
+  if (key.emailLower !== undefined) q = q.where('emailLower', '=', key.emailLower);
+  if (key.ip !== undefined) q = q.where('ip', '=', key.ip);
+  const row = await q.executeTakeFirstOrThrow();
+  return { count: Number(row.n), oldest: (row.oldest as Date | null) ?? null };
+}
+
+export async function recordSignInAttempt(
+  db: DbOrTrx,
+  attempt: { emailLower: string; ip: string; succeeded: boolean; attemptedAt: Date },
+): Promise<void> {
+  await db.insertInto('signInAttempts').values(attempt).execute();
+}
+
+/** A successful sign-in clears that email's failure streak. */
+export async function clearFailures(db: DbOrTrx, emailLower: string): Promise<void> {
+  await db.deleteFrom('signInAttempts').where('emailLower', '=', emailLower).where('succeeded', '=', false).execute();
+}
+
+export type ApiTokenRecord = {
+  id: string;
+  userId: string;
+  name: string;
+  tokenPrefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+};
+
+export async function insertApiToken(
+  db: DbOrTrx,
+  token: { userId: string; name: string; tokenHash: string; tokenPrefix: string; createdAt: Date },
+): Promise<ApiTokenRecord> {
+  return db
+    .insertInto('apiTokens')
+    .values(token)
+    .returning(['id', 'userId', 'name', 'tokenPrefix', 'createdAt', 'lastUsedAt', 'revokedAt'])
+    .executeTakeFirstOrThrow();
+}
+
+export async function findActiveApiTokenByHash(db: DbOrTrx, tokenHash: string): Promise<ApiTokenRecord | undefined> {
+  return db
+    .selectFrom('apiTokens')
+    .select(['id', 'userId', 'name', 'tokenPrefix', 'createdAt', 'lastUsedAt', 'revokedAt'])
+    .where('tokenHash', '=', tokenHash)
+    .where('revokedAt', 'is', null)
+    .executeTakeFirst();
+}
+
+export async function listApiTokens(db: DbOrTrx, userId: string): Promise<ApiTokenRecord[]> {
+  return db
+    .selectFrom('apiTokens')
+    .select(['id', 'userId', 'name', 'tokenPrefix', 'createdAt', 'lastUsedAt', 'revokedAt'])
+    .where('userId', '=', userId)
+    .orderBy('createdAt', 'desc')
+    .execute();
+}
+
+export async function markApiTokenUsed(db: DbOrTrx, id: string, at: Date): Promise<void> {
+  await db.updateTable('apiTokens').set({ lastUsedAt: at }).where('id', '=', id).execute();
+}
+
+export async function revokeApiTokenRow(db: DbOrTrx, userId: string, id: string, at: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('apiTokens')
+    .set({ revokedAt: at })
+    .where('id', '=', id)
+    .where('userId', '=', userId)
+    .where('revokedAt', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export type UserLinkPurpose = 'invitation' | 'password_reset';
+
+export async function insertUserLink(
+  db: DbOrTrx,
+  link: { userId: string; purpose: UserLinkPurpose; tokenHash: string; expiresAt: Date; createdAt: Date },
+): Promise<void> {
+  await db.insertInto('userLinks').values(link).execute();
+}
+
+export async function lockUserLinkByHash(
+  db: DbOrTrx,
+  tokenHash: string,
+): Promise<{ id: string; userId: string; purpose: UserLinkPurpose; expiresAt: Date; usedAt: Date | null } | undefined> {
+  const row = await db
+    .selectFrom('userLinks')
+    .select(['id', 'userId', 'purpose', 'expiresAt', 'usedAt'])
+    .where('tokenHash', '=', tokenHash)
+    .forUpdate()
+    .executeTakeFirst();
+  return row && { ...row, purpose: row.purpose as UserLinkPurpose };
+}
+
+export async function markUserLinkUsed(db: DbOrTrx, id: string, at: Date): Promise<void> {
+  await db.updateTable('userLinks').set({ usedAt: at }).where('id', '=', id).execute();
+}
+
+/** Issuing a new link of a purpose retires the older unused ones. */
+export async function retireUserLinks(db: DbOrTrx, userId: string, purpose: UserLinkPurpose, at: Date): Promise<void> {
+  await db
+    .updateTable('userLinks')
+    .set({ usedAt: at })
+    .where('userId', '=', userId)
+    .where('purpose', '=', purpose)
+    .where('usedAt', 'is', null)
+    .execute();
+}

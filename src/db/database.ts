@@ -1,0 +1,76 @@
+/**
+ * Opens the database: a real PostgreSQL server when a connection string is given, otherwise the
+ * embedded PGlite behind the same `pg` driver, so one dialect, one set of migrations and one set of
+ * type parsers serve both (docs/decisions/003-databases.md).
+ */
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { CamelCasePlugin, Kysely, PostgresDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Database } from './tables.ts';
+
+export type Db = Kysely<Database>;
+export type Trx = Transaction<Database>;
+/** Query functions take either the pool-backed `Db` or a transaction. */
+export type DbOrTrx = Db | Trx;
+
+/** int8 → number, refusing values a JS number cannot hold exactly (money must never drift). */
+function parseSafeInteger(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`int8 value ${text} is outside the safe integer range`);
+  return n;
+}
+
+let parsersInstalled = false;
+function installTypeParsers(): void {
+  if (parsersInstalled) return;
+  pg.types.setTypeParser(pg.types.builtins.INT8, parseSafeInteger);
+  // `date` stays an ISO 'YYYY-MM-DD' string: billing dates are calendar days, not instants.
+  pg.types.setTypeParser(pg.types.builtins.DATE, (text: string) => text);
+  parsersInstalled = true;
+}
+
+export type DatabaseHandle = {
+  db: Db;
+  kind: 'postgres' | 'pglite';
+  close: () => Promise<void>;
+};
+
+export type OpenDatabaseOptions =
+  | { url: string; poolSize?: number }
+  | { dataDir: string }
+  | { pglite: PGlite };
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  installTypeParsers();
+  if ('url' in options) {
+    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    const db = createKysely(pool);
+    return { db, kind: 'postgres', close: () => db.destroy() };
+  }
+  let pglite: PGlite;
+  let ownsPglite = true;
+  if ('pglite' in options) {
+    pglite = options.pglite;
+    ownsPglite = false;
+  } else {
+    if (!options.dataDir.startsWith('memory://')) mkdirSync(options.dataDir, { recursive: true });
+    pglite = await PGlite.create(options.dataDir);
+  }
+  const pool = new pg.Pool(createPgConfig(pglite));
+  const db = createKysely(pool);
+  return {
+    db,
+    kind: 'pglite',
+    close: async () => {
+      await db.destroy();
+      // PGlite must be closed explicitly or the process may hang and leave the data dir unclean.
+      if (ownsPglite && !pglite.closed) await pglite.close();
+    },
+  };
+}
+
+function createKysely(pool: pg.Pool): Db {
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
+}

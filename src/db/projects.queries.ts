@@ -1,0 +1,141 @@
+/** Projects and their directories (which companies and people belong, at which Commitments level). */
+import { notFound } from '../domain/errors.ts';
+import type { CommitmentsPermission, ProjectAccess, Viewer } from '../domain/permissions.ts';
+import { canSeeProject } from '../domain/permissions.ts';
+import type { Currency, Locale, Project, Terminology } from '../domain/project.ts';
+import type { DbOrTrx } from './database.ts';
+import { isUuid } from './ids.ts';
+import type { ProjectRow } from './tables.ts';
+
+export function projectFromRow(row: ProjectRow): Project {
+  return {
+    id: row.id,
+    name: row.name,
+    number: row.number,
+    address: row.address,
+    currency: row.currency as Currency,
+    locale: row.locale as Locale,
+    timeZone: row.timeZone,
+    terminology: row.terminology as Terminology,
+  };
+}
+
+export async function findProject(db: DbOrTrx, id: string): Promise<Project | undefined> {
+  const row = await db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && projectFromRow(row);
+}
+
+export async function findDirectoryPermission(
+  db: DbOrTrx,
+  projectId: string,
+  userId: string,
+): Promise<CommitmentsPermission | null> {
+  const row = await db
+    .selectFrom('projectUsers')
+    .select('commitmentsPermission')
+    .where('projectId', '=', projectId)
+    .where('userId', '=', userId)
+    .executeTakeFirst();
+  return (row?.commitmentsPermission as CommitmentsPermission | undefined) ?? null;
+}
+
+/**
+ * The viewer's standing on a project. A project the viewer may not see answers not_found, exactly
+ * like a missing one, so its existence never leaks.
+ */
+export async function getProjectAccess(db: DbOrTrx, viewer: Viewer, projectId: string): Promise<ProjectAccess> {
+  if (!isUuid(projectId)) throw notFound('The project');
+  const row = await db
+    .selectFrom('projects as p')
+    .leftJoin('projectUsers as pu', (join) => join.onRef('pu.projectId', '=', 'p.id').on('pu.userId', '=', viewer.userId))
+    .select(['p.id', 'pu.commitmentsPermission'])
+    .where('p.id', '=', projectId)
+    .executeTakeFirst();
+  if (!row) throw notFound('The project');
+  const access: ProjectAccess = {
+    viewer,
+    projectId,
+    directoryPermission: (row.commitmentsPermission as CommitmentsPermission | null) ?? null,
+  };
+  if (!canSeeProject(access)) throw notFound('The project');
+  return access;
+}
+
+export async function listVisibleProjects(
+  db: DbOrTrx,
+  viewer: Viewer,
+): Promise<(Project & { commitmentsPermission: CommitmentsPermission })[]> {
+  let q = db
+    .selectFrom('projects as p')
+    .leftJoin('projectUsers as pu', (join) => join.onRef('pu.projectId', '=', 'p.id').on('pu.userId', '=', viewer.userId))
+    .selectAll('p')
+    .select('pu.commitmentsPermission');
+  if (!viewer.isCompanyAdmin) q = q.where('pu.userId', 'is not', null);
+  const rows = await q.orderBy('p.name').orderBy('p.id').execute();
+  return rows.map((row) => ({
+    ...projectFromRow(row),
+    commitmentsPermission: viewer.isCompanyAdmin
+      ? 'admin'
+      : ((row.commitmentsPermission as CommitmentsPermission | null) ?? 'none'),
+  }));
+}
+
+export type DirectoryEntry = {
+  userId: string;
+  name: string;
+  email: string;
+  companyId: string;
+  companyName: string;
+  isActive: boolean;
+  commitmentsPermission: CommitmentsPermission;
+};
+
+export async function listProjectUsers(db: DbOrTrx, projectId: string): Promise<DirectoryEntry[]> {
+  const rows = await db
+    .selectFrom('projectUsers as pu')
+    .innerJoin('users as u', 'u.id', 'pu.userId')
+    .innerJoin('companies as c', 'c.id', 'u.companyId')
+    .select([
+      'u.id as userId',
+      'u.name',
+      'u.email',
+      'u.companyId',
+      'c.name as companyName',
+      'u.isActive',
+      'pu.commitmentsPermission',
+    ])
+    .where('pu.projectId', '=', projectId)
+    .orderBy('c.name')
+    .orderBy('u.name')
+    .execute();
+  return rows.map((r) => ({ ...r, commitmentsPermission: r.commitmentsPermission as CommitmentsPermission }));
+}
+
+export async function listProjectCompanyIds(db: DbOrTrx, projectId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('projectCompanies')
+    .select('companyId')
+    .where('projectId', '=', projectId)
+    .execute();
+  return rows.map((r) => r.companyId);
+}
+
+export async function isCompanyInProject(db: DbOrTrx, projectId: string, companyId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('projectCompanies')
+    .select('companyId')
+    .where('projectId', '=', projectId)
+    .where('companyId', '=', companyId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function isAdminOnAnyProject(db: DbOrTrx, userId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('projectUsers')
+    .select('projectId')
+    .where('userId', '=', userId)
+    .where('commitmentsPermission', '=', 'admin')
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,0 +1,71 @@
+/**
+ * The one error type of the domain. Every failure a person can cause carries a stable `code`
+ * (clients switch on it), a sentence a person understands, and — when one input is at fault —
+ * the `field` that caused it. The HTTP layer maps codes to statuses in one table (src/http/errors.ts).
+ */
+export type ErrorCode =
+  // generic
+  | 'validation_failed'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'version_conflict'
+  | 'precondition_failed'
+  | 'precondition_required'
+  | 'too_many_requests'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  // authentication
+  | 'invalid_credentials'
+  | 'account_inactive'
+  | 'csrf_token_invalid'
+  | 'link_invalid'
+  | 'weak_password'
+  // directory
+  | 'email_taken'
+  | 'company_not_found'
+  | 'user_not_in_company'
+  | 'company_in_use'
+  // commitments & invoice contacts
+  | 'duplicate_number'
+  | 'contract_company_required'
+  | 'contract_company_not_in_project'
+  | 'contract_company_has_contacts'
+  | 'contact_not_employee'
+  | 'contact_inactive'
+  | 'contact_not_in_project_directory'
+  | 'contact_permission_too_low'
+  | 'private_list_contact'
+  | 'accounting_method_locked'
+  | 'sov_line_billed'
+  | 'change_order_locked'
+  | 'invalid_transition'
+  | 'invalid_state'
+  | 'rule_violation'
+  | 'idempotency_key_reused';
+
+export type ErrorDetail = { path: string; message: string };
+
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly field: string | undefined;
+  readonly details: ErrorDetail[] | Record<string, unknown> | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { field?: string; details?: ErrorDetail[] | Record<string, unknown> } = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+    this.code = code;
+    this.field = options.field;
+    this.details = options.details;
+  }
+}
+
+export const notFound = (what: string): DomainError =>
+  new DomainError('not_found', `${what} was not found.`);
+
+export const forbidden = (message: string): DomainError => new DomainError('forbidden', message);

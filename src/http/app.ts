@@ -1,0 +1,78 @@
+/**
+ * The HTTP application: JSON API under /api/v1 (documented at /api/v1/openapi.json and /api/docs),
+ * and the web UI at /. Every failure leaves through `onError` in one shape.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
+import { DomainError } from '../domain/errors.ts';
+import { authenticate } from './auth.middleware.ts';
+import { commitmentRoutes } from './commitments.routes.ts';
+import type { AppDeps, Env } from './context.ts';
+import { directoryRoutes } from './directory.routes.ts';
+import { errorBody, fromHttpException, statusFor } from './errors.ts';
+import { projectRoutes } from './projects.routes.ts';
+import { renderApiReference } from './api-reference.ts';
+import { sessionRoutes } from './session.routes.ts';
+import { sovRoutes } from './sov.routes.ts';
+import { homePage } from './home-page.ts';
+
+export const OPENAPI_INFO = {
+  openapi: '3.0.3',
+  info: {
+    title: 'payapp API',
+    version: '1',
+    description:
+      'Subcontractor invoicing (pay applications): commitments, invoice contacts, billing periods, invoices. ' +
+      'Authenticate with the session cookie (send X-CSRF-Token on writes) or `Authorization: Bearer <personal API token>`. ' +
+      'Every error is `{ "error": { "code", "message", "field"?, "details"? } }`. Money is integer cents; rates are basis points.',
+  },
+} as const;
+
+export function createApp(deps: AppDeps): OpenAPIHono<Env> {
+  const app = new OpenAPIHono<Env>();
+
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    c.set('auth', null);
+    await next();
+  });
+
+  app.onError((error, c) => {
+    let domainError: DomainError;
+    if (error instanceof DomainError) domainError = error;
+    else if (error instanceof HTTPException) domainError = fromHttpException(error);
+    else {
+      console.error(`[payapp] ${c.req.method} ${c.req.path} failed:`, error);
+      return c.json(
+        { error: { code: 'internal_error', message: 'Something went wrong on our side. Nothing was saved; please try again.' } },
+        500,
+      );
+    }
+    const status = statusFor(domainError.code);
+    if (domainError.code === 'too_many_requests' && domainError.details && 'retryAfterSeconds' in domainError.details) {
+      c.header('Retry-After', String(domainError.details.retryAfterSeconds));
+    }
+    return c.json(errorBody(domainError), status);
+  });
+
+  app.use('/api/v1/*', authenticate);
+  app.route('/api/v1', sessionRoutes);
+  app.route('/api/v1', directoryRoutes);
+  app.route('/api/v1', projectRoutes);
+  app.route('/api/v1', commitmentRoutes);
+  app.route('/api/v1', sovRoutes);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'payapp_session',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.doc('/api/v1/openapi.json', { ...OPENAPI_INFO, security: [{ session: [] }, { bearer: [] }] });
+  app.get('/api/docs', (c) => c.html(renderApiReference(app.getOpenAPIDocument({ ...OPENAPI_INFO }))));
+  app.all('/api/*', () => {
+    throw new DomainError('not_found', 'There is no such API endpoint. See /api/docs.');
+  });
+  app.get('/', (c) => c.html(homePage()));
+  return app;
+}
