@@ -1,5 +1,5 @@
 /** The only mapping from error codes to HTTP statuses, and the one error body every failure uses. */
-import { HTTPException } from 'hono/http-exception';
+import type { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DomainError, type ErrorCode, type ErrorDetail } from '../domain/errors.ts';
 

@@ -1,0 +1,43 @@
+// ESLint: typescript-eslint's recommended rules, plus the layer boundaries of docs/ARCHITECTURE.md:
+// src/domain imports nothing else from src/; src/db never imports services or http; services never
+// import http. (Reads may go from a route straight to src/db; writes go through src/services.)
+import tseslint from 'typescript-eslint';
+
+const restrict = (patterns, message) => ['error', { patterns: patterns.map((group) => ({ group: [group], message })) }];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist-web/**', 'data/**', 'scratch/**', 'test-artifacts/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        ['**/db/**', '**/services/**', '**/http/**', '**/email/**', '**/web/**', '**/cli/**', 'node:*', 'kysely', 'pg', 'hono', '@hono/*'],
+        'src/domain is pure: no I/O, no other layers.',
+      ),
+    },
+  },
+  {
+    files: ['src/db/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict(['**/services/**', '**/http/**', '**/web/**'], 'src/db holds SQL only; it may import src/domain types.'),
+    },
+  },
+  {
+    files: ['src/services/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict(['**/http/**', '**/web/**'], 'Services do not know about HTTP or the UI.'),
+    },
+  },
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+);
