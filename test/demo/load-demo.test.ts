@@ -1,0 +1,192 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { DomainError } from '../../src/domain/errors.ts';
+import { permissionAtLeast, type CommitmentsPermission } from '../../src/domain/permissions.ts';
+import { signIn } from '../../src/services/auth/sign-in.ts';
+import { demoSovLines } from '../../src/demo/build-sov.ts';
+import { demoAccountRows } from '../../src/demo/demo-accounts.ts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, emailOf, findPerson, PROJECTS } from '../../src/demo/demo-data.ts';
+import { isDatabaseEmpty, loadDemo, printDemoAccounts } from '../../src/demo/load-demo.ts';
+import { openTestDatabase, type TestDatabase } from '../support/test-db.ts';
+
+const NOW = new Date('2026-11-20T15:00:00Z');
+
+let database: TestDatabase;
+let loadMs = 0;
+before(async () => {
+  database = await openTestDatabase();
+  assert.equal(await isDatabaseEmpty(database.db), true);
+  const started = performance.now();
+  await loadDemo(database.db, NOW);
+  loadMs = performance.now() - started;
+});
+after(() => database.close());
+
+test('the demo loads in a few seconds and the database is no longer empty', async () => {
+  console.log(`# demo loaded in ${Math.round(loadMs)} ms`);
+  assert.ok(loadMs < 30_000, `loading took ${Math.round(loadMs)} ms`);
+  assert.equal(await isDatabaseEmpty(database.db), false);
+});
+
+test('three projects, one of them Canadian', async () => {
+  const projects = await database.db.selectFrom('projects').selectAll().orderBy('number').execute();
+  assert.equal(projects.length, 3);
+  const canadian = projects.filter((p) => p.currency === 'CAD');
+  assert.equal(canadian.length, 1);
+  assert.equal(canadian[0]?.locale, 'en-CA');
+  assert.equal(canadian[0]?.timeZone, 'America/Toronto');
+  for (const p of projects.filter((p) => p.currency === 'USD')) {
+    assert.equal(p.locale, 'en-US');
+    assert.match(p.timeZone, /^America\/(Los_Angeles|Denver|Chicago|New_York|Phoenix)$/);
+  }
+});
+
+test('one GC with a company admin and 2–3 other employees; a dozen subcontractors and suppliers of 2–4 people', async () => {
+  const companies = await database.db.selectFrom('companies').selectAll().execute();
+  const users = await database.db.selectFrom('users').selectAll().execute();
+  const gcs = companies.filter((c) => c.kind === 'general_contractor');
+  assert.equal(gcs.length, 1);
+  const gcPeople = users.filter((u) => u.companyId === gcs[0]?.id);
+  assert.equal(gcPeople.filter((u) => u.isCompanyAdmin).length, 1);
+  assert.ok(gcPeople.length - 1 >= 2 && gcPeople.length - 1 <= 3, `${gcPeople.length} GC people`);
+  const trades = companies.filter((c) => c.kind === 'subcontractor' || c.kind === 'supplier');
+  assert.ok(trades.length >= 12, `${trades.length} subcontractors and suppliers`);
+  assert.ok(trades.some((c) => c.kind === 'supplier'));
+  for (const company of trades) {
+    const n = users.filter((u) => u.companyId === company.id).length;
+    assert.ok(n >= 2 && n <= 4, `${company.name} has ${n} people`);
+  }
+  for (const user of users) {
+    assert.match(user.email, /@[a-z0-9-]+\.example$/, `${user.email} uses an .example domain`);
+    assert.notEqual(user.passwordHash, null, `${user.email} has a password`);
+  }
+  assert.equal(users.filter((u) => !u.isActive).length, 1);
+  const withDefault = companies.filter((c) => c.defaultInvoiceContactId !== null);
+  assert.ok(withDefault.length >= 1);
+  for (const company of withDefault) {
+    const contact = users.find((u) => u.id === company.defaultInvoiceContactId);
+    assert.equal(contact?.companyId, company.id);
+    assert.equal(contact?.isActive, true);
+  }
+});
+
+test('every commitment has 10–80 SOV lines in whole cents, exactly the catalogue (deterministic)', async () => {
+  const commitments = await database.db
+    .selectFrom('commitments as c')
+    .innerJoin('projects as p', 'p.id', 'c.projectId')
+    .select(['c.id', 'c.number', 'c.kind', 'p.number as projectNumber'])
+    .execute();
+  assert.equal(commitments.length, PROJECTS.reduce((n, p) => n + p.commitments.length, 0));
+  assert.ok(commitments.some((c) => c.kind === 'purchase_order'));
+  for (const c of commitments) {
+    const lines = await database.db
+      .selectFrom('sovLines')
+      .select(['itemNumber', 'costCode', 'description', 'scheduledValueCents'])
+      .where('commitmentId', '=', c.id)
+      .orderBy('position')
+      .execute();
+    const label = `${c.projectNumber} ${c.number}`;
+    assert.ok(lines.length >= 10 && lines.length <= 80, `${label} has ${lines.length} lines`);
+    for (const line of lines) {
+      assert.ok(Number.isSafeInteger(line.scheduledValueCents) && line.scheduledValueCents > 0, `${label}: ${line.description}`);
+      assert.match(line.costCode, /^\d{2}-\d{4}$/);
+    }
+    const project = PROJECTS.find((p) => p.number === c.projectNumber);
+    const entry = project?.commitments.find((e) => e.number === c.number);
+    assert.ok(project && entry, label);
+    assert.deepEqual(lines, demoSovLines(project, entry), `${label} matches a fresh build`);
+    if (entry.contractDollars !== undefined) {
+      assert.equal(lines.reduce((sum, l) => sum + l.scheduledValueCents, 0), entry.contractDollars * 100, label);
+    }
+  }
+});
+
+test('every invoice contact is an active employee of the contract company with at least Read Only', async () => {
+  const rows = await database.db
+    .selectFrom('commitmentInvoiceContacts as cic')
+    .innerJoin('commitments as c', 'c.id', 'cic.commitmentId')
+    .innerJoin('users as u', 'u.id', 'cic.userId')
+    .leftJoin('projectUsers as pu', (join) => join.onRef('pu.userId', '=', 'u.id').onRef('pu.projectId', '=', 'c.projectId'))
+    .select(['c.number', 'c.contractCompanyId', 'u.email', 'u.companyId', 'u.isActive', 'pu.commitmentsPermission'])
+    .execute();
+  assert.ok(rows.length >= 30, `${rows.length} invoice contacts`);
+  for (const row of rows) {
+    const label = `${row.email} on ${row.number}`;
+    assert.equal(row.companyId, row.contractCompanyId, label);
+    assert.equal(row.isActive, true, label);
+    assert.ok(permissionAtLeast((row.commitmentsPermission as CommitmentsPermission | null) ?? null, 'read_only'), label);
+  }
+});
+
+test('privacy, directory levels, retainage and change orders cover the promised cases', async () => {
+  const db = database.db;
+  const commitments = await db.selectFrom('commitments').selectAll().execute();
+  assert.ok(commitments.some((c) => !c.isPrivate), 'a non-private commitment');
+  const sovVisible = commitments.filter((c) => c.isPrivate && c.privateSovVisible);
+  assert.ok(sovVisible.length >= 1);
+  const explicit = await db
+    .selectFrom('commitmentPrivateUsers')
+    .select('userId')
+    .where('commitmentId', 'in', sovVisible.map((c) => c.id))
+    .execute();
+  assert.ok(explicit.length >= 1, 'an explicit private-list user where the SOV is visible');
+  assert.ok(commitments.some((c) => c.retainageWorkBp === 1000 && c.retainageMaterialsBp === 500));
+  assert.ok(commitments.some((c) => c.retainageWorkBp === 1000 && c.retainageMaterialsBp === 0));
+
+  const directory = await db
+    .selectFrom('projectUsers as pu')
+    .innerJoin('users as u', 'u.id', 'pu.userId')
+    .innerJoin('companies as c', 'c.id', 'u.companyId')
+    .select(['c.kind', 'u.isCompanyAdmin', 'pu.commitmentsPermission'])
+    .execute();
+  const gcStaff = directory.filter((d) => d.kind === 'general_contractor' && !d.isCompanyAdmin);
+  assert.ok(gcStaff.filter((d) => d.commitmentsPermission === 'admin').length >= 3);
+  assert.ok(gcStaff.some((d) => d.commitmentsPermission === 'standard' || d.commitmentsPermission === 'read_only'));
+  const trades = directory.filter((d) => d.kind === 'subcontractor' || d.kind === 'supplier');
+  assert.ok(trades.filter((d) => d.commitmentsPermission === 'read_only').length >= 30);
+  assert.ok(trades.some((d) => d.commitmentsPermission === 'none'));
+  assert.ok(!trades.some((d) => d.commitmentsPermission === 'admin'));
+
+  const changeOrders = await db.selectFrom('changeOrders').selectAll().execute();
+  assert.ok(changeOrders.some((co) => co.status === 'approved' && co.approvedAt !== null));
+  assert.ok(changeOrders.some((co) => co.status === 'pending'));
+  const negative = await db.selectFrom('changeOrderLines').select('amountCents').where('amountCents', '<', 0).execute();
+  assert.ok(negative.length >= 1, 'a deduction line');
+});
+
+test('the printed accounts come from the database and sign in with the demo password', async (t) => {
+  const rows = await demoAccountRows(database.db);
+  assert.equal(rows.length, DEMO_ACCOUNTS.length);
+  const printed: string[] = [];
+  t.mock.method(console, 'log', (...args: unknown[]) => printed.push(args.join(' ')));
+  await printDemoAccounts(database.db);
+  t.mock.restoreAll();
+  const output = printed.join('\n');
+  assert.equal(output.split(DEMO_PASSWORD).length - 1, 1, 'the password is printed once');
+  for (const [email] of rows) assert.ok(output.includes(email), email);
+  assert.match(output, /company admin \(GC/);
+  assert.match(output, /invoice contact at .* on SC-\d{3}/);
+  assert.match(output, /Read Only employee of .* who is not a contact/);
+
+  const { company, person } = findPerson('mapleleaf.fatima');
+  const session = await signIn(database.db, { email: emailOf(company, person), password: DEMO_PASSWORD, ip: '127.0.0.1' }, NOW);
+  assert.equal(session.user.name, 'Fatima Siddiqui');
+  const inactive = findPerson('truecoat.brandon');
+  await assert.rejects(
+    signIn(database.db, { email: emailOf(inactive.company, inactive.person), password: DEMO_PASSWORD, ip: '127.0.0.1' }, NOW),
+    (error: unknown) => error instanceof DomainError && error.code === 'account_inactive',
+  );
+});
+
+test('an empty database prints a note instead of accounts', async (t) => {
+  const empty = await openTestDatabase();
+  try {
+    const printed: string[] = [];
+    t.mock.method(console, 'log', (...args: unknown[]) => printed.push(args.join(' ')));
+    await printDemoAccounts(empty.db);
+    t.mock.restoreAll();
+    assert.match(printed.join('\n'), /none of the demo accounts/);
+  } finally {
+    await empty.close();
+  }
+});
