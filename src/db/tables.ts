@@ -173,6 +173,136 @@ export type UserLinkTable = {
   createdAt: Date;
 };
 
+export type CompanySettingsTable = {
+  id: Generated<boolean>;
+  preventOverbillingAllProjects: Generated<boolean>;
+  updatedAt: UpdatedAt;
+};
+
+export type ProjectSettingsTable = {
+  projectId: string;
+  periodStartDay: Generated<number>;
+  periodEndDay: Generated<number>;
+  periodDueDay: Generated<number>;
+  automaticFrequency: Generated<string>;
+  automaticStartsOn: string | null;
+  contactsMayBillWithoutInvite: Generated<boolean>;
+  contactDefaultInvoiceType: Generated<string>;
+  inviteMessage: Generated<string>;
+  allowOverbilling: Generated<boolean>;
+  version: Generated<number>;
+  updatedAt: UpdatedAt;
+};
+
+export type BillingPeriodTable = {
+  id: Generated<string>;
+  projectId: string;
+  startsOn: string;
+  endsOn: string;
+  dueOn: string;
+  status: string;
+  origin: Generated<string>;
+  version: Generated<number>;
+  createdBy: string | null;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+};
+
+export type BillingInviteTable = {
+  id: Generated<string>;
+  projectId: string;
+  billingPeriodId: string;
+  commitmentId: string;
+  invoiceType: string;
+  message: Generated<string>;
+  invitedBy: string;
+  invitedAt: Date;
+  response: string | null;
+  respondedBy: string | null;
+  respondedAt: Date | null;
+};
+
+export type InvoiceTable = {
+  id: Generated<string>;
+  projectId: string;
+  commitmentId: string;
+  billingPeriodId: string;
+  sequence: number;
+  number: string | null;
+  invoiceType: string;
+  status: Generated<string>;
+  billingDate: string;
+  periodStart: string;
+  periodEnd: string;
+  comments: Generated<string>;
+  createdBy: string;
+  createdByRole: string;
+  submittedAt: Date | null;
+  submittedBy: string | null;
+  approvedAt: Date | null;
+  approvedBy: string | null;
+  snapshot: Json | null;
+  version: Generated<number>;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+};
+
+export type InvoiceLineTable = {
+  id: Generated<string>;
+  invoiceId: string;
+  source: string;
+  sovLineId: string | null;
+  changeOrderLineId: string | null;
+  claimedWorkCents: number | null;
+  claimedPercentBp: number | null;
+  claimedMaterialsNewCents: Generated<number>;
+  claimedMaterialsInstalledCents: Generated<number>;
+  claimedRetainageReleasedCents: Generated<number>;
+  certifiedWorkCents: number | null;
+  certifiedPercentBp: number | null;
+  certifiedMaterialsNewCents: Generated<number>;
+  certifiedMaterialsInstalledCents: Generated<number>;
+  certifiedRetainageReleasedCents: Generated<number>;
+  isCertifiedAdjusted: Generated<boolean>;
+  differenceReason: string | null;
+  workRetainageBp: number;
+  materialsRetainageBp: number;
+  isRateOverridden: Generated<boolean>;
+  reviewStatus: string | null;
+  reviewReason: string | null;
+};
+
+export type InvoiceAttachmentTable = {
+  id: Generated<string>;
+  invoiceId: string;
+  filename: string;
+  contentType: string;
+  sizeBytes: number;
+  content: Buffer;
+  uploadedBy: string;
+  createdAt: CreatedAt;
+  deletedAt: Date | null;
+};
+
+export type IdempotencyKeyTable = {
+  userId: string;
+  key: string;
+  method: string;
+  path: string;
+  requestHash: string;
+  status: string;
+  responseStatus: number | null;
+  responseBody: string | null;
+  createdAt: Date;
+};
+
+export type OutboxTable = {
+  id: Generated<number>;
+  topic: string;
+  payload: Json;
+  createdAt: Date;
+};
+
 export type Database = {
   companies: CompanyTable;
   users: UserTable;
@@ -190,6 +320,15 @@ export type Database = {
   apiTokens: ApiTokenTable;
   signInAttempts: SignInAttemptTable;
   userLinks: UserLinkTable;
+  companySettings: CompanySettingsTable;
+  projectSettings: ProjectSettingsTable;
+  billingPeriods: BillingPeriodTable;
+  billingInvites: BillingInviteTable;
+  invoices: InvoiceTable;
+  invoiceLines: InvoiceLineTable;
+  invoiceAttachments: InvoiceAttachmentTable;
+  idempotencyKeys: IdempotencyKeyTable;
+  outbox: OutboxTable;
 };
 
 export type CompanyRow = Selectable<CompanyTable>;
@@ -199,3 +338,7 @@ export type CommitmentRow = Selectable<CommitmentTable>;
 export type SovLineRow = Selectable<SovLineTable>;
 export type ChangeOrderRow = Selectable<ChangeOrderTable>;
 export type ChangeOrderLineRow = Selectable<ChangeOrderLineTable>;
+export type BillingPeriodRow = Selectable<BillingPeriodTable>;
+export type InvoiceRow = Selectable<InvoiceTable>;
+export type InvoiceLineRow = Selectable<InvoiceLineTable>;
+export type ProjectSettingsRow = Selectable<ProjectSettingsTable>;

@@ -97,7 +97,11 @@ export function parseDecimalToCents(text: string, field = 'amount'): Cents {
   }
   const [, minus, whole = '0', frac = ''] = match;
   const cents = BigInt(whole) * 100n + BigInt(frac.padEnd(2, '0'));
-  return toSafeNumber(minus ? -cents : cents);
+  const signed = minus ? -cents : cents;
+  if (signed > BigInt(Number.MAX_SAFE_INTEGER) || signed < -BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new DomainError('validation_failed', `${field} is too large.`, { field });
+  }
+  return Number(signed);
 }
 
 /** Format cents as a plain decimal string ("1234.56"), for logs, CLI output and tests. */

@@ -9,7 +9,7 @@ import { authenticate } from './auth.middleware.ts';
 import { commitmentRoutes } from './commitments.routes.ts';
 import type { AppDeps, Env } from './context.ts';
 import { directoryRoutes } from './directory.routes.ts';
-import { errorBody, fromHttpException, statusFor } from './errors.ts';
+import { errorBody, fromDatabaseError, fromHttpException, statusFor } from './errors.ts';
 import { projectRoutes } from './projects.routes.ts';
 import { renderApiReference } from './api-reference.ts';
 import { sessionRoutes } from './session.routes.ts';
@@ -38,10 +38,11 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
   });
 
   app.onError((error, c) => {
-    let domainError: DomainError;
+    let domainError: DomainError | undefined;
     if (error instanceof DomainError) domainError = error;
     else if (error instanceof HTTPException) domainError = fromHttpException(error);
-    else {
+    else domainError = fromDatabaseError(error);
+    if (!domainError) {
       console.error(`[payapp] ${c.req.method} ${c.req.path} failed:`, error);
       return c.json(
         { error: { code: 'internal_error', message: 'Something went wrong on our side. Nothing was saved; please try again.' } },

@@ -12,6 +12,21 @@ import { safeEqual } from '../services/auth/secrets.ts';
 import type { Env } from './context.ts';
 
 export const SESSION_COOKIE = 'payapp_session';
+
+/** The API routes anyone may call; every other route answers 401 before it even reads its input. */
+const PUBLIC_ROUTES: { method: string; path: RegExp }[] = [
+  { method: 'POST', path: /^\/api\/v1\/session$/ },
+  { method: 'GET', path: /^\/api\/v1\/session$/ },
+  { method: 'DELETE', path: /^\/api\/v1\/session$/ },
+  { method: 'GET', path: /^\/api\/v1\/links\/[^/]+$/ },
+  { method: 'POST', path: /^\/api\/v1\/links\/[^/]+\/password$/ },
+  { method: 'POST', path: /^\/api\/v1\/password-resets$/ },
+  { method: 'GET', path: /^\/api\/v1\/openapi\.json$/ },
+];
+
+function isPublic(method: string, path: string): boolean {
+  return PUBLIC_ROUTES.some((r) => r.method === method && r.path.test(path));
+}
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export const authenticate: MiddlewareHandler<Env> = async (c, next) => {
@@ -27,6 +42,9 @@ export const authenticate: MiddlewareHandler<Env> = async (c, next) => {
   const cookie = getCookie(c, SESSION_COOKIE);
   const auth = cookie ? await authenticateSession(db, cookie, clock()) : null;
   c.set('auth', auth);
+  if (!auth && !isPublic(c.req.method, c.req.path)) {
+    throw new DomainError('unauthenticated', 'Sign in to continue.');
+  }
   // Signing in replaces the session anyway; it is guarded by the Origin check in its route.
   const isSignIn = c.req.method === 'POST' && c.req.path === '/api/v1/session';
   if (auth?.via === 'session' && !SAFE_METHODS.has(c.req.method) && !isSignIn) {

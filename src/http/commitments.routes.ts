@@ -18,7 +18,7 @@ import {
   listPrivateList,
 } from '../db/commitments.queries.ts';
 import { listCompanyCandidates } from '../db/contacts.queries.ts';
-import { findCompany } from '../db/directory.queries.ts';
+import { findCompany, findUser } from '../db/directory.queries.ts';
 import { getProjectAccess } from '../db/projects.queries.ts';
 import { createCommitment } from '../services/commitments/create-commitment.ts';
 import {
@@ -165,7 +165,7 @@ export const commitmentRoutes = createRouter()
       tags: ['Commitments'],
       summary: 'Change a commitment (Admins on Commitments)',
       description:
-        'Needs the current version (If-Match or `version`). Changing the contract company while invoice contacts of the old one remain is refused unless `removeMismatchedContacts` is true.',
+        'Needs the current version (If-Match or `version`). Changing the contract company while invoice contacts of the old one remain is refused unless `removeMismatchedContacts` is true; the contacts removed that way are named in `warnings`.',
       request: { params: CommitmentParams, body: { required: true, ...json(UpdateCommitmentBody) } },
       responses: { 200: detailResponse, ...writeErrors, 412: errors[412] },
     }),
@@ -173,10 +173,16 @@ export const commitmentRoutes = createRouter()
       const { db, clock } = c.get('deps');
       const { projectId, commitmentId } = c.req.valid('param');
       const { version: bodyVersion, ...changes } = c.req.valid('json');
-      await withVersion(requiredVersion(c, bodyVersion), (version) =>
+      const { removedContactIds } = await withVersion(requiredVersion(c, bodyVersion), (version) =>
         updateCommitment(db, requireViewer(c), projectId, commitmentId, { ...changes, version }, clock()),
       );
-      return c.json(await reloadDetail(c, projectId, commitmentId), 200);
+      // Never a silent change: say which invoice contacts went with the old contract company.
+      const warnings: string[] = [];
+      for (const userId of removedContactIds) {
+        const name = (await findUser(db, userId))?.name ?? 'A person';
+        warnings.push(`${name} was removed as invoice contact: they do not work for the new contract company.`);
+      }
+      return c.json(await reloadDetail(c, projectId, commitmentId, warnings), 200);
     },
   )
   .openapi(

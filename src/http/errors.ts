@@ -68,15 +68,15 @@ export function errorBody(error: DomainError): ErrorBody {
 
 /** Zod issues → one validation error naming every offending field (dotted paths). */
 export function validationError(issues: { path: PropertyKey[]; message: string }[], target?: string): DomainError {
+  const fallback = target === 'query' ? 'query' : target === 'param' ? 'path' : 'body';
   const details = issues.map((issue) => ({
-    path: issue.path.map(String).join('.') || (target ?? 'body'),
+    path: issue.path.map(String).join('.') || fallback,
     message: issue.message,
   }));
   const first = details[0];
+  const paths = [...new Set(details.map((d) => d.path))];
   const message =
-    details.length === 1 && first
-      ? `Check ${first.path}: ${first.message}`
-      : `Check these fields: ${details.map((d) => d.path).join(', ')}.`;
+    paths.length === 1 && first ? `Check ${first.path}: ${first.message}` : `Check these fields: ${paths.join(', ')}.`;
   return new DomainError('validation_failed', message, { ...(first && { field: first.path }), details });
 }
 
@@ -94,4 +94,27 @@ export function fromHttpException(error: HTTPException): DomainError {
     default:
       return new DomainError('validation_failed', error.message || 'The request could not be processed.');
   }
+}
+
+/**
+ * Races the services' checks cannot see (two saves of the same number at the same instant) end
+ * at a database constraint; they read as the conflict they are, never as a 500.
+ */
+export function fromDatabaseError(error: unknown): DomainError | undefined {
+  const e = error as { code?: unknown; constraint?: unknown } | null;
+  if (!e || typeof e.code !== 'string') return undefined;
+  if (e.code === '23505') {
+    const constraint = typeof e.constraint === 'string' ? e.constraint : '';
+    if (constraint === 'users_email_lower_key') {
+      return new DomainError('email_taken', 'Someone already uses that email.', { field: 'email' });
+    }
+    if (constraint.endsWith('_number_key')) {
+      return new DomainError('duplicate_number', 'That number is already used; someone saved it a moment ago.', { field: 'number' });
+    }
+    return new DomainError('conflict', 'Someone saved the same thing a moment ago. Reload and try again.');
+  }
+  if (e.code === '40001' || e.code === '40P01') {
+    return new DomainError('conflict', 'Someone else was saving at the same moment. Try again.');
+  }
+  return undefined;
 }

@@ -34,8 +34,9 @@ function assertSameOrigin(c: Context<Env>): void {
   if (!origin) return;
   const own = new URL(c.get('deps').config.baseUrl).host;
   const requestHost = c.req.header('host');
-  const originHost = new URL(origin).host;
-  if (originHost !== own && originHost !== requestHost) {
+  // `Origin: null` (sandboxed frames, some redirects) or garbage is not our origin: 403, not a 500.
+  const originHost = URL.canParse(origin) ? new URL(origin).host : null;
+  if (originHost === null || (originHost !== own && originHost !== requestHost)) {
     throw new DomainError('forbidden', 'Sign in from the payapp sign-in page.');
   }
 }

@@ -14,6 +14,7 @@ import type { Viewer } from '../../domain/permissions.ts';
 import { recordAudit } from '../../db/audit.queries.ts';
 import type { Db, Trx } from '../../db/database.ts';
 import { getChangeOrder, isChangeOrderNumberTaken } from '../../db/sov.queries.ts';
+import { addMissingInvoiceLines, hasInvoiceLinesForChangeOrder } from '../../db/invoices.queries.ts';
 import { loadCommitmentForWrite } from './load-for-write.ts';
 
 export type ChangeOrderLineInput = {
@@ -54,9 +55,20 @@ async function writeLines(trx: Trx, changeOrderId: string, lines: ChangeOrderLin
     .execute();
 }
 
-/** TODO(issue #3): an approved change order whose lines were billed cannot be voided. */
-async function isChangeOrderBilled(_trx: Trx, _changeOrderId: string): Promise<boolean> {
-  return false;
+/** Whether an invoice has billed this change order's lines (then it can no longer be voided). */
+function isChangeOrderBilled(trx: Trx, changeOrderId: string): Promise<boolean> {
+  return hasInvoiceLinesForChangeOrder(trx, changeOrderId);
+}
+
+/** Approved lines join the open invoices of the commitment; voided ones leave them (unbilled only). */
+async function syncInvoiceLines(trx: Trx, commitmentId: string, changeOrderId: string, status: ChangeOrderStatus): Promise<void> {
+  if (status === 'approved') await addMissingInvoiceLines(trx, commitmentId);
+  if (status === 'void') {
+    await trx
+      .deleteFrom('invoiceLines')
+      .where('changeOrderLineId', 'in', (eb) => eb.selectFrom('changeOrderLines').select('id').where('changeOrderId', '=', changeOrderId))
+      .execute();
+  }
 }
 
 export type CreateChangeOrderInput = {
@@ -98,6 +110,7 @@ export async function createChangeOrder(
       .returning('id')
       .executeTakeFirstOrThrow();
     await writeLines(trx, row.id, input.lines);
+    await syncInvoiceLines(trx, commitmentId, row.id, status);
     const changeOrder = await getChangeOrder(trx, commitmentId, row.id);
     await recordAudit(trx, {
       occurredAt: now,
@@ -164,6 +177,7 @@ export async function updateChangeOrder(
       })
       .where('id', '=', changeOrderId)
       .execute();
+    if (status !== before.status) await syncInvoiceLines(trx, commitmentId, changeOrderId, status);
     const after = await getChangeOrder(trx, commitmentId, changeOrderId);
     await recordAudit(trx, {
       occurredAt: now,

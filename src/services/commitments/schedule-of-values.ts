@@ -8,6 +8,7 @@ import type { Viewer } from '../../domain/permissions.ts';
 import { recordAudit } from '../../db/audit.queries.ts';
 import type { Db, Trx } from '../../db/database.ts';
 import { isUuid } from '../../db/ids.ts';
+import { addMissingInvoiceLines, deleteUnbilledInvoiceLines, findBilledSovLineIds } from '../../db/invoices.queries.ts';
 import { getSovLine, listSovLines, nextSovPosition, sovLineFromRow } from '../../db/sov.queries.ts';
 import { loadCommitmentForWrite } from './load-for-write.ts';
 
@@ -47,6 +48,7 @@ export async function createSovLine(
       .returningAll()
       .executeTakeFirstOrThrow();
     const line = sovLineFromRow(row);
+    await addMissingInvoiceLines(trx, commitmentId);
     await bumpCommitmentVersion(trx, commitmentId, now);
     await recordAudit(trx, {
       occurredAt: now,
@@ -129,8 +131,21 @@ export async function deleteSovLine(
   });
 }
 
-/** Lines that an invoice has billed cannot be deleted. TODO(issue #3): refuse once invoices exist. */
-export async function assertSovLinesDeletable(_trx: Trx, _lineIds: string[]): Promise<void> {}
+/**
+ * SOV lines an invoice has billed cannot be deleted: approved invoices must never be rewritten.
+ * Unbilled lines on draft invoices go with them.
+ */
+export async function assertSovLinesDeletable(trx: Trx, lineIds: string[]): Promise<void> {
+  const billed = await findBilledSovLineIds(trx, lineIds);
+  if (billed.length > 0) {
+    throw new DomainError(
+      'sov_line_billed',
+      `${billed.length} of these SOV lines have been billed on an invoice and cannot be deleted. Set a line's scheduled value instead, or leave it.`,
+      { field: 'lines', details: { sovLineIds: billed } },
+    );
+  }
+  await deleteUnbilledInvoiceLines(trx, lineIds);
+}
 
 export type ReplaceSovInput = {
   version: number;
@@ -165,6 +180,7 @@ export async function replaceSovLines(
     const removed = before.filter((l) => !seen.has(l.id)).map((l) => l.id);
     await assertSovLinesDeletable(trx, removed);
     if (removed.length > 0) await trx.deleteFrom('sovLines').where('id', 'in', removed).execute();
+    const inserts = [];
     for (const [index, line] of input.lines.entries()) {
       const values = {
         position: index + 1,
@@ -175,8 +191,13 @@ export async function replaceSovLines(
         updatedAt: now,
       };
       if (line.id) await trx.updateTable('sovLines').set(values).where('id', '=', line.id).execute();
-      else await trx.insertInto('sovLines').values({ ...values, commitmentId, createdAt: now }).execute();
+      else inserts.push({ ...values, commitmentId, createdAt: now });
     }
+    // One multi-row insert per 500 new lines: an SOV of hundreds of lines saves in a few statements.
+    for (let i = 0; i < inserts.length; i += 500) {
+      await trx.insertInto('sovLines').values(inserts.slice(i, i + 500)).execute();
+    }
+    if (inserts.length > 0) await addMissingInvoiceLines(trx, commitmentId);
     const version = await bumpCommitmentVersion(trx, commitmentId, now);
     const lines = await listSovLines(trx, commitmentId);
     await recordAudit(trx, {

@@ -25,6 +25,19 @@ async function assertEmailFree(db: DbOrTrx, email: string, exceptUserId?: string
   }
 }
 
+/**
+ * Two simultaneous saves of one email both pass assertEmailFree; the unique index on lower(email)
+ * then refuses the second, which must read as email_taken (409), not as a 500.
+ */
+function emailRaceToDomainError(email: string): (error: unknown) => never {
+  return (error) => {
+    if ((error as { code?: unknown } | null)?.code === '23505') {
+      throw new DomainError('email_taken', `Someone already uses ${email.trim()}.`, { field: 'email' });
+    }
+    throw error;
+  };
+}
+
 /** Adds a person to a company. `viewer` null means the system itself (CLI bootstrap, demo loader). */
 export async function createUser(db: Db, viewer: Viewer | null, input: CreateUserInput, now: Date): Promise<User> {
   if (viewer) assertCompanyAdmin(viewer, 'add people to the directory');
@@ -49,7 +62,8 @@ export async function createUser(db: Db, viewer: Viewer | null, input: CreateUse
         updatedAt: now,
       })
       .returningAll()
-      .executeTakeFirstOrThrow();
+      .executeTakeFirstOrThrow()
+      .catch(emailRaceToDomainError(input.email));
     const user = userFromRow(row);
     await recordAudit(trx, {
       occurredAt: now,
@@ -110,7 +124,8 @@ export async function updateUser(
       })
       .where('id', '=', userId)
       .returningAll()
-      .executeTakeFirstOrThrow();
+      .executeTakeFirstOrThrow()
+      .catch(emailRaceToDomainError(input.email ?? ''));
     const after = userFromRow(row);
     if (before.isActive && !after.isActive) await deleteSessionsOfUser(trx, userId);
     await recordAudit(trx, {

@@ -147,11 +147,23 @@ export async function setProjectUser(
       .executeTakeFirst();
     if (current?.commitmentsPermission === permission) return;
     await assertNotNeededAsContact(trx, projectId, userId, permission);
-    await trx
+    const companyJoined = await trx
       .insertInto('projectCompanies')
       .values({ projectId, companyId: user.companyId, createdAt: now })
       .onConflict((oc) => oc.doNothing())
-      .execute();
+      .returning('companyId')
+      .executeTakeFirst();
+    if (companyJoined) {
+      await recordAudit(trx, {
+        occurredAt: now,
+        actorUserId: viewer.userId,
+        projectId,
+        entityType: 'project_company',
+        entityId: user.companyId,
+        action: 'add',
+        after: { companyId: user.companyId, name: (await findCompany(trx, user.companyId))?.name, viaUserId: userId },
+      });
+    }
     await trx
       .insertInto('projectUsers')
       .values({ projectId, userId, commitmentsPermission: permission, createdAt: now })

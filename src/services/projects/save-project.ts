@@ -43,11 +43,12 @@ export async function createProject(db: Db, viewer: Viewer, input: CreateProject
       .returningAll()
       .executeTakeFirstOrThrow();
     const project = projectFromRow(row);
+    await trx.insertInto('projectSettings').values({ projectId: project.id, updatedAt: now }).execute();
     // The creator's company joins the directory so the project is never orphaned.
-    await trx.insertInto('projectCompanies').values({ projectId: project.id, companyId: viewer.companyId }).execute();
+    await trx.insertInto('projectCompanies').values({ projectId: project.id, companyId: viewer.companyId, createdAt: now }).execute();
     await trx
       .insertInto('projectUsers')
-      .values({ projectId: project.id, userId: viewer.userId, commitmentsPermission: 'admin' })
+      .values({ projectId: project.id, userId: viewer.userId, commitmentsPermission: 'admin', createdAt: now })
       .execute();
     await recordAudit(trx, {
       occurredAt: now,

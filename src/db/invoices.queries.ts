@@ -1,0 +1,215 @@
+/** Subcontractor invoices and their lines. */
+import { sql } from 'kysely';
+import type { InvoiceType } from '../domain/invite-to-bill.ts';
+import type { Invoice, InvoiceLine, InvoiceSnapshot, LineReview } from '../domain/invoice.ts';
+import type { InvoiceActor, InvoiceStatus } from '../domain/invoice-status.ts';
+import type { LineEntry } from '../domain/pay-application.ts';
+import { notFound } from '../domain/errors.ts';
+import type { DbOrTrx } from './database.ts';
+import { isUuid } from './ids.ts';
+import type { InvoiceLineRow, InvoiceRow } from './tables.ts';
+
+export function invoiceFromRow(row: InvoiceRow): Invoice {
+  return {
+    id: row.id,
+    projectId: row.projectId,
+    commitmentId: row.commitmentId,
+    billingPeriodId: row.billingPeriodId,
+    sequence: row.sequence,
+    number: row.number,
+    invoiceType: row.invoiceType as InvoiceType,
+    status: row.status as InvoiceStatus,
+    billingDate: row.billingDate,
+    periodStart: row.periodStart,
+    periodEnd: row.periodEnd,
+    comments: row.comments,
+    createdBy: row.createdBy,
+    createdByRole: row.createdByRole as InvoiceActor,
+    submittedAt: row.submittedAt,
+    approvedAt: row.approvedAt,
+    approvedBy: row.approvedBy,
+    version: row.version,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    snapshot: (row.snapshot as InvoiceSnapshot | null) ?? null,
+  };
+}
+
+export async function getInvoice(
+  db: DbOrTrx,
+  projectId: string,
+  invoiceId: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<Invoice> {
+  if (!isUuid(invoiceId)) throw notFound('The invoice');
+  let q = db.selectFrom('invoices').selectAll().where('projectId', '=', projectId).where('id', '=', invoiceId);
+  if (options.forUpdate) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  if (!row) throw notFound('The invoice');
+  return invoiceFromRow(row);
+}
+
+/** Every invoice of a commitment, in sequence order. */
+export async function listCommitmentInvoices(db: DbOrTrx, commitmentId: string): Promise<Invoice[]> {
+  const rows = await db.selectFrom('invoices').selectAll().where('commitmentId', '=', commitmentId).orderBy('sequence').execute();
+  return rows.map(invoiceFromRow);
+}
+
+export async function nextInvoiceSequence(db: DbOrTrx, commitmentId: string): Promise<number> {
+  const row = await db
+    .selectFrom('invoices')
+    .select((eb) => eb.fn.max('sequence').as('max'))
+    .where('commitmentId', '=', commitmentId)
+    .executeTakeFirst();
+  return (row?.max ?? 0) + 1;
+}
+
+function entry(row: InvoiceLineRow, which: 'claimed' | 'certified'): LineEntry {
+  return which === 'claimed'
+    ? {
+        workCompletedThisPeriodCents: row.claimedWorkCents,
+        percentCompleteToDateBp: row.claimedWorkCents === null ? row.claimedPercentBp : null,
+        materialsStoredNewCents: row.claimedMaterialsNewCents,
+        materialsInstalledCents: row.claimedMaterialsInstalledCents,
+        retainageReleasedCents: row.claimedRetainageReleasedCents,
+      }
+    : {
+        workCompletedThisPeriodCents: row.certifiedWorkCents,
+        percentCompleteToDateBp: row.certifiedWorkCents === null ? row.certifiedPercentBp : null,
+        materialsStoredNewCents: row.certifiedMaterialsNewCents,
+        materialsInstalledCents: row.certifiedMaterialsInstalledCents,
+        retainageReleasedCents: row.certifiedRetainageReleasedCents,
+      };
+}
+
+/**
+ * The lines of some invoices with what they bill against: the SOV line or approved change-order
+ * line (item, description, cost code, scheduled value), in SOV order then change-order order.
+ */
+export async function listInvoiceLines(db: DbOrTrx, invoiceIds: string[]): Promise<Map<string, InvoiceLine[]>> {
+  const result = new Map<string, InvoiceLine[]>(invoiceIds.map((id) => [id, []]));
+  if (invoiceIds.length === 0) return result;
+  const rows = await db
+    .selectFrom('invoiceLines as il')
+    .leftJoin('sovLines as s', 's.id', 'il.sovLineId')
+    .leftJoin('changeOrderLines as col', 'col.id', 'il.changeOrderLineId')
+    .leftJoin('changeOrders as co', 'co.id', 'col.changeOrderId')
+    .selectAll('il')
+    .select([
+      sql<string>`coalesce(s.item_number, case when col.item_number <> '' then col.item_number else co.number || '.' || col.position end)`.as('itemNumber'),
+      sql<string>`coalesce(s.description, col.description)`.as('description'),
+      sql<string>`coalesce(s.cost_code, col.cost_code)`.as('costCode'),
+      sql<number>`coalesce(s.scheduled_value_cents, col.amount_cents)`.as('scheduledValueCents'),
+      sql<number>`case when il.source = 'sov' then 0 else 1 end`.as('sourceOrder'),
+      sql<number>`coalesce(s.position, 0)`.as('sovPosition'),
+      sql<Date | null>`co.approved_at`.as('coApprovedAt'),
+      sql<number>`coalesce(col.position, 0)`.as('coLinePosition'),
+    ])
+    .where('il.invoiceId', 'in', invoiceIds)
+    .orderBy('sourceOrder')
+    .orderBy('sovPosition')
+    .orderBy('coApprovedAt')
+    .orderBy('coLinePosition')
+    .orderBy('il.id')
+    .execute();
+  for (const row of rows) {
+    const line: InvoiceLine = {
+      id: row.id,
+      key: row.source === 'sov' ? `sov:${row.sovLineId}` : `co:${row.changeOrderLineId}`,
+      source: row.source as InvoiceLine['source'],
+      itemNumber: row.itemNumber,
+      description: row.description,
+      costCode: row.costCode,
+      scheduledValueCents: Number(row.scheduledValueCents),
+      claimed: entry(row, 'claimed'),
+      certified: entry(row, 'certified'),
+      isCertifiedAdjusted: row.isCertifiedAdjusted,
+      differenceReason: row.differenceReason,
+      rates: { workBp: row.workRetainageBp, materialsBp: row.materialsRetainageBp },
+      isRateOverridden: row.isRateOverridden,
+      review: { status: row.reviewStatus as LineReview['status'], reason: row.reviewReason },
+    };
+    result.get(row.invoiceId)?.push(line);
+  }
+  return result;
+}
+
+/**
+ * Adds a line (all zero) to every not-yet-approved invoice of the commitment for each SOV line and
+ * approved change-order line it lacks, at the commitment's current retainage rates. Run when an
+ * invoice is created, an SOV line is added or a change order is approved.
+ */
+export async function addMissingInvoiceLines(db: DbOrTrx, commitmentId: string, onlyInvoiceId?: string): Promise<void> {
+  const invoiceFilter = onlyInvoiceId ? sql`and i.id = ${onlyInvoiceId}` : sql``;
+  await sql`
+    insert into invoice_lines (invoice_id, source, sov_line_id, claimed_work_cents, certified_work_cents, work_retainage_bp, materials_retainage_bp)
+    select i.id, 'sov', s.id, 0, 0, c.retainage_work_bp, c.retainage_materials_bp
+      from invoices i
+      join commitments c on c.id = i.commitment_id
+      join sov_lines s on s.commitment_id = i.commitment_id
+     where i.commitment_id = ${commitmentId} and i.status not in ('approved','approved_as_noted') ${invoiceFilter}
+       and not exists (select 1 from invoice_lines x where x.invoice_id = i.id and x.sov_line_id = s.id)
+  `.execute(db);
+  await sql`
+    insert into invoice_lines (invoice_id, source, change_order_line_id, claimed_work_cents, certified_work_cents, work_retainage_bp, materials_retainage_bp)
+    select i.id, 'change_order', l.id, 0, 0, c.retainage_work_bp, c.retainage_materials_bp
+      from invoices i
+      join commitments c on c.id = i.commitment_id
+      join change_orders co on co.commitment_id = i.commitment_id and co.status = 'approved'
+      join change_order_lines l on l.change_order_id = co.id
+     where i.commitment_id = ${commitmentId} and i.status not in ('approved','approved_as_noted') ${invoiceFilter}
+       and not exists (select 1 from invoice_lines x where x.invoice_id = i.id and x.change_order_line_id = l.id)
+  `.execute(db);
+}
+
+/** SOV lines an invoice has billed (non-zero entries, or any approved invoice): they cannot be deleted. */
+export async function findBilledSovLineIds(db: DbOrTrx, sovLineIds: string[]): Promise<string[]> {
+  if (sovLineIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('invoiceLines as il')
+    .innerJoin('invoices as i', 'i.id', 'il.invoiceId')
+    .select('il.sovLineId')
+    .distinct()
+    .where('il.sovLineId', 'in', sovLineIds)
+    .where((eb) =>
+      eb.or([
+        eb('i.status', 'in', ['approved', 'approved_as_noted']),
+        eb('il.claimedWorkCents', '<>', 0),
+        eb('il.claimedPercentBp', 'is not', null),
+        eb('il.claimedMaterialsNewCents', '<>', 0),
+        eb('il.claimedRetainageReleasedCents', '<>', 0),
+        eb('il.certifiedWorkCents', '<>', 0),
+        eb('il.certifiedPercentBp', 'is not', null),
+        eb('il.certifiedMaterialsNewCents', '<>', 0),
+      ]),
+    )
+    .execute();
+  return rows.map((r) => r.sovLineId).filter((id): id is string => id !== null);
+}
+
+/** Removes not-yet-billed invoice lines of SOV lines about to be deleted. */
+export async function deleteUnbilledInvoiceLines(db: DbOrTrx, sovLineIds: string[]): Promise<void> {
+  if (sovLineIds.length === 0) return;
+  await db.deleteFrom('invoiceLines').where('sovLineId', 'in', sovLineIds).execute();
+}
+
+export async function hasInvoiceLinesForChangeOrder(db: DbOrTrx, changeOrderId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('invoiceLines as il')
+    .innerJoin('changeOrderLines as l', 'l.id', 'il.changeOrderLineId')
+    .innerJoin('invoices as i', 'i.id', 'il.invoiceId')
+    .select('il.id')
+    .where('l.changeOrderId', '=', changeOrderId)
+    .where((eb) =>
+      eb.or([
+        eb('i.status', 'in', ['approved', 'approved_as_noted']),
+        eb('il.claimedWorkCents', '<>', 0),
+        eb('il.claimedPercentBp', 'is not', null),
+        eb('il.certifiedWorkCents', '<>', 0),
+        eb('il.certifiedPercentBp', 'is not', null),
+        eb('il.claimedMaterialsNewCents', '<>', 0),
+      ]),
+    )
+    .executeTakeFirst();
+  return row !== undefined;
+}

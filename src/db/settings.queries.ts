@@ -1,0 +1,41 @@
+/** Project invoicing settings and the company-wide settings. */
+import type { AutomaticFrequency } from '../domain/billing-period.ts';
+import type { ContactInvoiceType, ProjectSettings } from '../domain/project-settings.ts';
+import type { DbOrTrx } from './database.ts';
+import type { ProjectSettingsRow } from './tables.ts';
+
+export function projectSettingsFromRow(row: ProjectSettingsRow): ProjectSettings {
+  return {
+    projectId: row.projectId,
+    periodDefaults: { startDay: row.periodStartDay, endDay: row.periodEndDay, dueDay: row.periodDueDay },
+    automatic: { frequency: row.automaticFrequency as AutomaticFrequency, startsOn: row.automaticStartsOn },
+    contactsMayBillWithoutInvite: row.contactsMayBillWithoutInvite,
+    contactDefaultInvoiceType: row.contactDefaultInvoiceType as ContactInvoiceType,
+    inviteMessage: row.inviteMessage,
+    allowOverbilling: row.allowOverbilling,
+    version: row.version,
+  };
+}
+
+export async function getProjectSettings(db: DbOrTrx, projectId: string, options: { forUpdate?: boolean } = {}): Promise<ProjectSettings> {
+  let q = db.selectFrom('projectSettings').selectAll().where('projectId', '=', projectId);
+  if (options.forUpdate) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  if (row) return projectSettingsFromRow(row);
+  // Projects always get a settings row at creation; this only covers a row lost to manual SQL.
+  const created = await db
+    .insertInto('projectSettings')
+    .values({ projectId })
+    .onConflict((oc) => oc.doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (created) return projectSettingsFromRow(created);
+  return getProjectSettings(db, projectId, options);
+}
+
+export type CompanySettings = { preventOverbillingAllProjects: boolean };
+
+export async function getCompanySettings(db: DbOrTrx): Promise<CompanySettings> {
+  const row = await db.selectFrom('companySettings').select('preventOverbillingAllProjects').executeTakeFirst();
+  return { preventOverbillingAllProjects: row?.preventOverbillingAllProjects ?? false };
+}

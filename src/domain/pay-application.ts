@@ -1,0 +1,267 @@
+/**
+ * The pay application (subcontractor invoice) math, in the AIA G702/G703 shape.
+ *
+ * G703, per line (an SOV line or an approved change-order line):
+ *   A item · B description · C scheduled value
+ *   D work completed from previous applications (never typed: the previous application's D + E)
+ *   E work completed this period — entered as an amount, or derived from a percent complete to
+ *     date: E = round(C × %) − D − F. E includes stored materials installed this period.
+ *   F materials presently stored = previously stored + newly stored − installed
+ *   G total completed and stored to date = D + E + F;  G ÷ C (%);  H balance to finish = C − G
+ *   I retainage held to date (src/domain/retainage.ts)
+ * G702, every line a sum of already-rounded G703 lines (docs/decisions/002-rounding.md):
+ *   1 original contract sum (Σ C of SOV lines) · 2 net change by change orders (Σ C of CO lines)
+ *   3 contract sum to date = 1 + 2 · 4 total completed and stored = Σ G
+ *   5a retainage on completed work · 5b on stored materials · 5 = 5a + 5b
+ *   6 total earned less retainage = 4 − 5 · 7 less previous certificates (line 6 of the previous
+ *   approved application, from its snapshot) · 8 current payment due = 6 − 7
+ *   9 balance to finish including retainage = 3 − 6
+ */
+import { applyRate, ratioInBasisPoints, sumCents } from './money.ts';
+import { computeLineRetainage, ZERO_BALANCE, type RetainageBalance, type RetainageRates } from './retainage.ts';
+
+/** What a person enters on a line. */
+export type LineEntry = {
+  /** E as an amount, or null when entered as a percent complete to date. */
+  workCompletedThisPeriodCents: number | null;
+  /** Total completed and stored to date as basis points of C (used when the amount is null). */
+  percentCompleteToDateBp: number | null;
+  materialsStoredNewCents: number;
+  materialsInstalledCents: number;
+  retainageReleasedCents: number;
+};
+
+export const EMPTY_ENTRY: LineEntry = {
+  workCompletedThisPeriodCents: 0,
+  percentCompleteToDateBp: null,
+  materialsStoredNewCents: 0,
+  materialsInstalledCents: 0,
+  retainageReleasedCents: 0,
+};
+
+/** Where a line stands at the end of the previous application. */
+export type LineToDate = {
+  workCompletedCents: number;
+  materialsStoredCents: number;
+  retainage: RetainageBalance;
+};
+
+export const NOTHING_YET: LineToDate = { workCompletedCents: 0, materialsStoredCents: 0, retainage: ZERO_BALANCE };
+
+export type LineSpec = {
+  /** Stable identity across invoices: 'sov:<id>' or 'co:<id>'. */
+  key: string;
+  source: 'sov' | 'change_order';
+  itemNumber: string;
+  description: string;
+  costCode: string;
+  scheduledValueCents: number;
+  rates: RetainageRates;
+  entry: LineEntry;
+};
+
+export type ComputedLine = {
+  key: string;
+  source: 'sov' | 'change_order';
+  itemNumber: string;
+  description: string;
+  costCode: string;
+  scheduledValueCents: number;
+  workCompletedPreviousCents: number;
+  workCompletedThisPeriodCents: number;
+  materialsStoredPreviousCents: number;
+  materialsStoredNewCents: number;
+  materialsInstalledCents: number;
+  materialsPresentlyStoredCents: number;
+  totalCompletedAndStoredCents: number;
+  percentCompleteBp: number;
+  balanceToFinishCents: number;
+  workRetainageRateBp: number;
+  materialsRetainageRateBp: number;
+  workRetainageThisPeriodCents: number;
+  materialsRetainageThisPeriodCents: number;
+  retainageReleasedCents: number;
+  workRetainageHeldCents: number;
+  materialsRetainageHeldCents: number;
+  retainageHeldCents: number;
+  /** Billed this period before retainage: the change in G. */
+  earnedThisPeriodCents: number;
+  /** earned − retainage held this period + retainage released. */
+  netThisPeriodCents: number;
+  enteredAsPercent: boolean;
+};
+
+export type G702 = {
+  originalContractSumCents: number;
+  netChangeByChangeOrdersCents: number;
+  contractSumToDateCents: number;
+  totalCompletedAndStoredCents: number;
+  retainageOnCompletedWorkCents: number;
+  retainageOnStoredMaterialsCents: number;
+  totalRetainageCents: number;
+  totalEarnedLessRetainageCents: number;
+  lessPreviousCertificatesCents: number;
+  currentPaymentDueCents: number;
+  balanceToFinishInclRetainageCents: number;
+};
+
+export type LineIssue = {
+  key: string;
+  field: keyof LineEntry | 'totalCompletedAndStoredCents';
+  code: 'negative_amount' | 'materials_installed_exceed_stored' | 'release_exceeds_held' | 'overbilled' | 'work_below_zero' | 'invalid_percent';
+  message: string;
+};
+
+export type PayApplicationInput = {
+  lines: LineSpec[];
+  /** Per line key: where it stood after the previous application (absent: nothing yet). */
+  previous: ReadonlyMap<string, LineToDate>;
+  /** G702 line 6 of the previous approved application (its snapshot), 0 for the first. */
+  previousCertificatesCents: number;
+  allowOverbilling: boolean;
+};
+
+export type PayApplication = { lines: ComputedLine[]; summary: G702; issues: LineIssue[] };
+
+function label(line: LineSpec): string {
+  return line.itemNumber ? `line ${line.itemNumber} (${line.description})` : `"${line.description}"`;
+}
+
+/** Resolves E from an amount or a percent complete to date (rounded half away from zero). */
+export function resolveWorkThisPeriod(entry: LineEntry, scheduledValueCents: number, previousWorkCents: number, materialsPresentlyStoredCents: number): number {
+  if (entry.workCompletedThisPeriodCents !== null) return entry.workCompletedThisPeriodCents;
+  const targetToDate = applyRate(scheduledValueCents, entry.percentCompleteToDateBp ?? 0);
+  return targetToDate - previousWorkCents - materialsPresentlyStoredCents;
+}
+
+/** Computes every G703 column and the G702 summary, and lists each line's problems. Pure. */
+export function computePayApplication(input: PayApplicationInput): PayApplication {
+  const issues: LineIssue[] = [];
+  const lines = input.lines.map((spec): ComputedLine => {
+    const prior = input.previous.get(spec.key) ?? NOTHING_YET;
+    const e = spec.entry;
+    const issue = (field: LineIssue['field'], code: LineIssue['code'], message: string) =>
+      issues.push({ key: spec.key, field, code, message });
+    if (e.materialsStoredNewCents < 0) issue('materialsStoredNewCents', 'negative_amount', `New materials stored on ${label(spec)} cannot be negative.`);
+    if (e.materialsInstalledCents < 0) issue('materialsInstalledCents', 'negative_amount', `Materials moved into work on ${label(spec)} cannot be negative.`);
+    if (e.retainageReleasedCents < 0) issue('retainageReleasedCents', 'negative_amount', `Retainage released on ${label(spec)} cannot be negative.`);
+    if (e.workCompletedThisPeriodCents === null && (e.percentCompleteToDateBp === null || e.percentCompleteToDateBp < 0)) {
+      issue('percentCompleteToDateBp', 'invalid_percent', `Enter a percent complete of zero or more on ${label(spec)}.`);
+    }
+    const materialsStoredPreviousCents = prior.materialsStoredCents;
+    const available = materialsStoredPreviousCents + Math.max(e.materialsStoredNewCents, 0);
+    if (e.materialsInstalledCents > available) {
+      issue(
+        'materialsInstalledCents',
+        'materials_installed_exceed_stored',
+        `Materials moved into work on ${label(spec)} are more than the ${available} cents stored.`,
+      );
+    }
+    const materialsPresentlyStoredCents = materialsStoredPreviousCents + e.materialsStoredNewCents - e.materialsInstalledCents;
+    const E = resolveWorkThisPeriod(e, spec.scheduledValueCents, prior.workCompletedCents, materialsPresentlyStoredCents);
+    if (prior.workCompletedCents + E < 0) {
+      issue(
+        e.workCompletedThisPeriodCents === null ? 'percentCompleteToDateBp' : 'workCompletedThisPeriodCents',
+        'work_below_zero',
+        `Work completed to date on ${label(spec)} cannot fall below zero.`,
+      );
+    }
+    const G = prior.workCompletedCents + E + materialsPresentlyStoredCents;
+    if (!input.allowOverbilling && G > spec.scheduledValueCents) {
+      issue(
+        'totalCompletedAndStoredCents',
+        'overbilled',
+        `${label(spec)} is billed over 100%: ${G} cents completed and stored against a scheduled value of ${spec.scheduledValueCents}.`,
+      );
+    }
+    const retainage = computeLineRetainage({
+      rates: spec.rates,
+      previous: prior.retainage,
+      workCompletedThisPeriodCents: E,
+      materialsStoredPreviousCents,
+      materialsStoredNewCents: e.materialsStoredNewCents,
+      materialsInstalledCents: e.materialsInstalledCents,
+      retainageReleasedCents: e.retainageReleasedCents,
+    });
+    if (e.retainageReleasedCents > retainage.availableToReleaseCents) {
+      issue(
+        'retainageReleasedCents',
+        'release_exceeds_held',
+        `Retainage released on ${label(spec)} is more than the ${retainage.availableToReleaseCents} cents held.`,
+      );
+    }
+    const released = retainage.releasedFromWorkCents + retainage.releasedFromMaterialsCents;
+    const earnedThisPeriodCents = E + e.materialsStoredNewCents - e.materialsInstalledCents;
+    const heldThisPeriod = retainage.workThisPeriodCents + retainage.materialsThisPeriodCents;
+    return {
+      key: spec.key,
+      source: spec.source,
+      itemNumber: spec.itemNumber,
+      description: spec.description,
+      costCode: spec.costCode,
+      scheduledValueCents: spec.scheduledValueCents,
+      workCompletedPreviousCents: prior.workCompletedCents,
+      workCompletedThisPeriodCents: E,
+      materialsStoredPreviousCents,
+      materialsStoredNewCents: e.materialsStoredNewCents,
+      materialsInstalledCents: e.materialsInstalledCents,
+      materialsPresentlyStoredCents,
+      totalCompletedAndStoredCents: G,
+      percentCompleteBp: ratioInBasisPoints(G, spec.scheduledValueCents),
+      balanceToFinishCents: spec.scheduledValueCents - G,
+      workRetainageRateBp: spec.rates.workBp,
+      materialsRetainageRateBp: spec.rates.materialsBp,
+      workRetainageThisPeriodCents: retainage.workThisPeriodCents,
+      materialsRetainageThisPeriodCents: retainage.materialsThisPeriodCents,
+      retainageReleasedCents: released,
+      workRetainageHeldCents: retainage.workHeldCents,
+      materialsRetainageHeldCents: retainage.materialsHeldCents,
+      retainageHeldCents: retainage.workHeldCents + retainage.materialsHeldCents,
+      earnedThisPeriodCents,
+      netThisPeriodCents: earnedThisPeriodCents - heldThisPeriod + released,
+      enteredAsPercent: e.workCompletedThisPeriodCents === null,
+    };
+  });
+  return { lines, summary: summarize(lines, input.previousCertificatesCents), issues };
+}
+
+/** The G702 lines: each a sum of rounded G703 lines, so the summary always ties to the detail. */
+export function summarize(lines: readonly ComputedLine[], previousCertificatesCents: number): G702 {
+  const sum = (pick: (l: ComputedLine) => number, filter: (l: ComputedLine) => boolean = () => true) =>
+    sumCents(lines.filter(filter).map(pick));
+  const original = sum((l) => l.scheduledValueCents, (l) => l.source === 'sov');
+  const changeOrders = sum((l) => l.scheduledValueCents, (l) => l.source === 'change_order');
+  const contractSum = original + changeOrders;
+  const completed = sum((l) => l.totalCompletedAndStoredCents);
+  const workRetainage = sum((l) => l.workRetainageHeldCents);
+  const materialsRetainage = sum((l) => l.materialsRetainageHeldCents);
+  const totalRetainage = workRetainage + materialsRetainage;
+  const earnedLessRetainage = completed - totalRetainage;
+  return {
+    originalContractSumCents: original,
+    netChangeByChangeOrdersCents: changeOrders,
+    contractSumToDateCents: contractSum,
+    totalCompletedAndStoredCents: completed,
+    retainageOnCompletedWorkCents: workRetainage,
+    retainageOnStoredMaterialsCents: materialsRetainage,
+    totalRetainageCents: totalRetainage,
+    totalEarnedLessRetainageCents: earnedLessRetainage,
+    lessPreviousCertificatesCents: previousCertificatesCents,
+    currentPaymentDueCents: earnedLessRetainage - previousCertificatesCents,
+    balanceToFinishInclRetainageCents: contractSum - earnedLessRetainage,
+  };
+}
+
+/** Where each line stands after this application: the `previous` of the next one. */
+export function toDateAfter(application: Pick<PayApplication, 'lines'>): Map<string, LineToDate> {
+  return new Map(
+    application.lines.map((l) => [
+      l.key,
+      {
+        workCompletedCents: l.workCompletedPreviousCents + l.workCompletedThisPeriodCents,
+        materialsStoredCents: l.materialsPresentlyStoredCents,
+        retainage: { workHeldCents: l.workRetainageHeldCents, materialsHeldCents: l.materialsRetainageHeldCents },
+      },
+    ]),
+  );
+}

@@ -1,0 +1,44 @@
+/** The settings an invoice administrator gives a project's invoicing (reference §7). */
+import type { AutomaticSchedule, PeriodDefaults } from './billing-period.ts';
+import { DomainError } from './errors.ts';
+
+export const CONTACT_INVOICE_TYPES = ['work_and_materials', 'work_materials_retainage'] as const;
+export type ContactInvoiceType = (typeof CONTACT_INVOICE_TYPES)[number];
+
+export type ProjectSettings = {
+  projectId: string;
+  periodDefaults: PeriodDefaults;
+  automatic: AutomaticSchedule;
+  /** Contacts may create an invoice for the open period without an Invite to Bill (default yes). */
+  contactsMayBillWithoutInvite: boolean;
+  /** The invoice type of an invoice a contact creates without an invite. */
+  contactDefaultInvoiceType: ContactInvoiceType;
+  /** "Invitation & Reminder Custom Message", inserted into invites and reminders. */
+  inviteMessage: string;
+  /** "Allow subcontractors to over-bill" (default on); a company-wide setting can lock it off. */
+  allowOverbilling: boolean;
+  version: number;
+};
+
+/** The company-wide "Prevent overbilling on all projects" overrides, and locks, the project setting. */
+export function effectiveAllowOverbilling(projectAllows: boolean, companyPrevents: boolean): boolean {
+  return projectAllows && !companyPrevents;
+}
+
+export function assertOverbillingSettingChangeable(companyPrevents: boolean, nextAllow: boolean | undefined): void {
+  if (companyPrevents && nextAllow === true) {
+    throw new DomainError(
+      'rule_violation',
+      'Overbilling is prevented on all projects by a company setting; a company admin can change that.',
+      { field: 'allowOverbilling' },
+    );
+  }
+}
+
+export function assertPeriodDefaults(defaults: Partial<PeriodDefaults>): void {
+  for (const [field, day] of Object.entries(defaults)) {
+    if (day !== undefined && (!Number.isInteger(day) || day < 1 || day > 31)) {
+      throw new DomainError('validation_failed', 'Days of the month are 1 to 31 (31 means the last day).', { field });
+    }
+  }
+}

@@ -1,0 +1,135 @@
+import { z } from '@hono/zod-openapi';
+import { AUTOMATIC_FREQUENCIES } from '../domain/billing-period.ts';
+import { INVOICE_STATUSES } from '../domain/invoice-status.ts';
+import { INVOICE_TYPES } from '../domain/invite-to-bill.ts';
+import { CONTACT_INVOICE_TYPES } from '../domain/project-settings.ts';
+import { Cents, csv, Version } from './common.schemas.ts';
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-11-30.').openapi({ example: '2026-11-30' });
+const dayOfMonth = z.number().int().min(1).max(31);
+
+export const ProjectSettingsSchema = z
+  .object({
+    periodStartDay: dayOfMonth,
+    periodEndDay: dayOfMonth.openapi({ description: '31 means the last day of the month.' }),
+    periodDueDay: dayOfMonth,
+    automaticFrequency: z.enum(AUTOMATIC_FREQUENCIES),
+    automaticStartsOn: day.nullable(),
+    contactsMayBillWithoutInvite: z.boolean(),
+    contactDefaultInvoiceType: z.enum(CONTACT_INVOICE_TYPES),
+    inviteMessage: z.string(),
+    allowOverbilling: z.boolean().openapi({ description: 'The project setting.' }),
+    overbillingLockedByCompany: z.boolean().openapi({ description: 'True when a company setting prevents overbilling on all projects.' }),
+    effectiveAllowOverbilling: z.boolean(),
+    version: z.number().int(),
+  })
+  .openapi('InvoicingSettings');
+
+export const UpdateProjectSettingsBody = z
+  .object({
+    version: Version,
+    periodStartDay: dayOfMonth.optional(),
+    periodEndDay: dayOfMonth.optional(),
+    periodDueDay: dayOfMonth.optional(),
+    automaticFrequency: z.enum(AUTOMATIC_FREQUENCIES).optional(),
+    automaticStartsOn: day.nullable().optional(),
+    contactsMayBillWithoutInvite: z.boolean().optional(),
+    contactDefaultInvoiceType: z.enum(CONTACT_INVOICE_TYPES).optional(),
+    inviteMessage: z.string().max(2000).optional(),
+    allowOverbilling: z.boolean().optional(),
+  })
+  .openapi('UpdateInvoicingSettings');
+
+export const BillingPeriodSchema = z
+  .object({
+    id: z.string(),
+    startsOn: day,
+    endsOn: day,
+    dueOn: day,
+    status: z.enum(['open', 'closed']),
+    origin: z.enum(['manual', 'automatic']),
+    version: z.number().int(),
+    invoiceCount: z.number().int().optional(),
+  })
+  .openapi('BillingPeriod');
+
+export const CreateBillingPeriodBody = z
+  .object({ startsOn: day.optional(), endsOn: day.optional(), dueOn: day.optional() })
+  .openapi('CreateBillingPeriod', { description: 'Omitted dates come from the project defaults for the current month.' });
+
+export const UpdateBillingPeriodBody = z
+  .object({ version: Version.optional(), startsOn: day.optional(), endsOn: day.optional(), dueOn: day.optional(), status: z.enum(['open', 'closed']).optional() })
+  .openapi('UpdateBillingPeriod');
+
+export const SendInvitesBody = z
+  .object({
+    commitmentIds: z.array(z.string()).min(1, 'Choose at least one commitment.').max(1000),
+    invoiceType: z.enum(INVOICE_TYPES).default('work_and_materials'),
+    message: z.string().max(2000).optional().openapi({ description: "Defaults to the project's invitation message." }),
+  })
+  .openapi('SendInvites');
+
+export const InviteResultSchema = z
+  .object({
+    commitmentId: z.string(),
+    number: z.string().nullable(),
+    sent: z.boolean(),
+    inviteId: z.string().optional(),
+    refusals: z.array(z.object({ code: z.string(), reason: z.string() })).optional(),
+  })
+  .openapi('InviteResult');
+
+export const InviteSchema = z
+  .object({
+    id: z.string(),
+    invoiceType: z.enum(INVOICE_TYPES),
+    message: z.string(),
+    invitedBy: z.string(),
+    invitedAt: z.string(),
+    response: z.enum(['accepted', 'declined']).nullable(),
+    respondedAt: z.string().nullable(),
+  })
+  .openapi('Invite');
+
+export const BILLING_STATUSES = ['no_invoice_contacts', 'ssov_not_approved', 'not_invited', 'invited', 'accepted', 'declined', ...INVOICE_STATUSES] as const;
+
+export const BillingBoardQuery = z.object({
+  billingPeriodId: z.string().optional().openapi({ description: 'Defaults to the open period.' }),
+  status: csv(z.enum(BILLING_STATUSES)).optional().openapi({ description: 'Comma-separated billing statuses.', example: 'not_invited,invited' }),
+  search: z.string().optional(),
+});
+
+export const BillingBoardSchema = z
+  .object({
+    period: BillingPeriodSchema.nullable(),
+    rows: z.array(
+      z.object({
+        commitmentId: z.string(),
+        number: z.string(),
+        title: z.string(),
+        kind: z.string(),
+        commitmentStatus: z.string(),
+        contractCompanyName: z.string().nullable(),
+        invoiceContactCount: z.number().int(),
+        billingStatus: z.enum(BILLING_STATUSES),
+        billingStatusLabel: z.string(),
+        invite: InviteSchema.nullable(),
+        latestInvoice: z
+          .object({
+            id: z.string(),
+            label: z.string(),
+            status: z.enum(INVOICE_STATUSES),
+            currentPaymentDueCents: Cents,
+            totalCompletedAndStoredCents: Cents,
+            submittedAt: z.string().nullable(),
+            version: z.number().int(),
+          })
+          .nullable(),
+        invoicesInPeriod: z.number().int(),
+        contractSumToDateCents: Cents,
+        billedToDateCents: Cents,
+        dueOn: day.nullable(),
+      }),
+    ),
+  })
+  .openapi('BillingBoard');

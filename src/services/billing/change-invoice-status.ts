@@ -1,0 +1,134 @@
+/**
+ * Moving an invoice through its statuses. The decision is `transitionInvoice` (src/domain); here it
+ * is loaded, guarded, written, snapshotted on approval, audited and announced through the outbox,
+ * all in one transaction.
+ */
+import { assertVersion } from '../../domain/commitment.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { invoiceLabel, snapshotOf } from '../../domain/invoice.ts';
+import { isApproved, transitionInvoice, type InvoiceAction, type InvoiceStatus } from '../../domain/invoice-status.ts';
+import type { Viewer } from '../../domain/permissions.ts';
+import { recordAudit } from '../../db/audit.queries.ts';
+import type { Db, Trx } from '../../db/database.ts';
+import { enqueueOutbox } from '../../db/outbox.queries.ts';
+import { invoiceAmounts, loadInvoiceContext, type InvoiceContext } from './invoice-context.ts';
+
+/** Applies one action inside the caller's transaction (shared by the single and bulk endpoints). */
+export async function applyInvoiceAction(
+  trx: Trx,
+  ctx: InvoiceContext,
+  viewer: Viewer,
+  action: InvoiceAction,
+  now: Date,
+  note?: string,
+): Promise<{ status: InvoiceStatus; version: number }> {
+  const amounts = invoiceAmounts(ctx);
+  const rejected = ctx.lines.filter((l) => l.review.status === 'rejected');
+  const next = transitionInvoice(ctx.invoice.status, action, ctx.actor, {
+    rejectedLineCount: rejected.length,
+    earlierUnapprovedNumbers: amounts.unapprovedEarlierLabels,
+    lineIssueCount: amounts.issues.length + (ctx.actor === 'contact' ? amounts.claimedIssues.length : 0),
+  });
+  const version = ctx.invoice.version + 1;
+  const approving = isApproved(next);
+  await trx
+    .updateTable('invoices')
+    .set({
+      status: next,
+      version,
+      updatedAt: now,
+      ...(action === 'submit' && { submittedAt: now, submittedBy: viewer.userId }),
+      ...(approving && {
+        approvedAt: now,
+        approvedBy: viewer.userId,
+        snapshot: JSON.stringify(snapshotOf(ctx.lines, amounts)),
+      }),
+    })
+    .where('id', '=', ctx.invoice.id)
+    .execute();
+  // Resubmitting clears the rejections the contact has answered; the administrator reviews again.
+  if (action === 'submit' && ctx.invoice.status === 'revise_and_resubmit') {
+    await trx
+      .updateTable('invoiceLines')
+      .set({ reviewStatus: null, reviewReason: null })
+      .where('invoiceId', '=', ctx.invoice.id)
+      .where('reviewStatus', '=', 'rejected')
+      .execute();
+  }
+  const payload = {
+    invoiceId: ctx.invoice.id,
+    projectId: ctx.invoice.projectId,
+    commitmentId: ctx.invoice.commitmentId,
+    actorUserId: viewer.userId,
+    invoiceLabel: invoiceLabel(ctx.invoice),
+  };
+  if (next === 'under_review') await enqueueOutbox(trx, 'invoice.submitted', payload, now);
+  if (next === 'revise_and_resubmit') {
+    await enqueueOutbox(
+      trx,
+      'invoice.sent_back',
+      {
+        ...payload,
+        note: note ?? null,
+        rejectedLines: rejected.map((l) => ({ lineId: l.id, itemNumber: l.itemNumber, description: l.description, reason: l.review.reason })),
+      },
+      now,
+    );
+  }
+  if (approving) await enqueueOutbox(trx, 'invoice.approved', { ...payload, status: next }, now);
+  await recordAudit(trx, {
+    occurredAt: now,
+    actorUserId: viewer.userId,
+    projectId: ctx.invoice.projectId,
+    entityType: 'invoice',
+    entityId: ctx.invoice.id,
+    action: `status_${next}`,
+    before: { status: ctx.invoice.status },
+    after: { status: next, ...(note && { note }), ...(approving && { certified: amounts.summary }) },
+  });
+  return { status: next, version };
+}
+
+export async function changeInvoiceStatus(
+  db: Db,
+  viewer: Viewer,
+  projectId: string,
+  invoiceId: string,
+  input: { action: InvoiceAction; version: number; note?: string | undefined },
+  now: Date,
+): Promise<{ status: InvoiceStatus; version: number }> {
+  return db.transaction().execute(async (trx) => {
+    const ctx = await loadInvoiceContext(trx, viewer, projectId, invoiceId, now, { forUpdate: true });
+    assertVersion(ctx.invoice.version, input.version, 'invoice');
+    return applyInvoiceAction(trx, ctx, viewer, input.action, now, input.note);
+  });
+}
+
+export type BulkResult =
+  | { invoiceId: string; ok: true; status: InvoiceStatus }
+  | { invoiceId: string; ok: false; error: { code: string; message: string } };
+
+/** Administrators change many invoices at once; each is checked on its own and reported. */
+export async function bulkChangeInvoiceStatus(
+  db: Db,
+  viewer: Viewer,
+  projectId: string,
+  input: { invoiceIds: string[]; action: InvoiceAction },
+  now: Date,
+): Promise<BulkResult[]> {
+  const results: BulkResult[] = [];
+  for (const invoiceId of [...new Set(input.invoiceIds)]) {
+    try {
+      const { status } = await db.transaction().execute(async (trx) => {
+        const ctx = await loadInvoiceContext(trx, viewer, projectId, invoiceId, now, { forUpdate: true });
+        if (ctx.actor !== 'admin') throw new DomainError('forbidden', 'Only an invoice administrator can change invoices in bulk.');
+        return applyInvoiceAction(trx, ctx, viewer, input.action, now);
+      });
+      results.push({ invoiceId, ok: true, status });
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      results.push({ invoiceId, ok: false, error: { code: error.code, message: error.message } });
+    }
+  }
+  return results;
+}

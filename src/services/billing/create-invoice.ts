@@ -1,0 +1,115 @@
+/**
+ * Creating a subcontractor invoice: an invoice contact for the open period (one per commitment per
+ * period, on or before the due date), or an administrator on a contact's behalf for any period at
+ * any time. Lines are one per SOV line and per approved change-order line, all starting at zero,
+ * at the commitment's current retainage rates (later rate changes never touch it).
+ */
+import { isCalendarDate, type CalendarDate } from '../../domain/calendar.ts';
+import { DomainError } from '../../domain/errors.ts';
+import type { Invoice } from '../../domain/invoice.ts';
+import { decideInvoiceCreation } from '../../domain/invoice-rules.ts';
+import type { Viewer } from '../../domain/permissions.ts';
+import { recordAudit } from '../../db/audit.queries.ts';
+import { listCommitmentBillingFacts } from '../../db/billing-board.queries.ts';
+import { findOpenBillingPeriod, getBillingPeriod } from '../../db/billing-periods.queries.ts';
+import { lockCommitment } from '../../db/commitments.queries.ts';
+import type { Db } from '../../db/database.ts';
+import { findInvite } from '../../db/invites.queries.ts';
+import { addMissingInvoiceLines, invoiceFromRow, listCommitmentInvoices, nextInvoiceSequence } from '../../db/invoices.queries.ts';
+import { findProject } from '../../db/projects.queries.ts';
+import { getProjectSettings } from '../../db/settings.queries.ts';
+import { todayIn } from '../../domain/calendar.ts';
+import { resolveInvoiceActor } from './invoice-context.ts';
+
+export type CreateInvoiceInput = {
+  /** Defaults to the open period. Contacts can only use the open period. */
+  billingPeriodId?: string | undefined;
+  /** Contacts: their own invoice number (optional). Administrators: ignored, numbered in sequence. */
+  number?: string | undefined;
+  billingDate?: CalendarDate | undefined;
+  periodStart?: CalendarDate | undefined;
+  periodEnd?: CalendarDate | undefined;
+  comments?: string | undefined;
+};
+
+export async function createInvoice(
+  db: Db,
+  viewer: Viewer,
+  projectId: string,
+  commitmentId: string,
+  input: CreateInvoiceInput,
+  now: Date,
+): Promise<Invoice> {
+  for (const field of ['billingDate', 'periodStart', 'periodEnd'] as const) {
+    const value = input[field];
+    if (value !== undefined && !isCalendarDate(value)) {
+      throw new DomainError('validation_failed', 'Dates are calendar days like 2026-11-30.', { field });
+    }
+  }
+  return db.transaction().execute(async (trx) => {
+    const { actor } = await resolveInvoiceActor(trx, viewer, projectId, commitmentId);
+    // Serialises invoice creation per commitment: "one per period" and the sequence hold under concurrency.
+    const commitment = await lockCommitment(trx, commitmentId);
+    const project = await findProject(trx, projectId);
+    const settings = await getProjectSettings(trx, projectId);
+    const period = input.billingPeriodId
+      ? await getBillingPeriod(trx, projectId, input.billingPeriodId)
+      : await findOpenBillingPeriod(trx, projectId);
+    if (!period) {
+      throw new DomainError('rule_violation', 'There is no open billing period. An invoice administrator opens one first.', {
+        field: 'billingPeriodId',
+      });
+    }
+    const existing = await listCommitmentInvoices(trx, commitmentId);
+    const facts = (await listCommitmentBillingFacts(trx, [commitmentId])).get(commitmentId);
+    const invite = await findInvite(trx, period.id, commitmentId);
+    const { invoiceType } = decideInvoiceCreation({
+      actor,
+      isInvoiceContact: actor === 'contact',
+      commitmentStatus: commitment.status,
+      ssovEnabled: facts?.ssovEnabled ?? false,
+      ssovApproved: facts?.ssovApproved ?? true,
+      period: { status: period.status, dueOn: period.dueOn },
+      today: todayIn(project?.timeZone ?? 'UTC', now),
+      invoicesInPeriod: existing.filter((i) => i.billingPeriodId === period.id).length,
+      contactsMayBillWithoutInvite: settings.contactsMayBillWithoutInvite,
+      invite: invite ? { invoiceType: invite.invoiceType } : null,
+      contactDefaultInvoiceType: settings.contactDefaultInvoiceType,
+    });
+    const sequence = await nextInvoiceSequence(trx, commitmentId);
+    const number = actor === 'admin' ? String(sequence) : input.number?.trim() || null;
+    const row = await trx
+      .insertInto('invoices')
+      .values({
+        projectId,
+        commitmentId,
+        billingPeriodId: period.id,
+        sequence,
+        number,
+        invoiceType,
+        status: 'draft',
+        billingDate: input.billingDate ?? period.endsOn,
+        periodStart: input.periodStart ?? period.startsOn,
+        periodEnd: input.periodEnd ?? period.endsOn,
+        comments: input.comments ?? '',
+        createdBy: viewer.userId,
+        createdByRole: actor,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const invoice = invoiceFromRow(row);
+    await addMissingInvoiceLines(trx, commitmentId, invoice.id);
+    await recordAudit(trx, {
+      occurredAt: now,
+      actorUserId: viewer.userId,
+      projectId,
+      entityType: 'invoice',
+      entityId: invoice.id,
+      action: 'create',
+      after: { ...invoice, snapshot: undefined, actor },
+    });
+    return invoice;
+  });
+}

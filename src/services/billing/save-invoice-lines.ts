@@ -1,0 +1,192 @@
+/**
+ * Entering amounts on an invoice's lines:
+ * - claim: the contact (or an administrator on their behalf, in Draft or Revise & Resubmit) enters
+ *   work completed this period as an amount OR a percent complete to date, new materials stored,
+ *   materials moved into work and retainage released; claimed and certified move together;
+ * - certify: an administrator certifies a different amount than claimed, with a reason per line
+ *   ("reasons for difference"); the claim stays beside it;
+ * - rates: an administrator overrides a line's retainage rates on this invoice.
+ * A save that leaves a changed line overbilled (when overbilling is off), with more materials
+ * installed than stored or more retainage released than held is refused, naming the line.
+ */
+import { DomainError, type ErrorDetail } from '../../domain/errors.ts';
+import { computeInvoice, entriesEqual, type InvoiceLine } from '../../domain/invoice.ts';
+import { assertCanEdit, assertContactMayRelease, assertEntryAllowedByType, type EditKind } from '../../domain/invoice-rules.ts';
+import type { LineEntry } from '../../domain/pay-application.ts';
+import { assertVersion } from '../../domain/commitment.ts';
+import type { Viewer } from '../../domain/permissions.ts';
+import { recordAudit } from '../../db/audit.queries.ts';
+import type { Db, Trx } from '../../db/database.ts';
+import { loadInvoiceContext } from './invoice-context.ts';
+
+export type LineChange = {
+  lineId: string;
+  workCompletedThisPeriodCents?: number | undefined;
+  percentCompleteToDateBp?: number | undefined;
+  materialsStoredNewCents?: number | undefined;
+  materialsInstalledCents?: number | undefined;
+  retainageReleasedCents?: number | undefined;
+  /** certify: why the certified amount differs from the claim. */
+  differenceReason?: string | undefined;
+  /** rates (administrators): this invoice line's retainage rates. */
+  workRetainageBp?: number | undefined;
+  materialsRetainageBp?: number | undefined;
+};
+
+export type SaveLinesInput = { version: number; mode: 'claim' | 'certify'; lines: LineChange[] };
+
+function applyChange(entry: LineEntry, change: LineChange, index: number): LineEntry {
+  if (change.workCompletedThisPeriodCents !== undefined && change.percentCompleteToDateBp !== undefined) {
+    throw new DomainError('validation_failed', 'Enter the work completed this period as an amount or as a percent, not both.', {
+      field: `lines.${index}.percentCompleteToDateBp`,
+    });
+  }
+  const next = { ...entry };
+  if (change.workCompletedThisPeriodCents !== undefined) {
+    next.workCompletedThisPeriodCents = change.workCompletedThisPeriodCents;
+    next.percentCompleteToDateBp = null;
+  }
+  if (change.percentCompleteToDateBp !== undefined) {
+    next.percentCompleteToDateBp = change.percentCompleteToDateBp;
+    next.workCompletedThisPeriodCents = null;
+  }
+  if (change.materialsStoredNewCents !== undefined) next.materialsStoredNewCents = change.materialsStoredNewCents;
+  if (change.materialsInstalledCents !== undefined) next.materialsInstalledCents = change.materialsInstalledCents;
+  if (change.retainageReleasedCents !== undefined) next.retainageReleasedCents = change.retainageReleasedCents;
+  return next;
+}
+
+function hasEntryChange(change: LineChange): boolean {
+  return (
+    change.workCompletedThisPeriodCents !== undefined ||
+    change.percentCompleteToDateBp !== undefined ||
+    change.materialsStoredNewCents !== undefined ||
+    change.materialsInstalledCents !== undefined ||
+    change.retainageReleasedCents !== undefined
+  );
+}
+
+async function writeLine(trx: Trx, line: InvoiceLine): Promise<void> {
+  await trx
+    .updateTable('invoiceLines')
+    .set({
+      claimedWorkCents: line.claimed.workCompletedThisPeriodCents,
+      claimedPercentBp: line.claimed.percentCompleteToDateBp,
+      claimedMaterialsNewCents: line.claimed.materialsStoredNewCents,
+      claimedMaterialsInstalledCents: line.claimed.materialsInstalledCents,
+      claimedRetainageReleasedCents: line.claimed.retainageReleasedCents,
+      certifiedWorkCents: line.certified.workCompletedThisPeriodCents,
+      certifiedPercentBp: line.certified.percentCompleteToDateBp,
+      certifiedMaterialsNewCents: line.certified.materialsStoredNewCents,
+      certifiedMaterialsInstalledCents: line.certified.materialsInstalledCents,
+      certifiedRetainageReleasedCents: line.certified.retainageReleasedCents,
+      isCertifiedAdjusted: line.isCertifiedAdjusted,
+      differenceReason: line.differenceReason,
+      workRetainageBp: line.rates.workBp,
+      materialsRetainageBp: line.rates.materialsBp,
+      isRateOverridden: line.isRateOverridden,
+    })
+    .where('id', '=', line.id)
+    .execute();
+}
+
+export async function saveInvoiceLines(
+  db: Db,
+  viewer: Viewer,
+  projectId: string,
+  invoiceId: string,
+  input: SaveLinesInput,
+  now: Date,
+): Promise<{ version: number }> {
+  return db.transaction().execute(async (trx) => {
+    const ctx = await loadInvoiceContext(trx, viewer, projectId, invoiceId, now, { forUpdate: true });
+    assertVersion(ctx.invoice.version, input.version, 'invoice');
+    if (input.mode === 'certify' && ctx.actor !== 'admin') {
+      throw new DomainError('forbidden', 'Only an invoice administrator can certify amounts.');
+    }
+    const byId = new Map(ctx.lines.map((l) => [l.id, l]));
+    const changedKeys = new Set<string>();
+    const before = new Map<string, InvoiceLine>();
+    const seen = new Set<string>();
+    input.lines.forEach((change, index) => {
+      const line = byId.get(change.lineId);
+      if (!line || seen.has(change.lineId)) {
+        throw new DomainError('validation_failed', 'That line is not on this invoice.', { field: `lines.${index}.lineId` });
+      }
+      seen.add(change.lineId);
+      before.set(line.id, line);
+      const kinds: EditKind[] = [];
+      if (hasEntryChange(change)) kinds.push(input.mode === 'certify' ? 'certify' : 'claim');
+      if (change.workRetainageBp !== undefined || change.materialsRetainageBp !== undefined) kinds.push('rates');
+      for (const kind of kinds) assertCanEdit({ actor: ctx.actor, status: ctx.invoice.status, isLatestInPeriod: ctx.isLatestInPeriod }, kind);
+
+      let next: InvoiceLine = { ...line };
+      if (hasEntryChange(change)) {
+        if (input.mode === 'claim') {
+          const claimed = applyChange(line.claimed, change, index);
+          next = { ...next, claimed, certified: claimed, isCertifiedAdjusted: false, differenceReason: null };
+        } else {
+          const certified = applyChange(line.certified, change, index);
+          const isCertifiedAdjusted = !entriesEqual(certified, line.claimed);
+          const reason = change.differenceReason?.trim() || (isCertifiedAdjusted ? line.differenceReason : null);
+          if (isCertifiedAdjusted && !reason) {
+            throw new DomainError('validation_failed', `Give a reason for the difference on line ${line.itemNumber || line.description}.`, {
+              field: `lines.${index}.differenceReason`,
+            });
+          }
+          next = { ...next, certified, isCertifiedAdjusted, differenceReason: isCertifiedAdjusted ? reason : null };
+        }
+        const entry = input.mode === 'claim' ? next.claimed : next.certified;
+        assertEntryAllowedByType(
+          ctx.invoice.invoiceType,
+          {
+            hasWorkOrMaterials:
+              entry.workCompletedThisPeriodCents !== 0 || entry.percentCompleteToDateBp !== null || entry.materialsStoredNewCents !== 0 || entry.materialsInstalledCents !== 0,
+            hasRelease: entry.retainageReleasedCents !== 0,
+          },
+          ctx.actor,
+        );
+        if (ctx.actor === 'contact' && change.retainageReleasedCents !== undefined && change.retainageReleasedCents !== line.claimed.retainageReleasedCents) {
+          assertContactMayRelease({ isLatestOfCommitment: ctx.isLatestOfCommitment, today: ctx.today, dueOn: ctx.period.dueOn });
+        }
+      }
+      if (change.workRetainageBp !== undefined || change.materialsRetainageBp !== undefined) {
+        next = {
+          ...next,
+          rates: { workBp: change.workRetainageBp ?? line.rates.workBp, materialsBp: change.materialsRetainageBp ?? line.rates.materialsBp },
+          isRateOverridden: true,
+        };
+      }
+      byId.set(line.id, next);
+      changedKeys.add(line.key);
+    });
+
+    const lines = ctx.lines.map((l) => byId.get(l.id) ?? l);
+    const computed = computeInvoice(lines, ctx.earlier, ctx.allowOverbilling);
+    const issues = (input.mode === 'claim' ? computed.claimedIssues : computed.issues).filter((i) => changedKeys.has(i.key));
+    if (issues.length > 0) {
+      const lineIdOf = new Map(lines.map((l) => [l.key, l.id]));
+      const details: ErrorDetail[] = issues.map((i) => ({ path: `lines.${lineIdOf.get(i.key)}.${i.field}`, message: i.message }));
+      throw new DomainError(issues[0]?.code === 'overbilled' ? 'rule_violation' : 'rule_violation', issues.map((i) => i.message).join(' '), {
+        field: details[0]?.path ?? 'lines',
+        details,
+      });
+    }
+    for (const line of lines) if (changedKeys.has(line.key)) await writeLine(trx, line);
+    const version = ctx.invoice.version + 1;
+    await trx.updateTable('invoices').set({ version, updatedAt: now }).where('id', '=', invoiceId).execute();
+    await recordAudit(trx, {
+      occurredAt: now,
+      actorUserId: viewer.userId,
+      projectId,
+      entityType: 'invoice',
+      entityId: invoiceId,
+      action: input.mode === 'certify' ? 'certify_lines' : 'save_lines',
+      before: [...before.values()].map((l) => ({ lineId: l.id, claimed: l.claimed, certified: l.certified, rates: l.rates })),
+      after: lines
+        .filter((l) => changedKeys.has(l.key))
+        .map((l) => ({ lineId: l.id, claimed: l.claimed, certified: l.certified, rates: l.rates, differenceReason: l.differenceReason })),
+    });
+    return { version };
+  });
+}

@@ -1,0 +1,106 @@
+/** Project invoicing settings (Admins on Commitments) and the company-wide overbilling lock (company admins). */
+import { AUTOMATIC_FREQUENCIES, type AutomaticFrequency } from '../../domain/billing-period.ts';
+import { isCalendarDate, type CalendarDate } from '../../domain/calendar.ts';
+import { assertVersion } from '../../domain/commitment.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { assertCompanyAdmin, assertInvoiceAdministrator, type Viewer } from '../../domain/permissions.ts';
+import {
+  assertOverbillingSettingChangeable,
+  assertPeriodDefaults,
+  type ContactInvoiceType,
+  type ProjectSettings,
+} from '../../domain/project-settings.ts';
+import { recordAudit } from '../../db/audit.queries.ts';
+import type { Db } from '../../db/database.ts';
+import { getProjectAccess } from '../../db/projects.queries.ts';
+import { getCompanySettings, getProjectSettings } from '../../db/settings.queries.ts';
+
+export type UpdateProjectSettingsInput = {
+  version: number;
+  periodStartDay?: number | undefined;
+  periodEndDay?: number | undefined;
+  periodDueDay?: number | undefined;
+  automaticFrequency?: AutomaticFrequency | undefined;
+  automaticStartsOn?: CalendarDate | null | undefined;
+  contactsMayBillWithoutInvite?: boolean | undefined;
+  contactDefaultInvoiceType?: ContactInvoiceType | undefined;
+  inviteMessage?: string | undefined;
+  allowOverbilling?: boolean | undefined;
+};
+
+export async function updateProjectSettings(
+  db: Db,
+  viewer: Viewer,
+  projectId: string,
+  input: UpdateProjectSettingsInput,
+  now: Date,
+): Promise<ProjectSettings> {
+  const access = await getProjectAccess(db, viewer, projectId);
+  assertInvoiceAdministrator(access, "change the project's invoicing settings");
+  assertPeriodDefaults({ startDay: input.periodStartDay, endDay: input.periodEndDay, dueDay: input.periodDueDay });
+  if (input.automaticFrequency !== undefined && !AUTOMATIC_FREQUENCIES.includes(input.automaticFrequency)) {
+    throw new DomainError('validation_failed', 'Choose monthly, weekly or never.', { field: 'automaticFrequency' });
+  }
+  if (input.automaticStartsOn && !isCalendarDate(input.automaticStartsOn)) {
+    throw new DomainError('validation_failed', 'Dates are calendar days like 2026-12-01.', { field: 'automaticStartsOn' });
+  }
+  return db.transaction().execute(async (trx) => {
+    const before = await getProjectSettings(trx, projectId, { forUpdate: true });
+    assertVersion(before.version, input.version, 'settings');
+    const company = await getCompanySettings(trx);
+    assertOverbillingSettingChangeable(company.preventOverbillingAllProjects, input.allowOverbilling);
+    const frequency = input.automaticFrequency ?? before.automatic.frequency;
+    const startsOn = input.automaticStartsOn === undefined ? before.automatic.startsOn : input.automaticStartsOn;
+    if (frequency !== 'never' && !startsOn) {
+      throw new DomainError('validation_failed', 'Choose the day automatic billing periods start from.', { field: 'automaticStartsOn' });
+    }
+    const row = await trx
+      .updateTable('projectSettings')
+      .set({
+        ...(input.periodStartDay !== undefined && { periodStartDay: input.periodStartDay }),
+        ...(input.periodEndDay !== undefined && { periodEndDay: input.periodEndDay }),
+        ...(input.periodDueDay !== undefined && { periodDueDay: input.periodDueDay }),
+        automaticFrequency: frequency,
+        automaticStartsOn: startsOn,
+        ...(input.contactsMayBillWithoutInvite !== undefined && { contactsMayBillWithoutInvite: input.contactsMayBillWithoutInvite }),
+        ...(input.contactDefaultInvoiceType !== undefined && { contactDefaultInvoiceType: input.contactDefaultInvoiceType }),
+        ...(input.inviteMessage !== undefined && { inviteMessage: input.inviteMessage }),
+        ...(input.allowOverbilling !== undefined && { allowOverbilling: input.allowOverbilling }),
+        version: before.version + 1,
+        updatedAt: now,
+      })
+      .where('projectId', '=', projectId)
+      .returning('projectId')
+      .executeTakeFirstOrThrow();
+    const after = await getProjectSettings(trx, row.projectId);
+    await recordAudit(trx, {
+      occurredAt: now,
+      actorUserId: viewer.userId,
+      projectId,
+      entityType: 'project_settings',
+      entityId: projectId,
+      action: 'update',
+      before,
+      after,
+    });
+    return after;
+  });
+}
+
+export async function updateCompanySettings(db: Db, viewer: Viewer, input: { preventOverbillingAllProjects: boolean }, now: Date): Promise<void> {
+  assertCompanyAdmin(viewer, 'change company-wide settings');
+  await db.transaction().execute(async (trx) => {
+    const before = await getCompanySettings(trx);
+    await trx.updateTable('companySettings').set({ preventOverbillingAllProjects: input.preventOverbillingAllProjects, updatedAt: now }).execute();
+    await recordAudit(trx, {
+      occurredAt: now,
+      actorUserId: viewer.userId,
+      projectId: null,
+      entityType: 'company_settings',
+      entityId: 'company',
+      action: 'update',
+      before,
+      after: input,
+    });
+  });
+}
