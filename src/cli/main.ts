@@ -1,6 +1,7 @@
 /**
  * The `payapp` command line:
  *   payapp serve [--demo]        migrate, (load the demo if the database is empty), serve API and UI
+ *   payapp worker                run scheduled work (automatic billing periods, email) on its own
  *   payapp migrate               run database migrations
  *   payapp demo                  load the demo data set and print its sign-in accounts
  *   payapp create-admin --email E --name N [--password P] [--company C]
@@ -12,6 +13,7 @@ import { loadConfig } from '../config.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { openConfiguredDatabase } from '../db/open-configured.ts';
 import { startServer } from '../server.ts';
+import { startWorker } from '../worker/scheduler.ts';
 import { createAdmin } from '../services/directory/create-admin.ts';
 import { findUserByEmail } from '../db/directory.queries.ts';
 import { requestPasswordReset } from '../services/auth/request-password-reset.ts';
@@ -22,6 +24,7 @@ const USAGE = `usage: payapp <command> [options]
 
 commands:
   serve [--demo]                 migrate and serve on PORT (default 3000); --demo loads demo data into an empty database
+  worker                         run the worker alone (scheduled work and email); serve runs one too unless WORKER=off
   migrate                        run database migrations
   demo                           load the demo data set (into an empty database) and print its accounts
   create-admin --email E --name N [--password P] [--company "GC name"]
@@ -65,10 +68,26 @@ async function main(argv: string[]): Promise<number> {
           await printDemoAccounts(database.db);
         }
         const running = await startServer(config, database);
+        const worker = config.runWorkerInServer ? startWorker(database.db) : null;
         console.log(`payapp is serving on ${running.url} (database: ${where}). API reference: ${running.url}/api/docs`);
+        if (!worker) console.log('The worker is off (WORKER=off): run `payapp worker` for scheduled work and email.');
         keepOpen = true;
         const shutdown = async () => {
           await running.stop();
+          await worker?.stop();
+          await database.close();
+          process.exit(0);
+        };
+        process.once('SIGINT', () => void shutdown());
+        process.once('SIGTERM', () => void shutdown());
+        return 0;
+      }
+      case 'worker': {
+        const worker = startWorker(database.db);
+        console.log(`payapp worker is running (database: ${where}).`);
+        keepOpen = true;
+        const shutdown = async () => {
+          await worker.stop();
           await database.close();
           process.exit(0);
         };

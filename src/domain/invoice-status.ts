@@ -103,3 +103,8 @@ export function transitionInvoice(
   }
   return rule.to;
 }
+
+/** The actions an actor could take on an invoice in this status (before the guards). */
+export function availableActions(status: InvoiceStatus, actor: InvoiceActor): InvoiceAction[] {
+  return INVOICE_ACTIONS.filter((action) => TRANSITIONS[action].from.includes(status) && TRANSITIONS[action].actors.includes(actor));
+}

@@ -14,6 +14,8 @@ import { projectRoutes } from './projects.routes.ts';
 import { renderApiReference } from './api-reference.ts';
 import { sessionRoutes } from './session.routes.ts';
 import { sovRoutes } from './sov.routes.ts';
+import { billingRoutes } from './billing.routes.ts';
+import { invoiceRoutes } from './invoices.routes.ts';
 import { homePage } from './home-page.ts';
 
 export const OPENAPI_INFO = {
@@ -62,6 +64,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
   app.route('/api/v1', projectRoutes);
   app.route('/api/v1', commitmentRoutes);
   app.route('/api/v1', sovRoutes);
+  app.route('/api/v1', billingRoutes);
+  app.route('/api/v1', invoiceRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',

@@ -1,0 +1,442 @@
+/** Subcontractor invoices: create, read, enter amounts, review, move through statuses, attachments. */
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { MAX_ATTACHMENT_BYTES } from '../domain/attachments.ts';
+import { DomainError, notFound } from '../domain/errors.ts';
+import { invoiceLabel } from '../domain/invoice.ts';
+import { STATUS_LABELS } from '../domain/invoice-status.ts';
+import type { ComputedLine } from '../domain/pay-application.ts';
+import { isInvoiceAdministrator } from '../domain/permissions.ts';
+import { listAudit } from '../db/audit.queries.ts';
+import { listCommitments } from '../db/commitments.queries.ts';
+import { isUuid } from '../db/ids.ts';
+import { getProjectAccess } from '../db/projects.queries.ts';
+import { bulkChangeInvoiceStatus, changeInvoiceStatus } from '../services/billing/change-invoice-status.ts';
+import { createInvoice } from '../services/billing/create-invoice.ts';
+import { addInvoiceAttachment, removeInvoiceAttachment } from '../services/billing/invoice-attachments.ts';
+import { loadInvoiceContext } from '../services/billing/invoice-context.ts';
+import { listInvoicesWithSummaries } from '../services/billing/invoice-summaries.ts';
+import { getInvoiceView, type InvoiceView } from '../services/billing/invoice-view.ts';
+import { reviewInvoice } from '../services/billing/review-invoice.ts';
+import { saveInvoiceLines } from '../services/billing/save-invoice-lines.ts';
+import { updateInvoice } from '../services/billing/update-invoice.ts';
+import { CommitmentParams, errors, NoContent, ProjectParams } from './common.schemas.ts';
+import { requireViewer, type Env } from './context.ts';
+import { idempotency } from './idempotency.middleware.ts';
+import {
+  BulkTransitionBody,
+  CreateInvoiceBody,
+  InvoiceListItemSchema,
+  InvoiceListQuery,
+  InvoiceSchema,
+  ReviewBody,
+  SaveLinesBody,
+  TransitionBody,
+  UpdateInvoiceBody,
+} from './invoices.schemas.ts';
+import { AuditEntrySchema } from './projects.schemas.ts';
+import { createRouter } from './router.ts';
+import { etagFor } from './versioning.ts';
+
+const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
+const writeErrors = { 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409], 422: errors[422] };
+const InvoiceParams = ProjectParams.extend({ invoiceId: z.string() });
+const invoiceResponse = { description: 'The invoice as you may see it.', ...json(InvoiceSchema) };
+
+function presentLine(view: InvoiceView, line: ComputedLine, claimed: ComputedLine | undefined) {
+  const meta = view.meta.get(line.key);
+  return {
+    id: meta?.id ?? line.key,
+    key: line.key,
+    source: line.source,
+    itemNumber: line.itemNumber,
+    description: line.description,
+    costCode: line.costCode,
+    scheduledValueCents: line.scheduledValueCents,
+    workCompletedPreviousCents: line.workCompletedPreviousCents,
+    workCompletedThisPeriodCents: line.workCompletedThisPeriodCents,
+    percentCompleteToDateBp: meta?.certifiedPercentBp ?? null,
+    materialsStoredNewCents: line.materialsStoredNewCents,
+    materialsInstalledCents: line.materialsInstalledCents,
+    retainageReleasedCents: line.retainageReleasedCents,
+    materialsStoredPreviousCents: line.materialsStoredPreviousCents,
+    materialsPresentlyStoredCents: line.materialsPresentlyStoredCents,
+    totalCompletedAndStoredCents: line.totalCompletedAndStoredCents,
+    percentCompleteBp: line.percentCompleteBp,
+    balanceToFinishCents: line.balanceToFinishCents,
+    workRetainageRateBp: line.workRetainageRateBp,
+    materialsRetainageRateBp: line.materialsRetainageRateBp,
+    workRetainageThisPeriodCents: line.workRetainageThisPeriodCents,
+    materialsRetainageThisPeriodCents: line.materialsRetainageThisPeriodCents,
+    workRetainageHeldCents: line.workRetainageHeldCents,
+    materialsRetainageHeldCents: line.materialsRetainageHeldCents,
+    retainageHeldCents: line.retainageHeldCents,
+    earnedThisPeriodCents: line.earnedThisPeriodCents,
+    netThisPeriodCents: line.netThisPeriodCents,
+    claimed: {
+      workCompletedThisPeriodCents: claimed?.workCompletedThisPeriodCents ?? line.workCompletedThisPeriodCents,
+      percentCompleteToDateBp: meta?.claimedPercentBp ?? null,
+      materialsStoredNewCents: claimed?.materialsStoredNewCents ?? line.materialsStoredNewCents,
+      materialsInstalledCents: claimed?.materialsInstalledCents ?? line.materialsInstalledCents,
+      retainageReleasedCents: claimed?.retainageReleasedCents ?? line.retainageReleasedCents,
+      totalCompletedAndStoredCents: claimed?.totalCompletedAndStoredCents ?? line.totalCompletedAndStoredCents,
+      percentCompleteBp: claimed?.percentCompleteBp ?? line.percentCompleteBp,
+    },
+    isCertifiedAdjusted: meta?.isCertifiedAdjusted ?? false,
+    differenceReason: meta?.differenceReason ?? null,
+    isRateOverridden: meta?.isRateOverridden ?? false,
+    review: meta?.review ?? { status: null, reason: null },
+    issues: [...view.amounts.issues, ...(view.you.role === 'contact' ? view.amounts.claimedIssues : [])]
+      .filter((i) => i.key === line.key)
+      .map((i) => ({ field: i.field, code: i.code, message: i.message })),
+  };
+}
+
+function presentInvoiceView(c: Context<Env>, view: InvoiceView) {
+  const { invoice, commitment, period } = view.ctx;
+  const claimedByKey = new Map(view.amounts.claimedLines.map((l) => [l.key, l]));
+  c.header('ETag', etagFor(invoice.version));
+  return {
+    invoice: {
+      id: invoice.id,
+      projectId: invoice.projectId,
+      commitmentId: invoice.commitmentId,
+      billingPeriodId: invoice.billingPeriodId,
+      sequence: invoice.sequence,
+      number: invoice.number,
+      label: invoiceLabel(invoice),
+      invoiceType: invoice.invoiceType,
+      status: invoice.status,
+      statusLabel: STATUS_LABELS[invoice.status],
+      billingDate: invoice.billingDate,
+      periodStart: invoice.periodStart,
+      periodEnd: invoice.periodEnd,
+      comments: invoice.comments,
+      createdByRole: invoice.createdByRole,
+      submittedAt: invoice.submittedAt?.toISOString() ?? null,
+      approvedAt: invoice.approvedAt?.toISOString() ?? null,
+      version: invoice.version,
+    },
+    commitment: { id: commitment.id, number: commitment.number, title: commitment.title, contractCompanyName: view.contractCompanyName },
+    period: { id: period.id, startsOn: period.startsOn, endsOn: period.endsOn, dueOn: period.dueOn, status: period.status },
+    lines: view.amounts.lines.map((l) => presentLine(view, l, claimedByKey.get(l.key))),
+    summary: view.amounts.summary,
+    claimedSummary: view.amounts.claimedSummary,
+    attachments: view.attachments.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })),
+    you: view.you,
+    unapprovedEarlierInvoices: view.amounts.unapprovedEarlierLabels,
+  };
+}
+
+async function respondWithInvoice(c: Context<Env>, projectId: string, invoiceId: string) {
+  const { db, clock } = c.get('deps');
+  return presentInvoiceView(c, await getInvoiceView(db, requireViewer(c), projectId, invoiceId, clock()));
+}
+
+export const invoiceRoutes = createRouter();
+invoiceRoutes.use('/projects/:projectId/commitments/:commitmentId/invoices', idempotency);
+invoiceRoutes.use('/projects/:projectId/invoices/:invoiceId/transitions', idempotency);
+invoiceRoutes.use('/projects/:projectId/invoices/:invoiceId/attachments', bodyLimit({
+  maxSize: MAX_ATTACHMENT_BYTES + 64 * 1024,
+  onError: () => {
+    throw new DomainError('payload_too_large', 'Attachments can be at most 10 MB.', { field: 'file' });
+  },
+}));
+
+invoiceRoutes
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/projects/{projectId}/invoices',
+      tags: ['Invoices'],
+      summary: 'Invoices you can see: all of them for administrators, your commitments’ for invoice contacts',
+      request: { params: ProjectParams, query: InvoiceListQuery },
+      responses: { 200: { description: 'Invoices with their G702 amounts.', ...json(z.object({ data: z.array(InvoiceListItemSchema) })) }, 401: errors[401], 404: errors[404] },
+    }),
+    async (c) => {
+      const { db } = c.get('deps');
+      const viewer = requireViewer(c);
+      const access = await getProjectAccess(db, viewer, c.req.valid('param').projectId);
+      const q = c.req.valid('query');
+      const { items } = await listCommitments(db, access, {
+        sort: 'number',
+        page: 1,
+        perPage: 10_000,
+        ...(!isInvoiceAdministrator(access) && { contactUserId: viewer.userId }),
+      });
+      const numbers = new Map(items.map((i) => [i.id, i.number]));
+      const ids = q.commitmentId ? items.filter((i) => i.id === q.commitmentId).map((i) => i.id) : items.map((i) => i.id);
+      const invoices = (await listInvoicesWithSummaries(db, access.projectId, ids)).filter(
+        (i) => (!q.billingPeriodId || i.billingPeriodId === q.billingPeriodId) && (!q.status || q.status.includes(i.status)),
+      );
+      return c.json(
+        {
+          data: invoices.map((i) => ({
+            id: i.id,
+            projectId: i.projectId,
+            commitmentId: i.commitmentId,
+            commitmentNumber: numbers.get(i.commitmentId) ?? '',
+            billingPeriodId: i.billingPeriodId,
+            sequence: i.sequence,
+            number: i.number,
+            label: invoiceLabel(i),
+            invoiceType: i.invoiceType,
+            status: i.status,
+            statusLabel: STATUS_LABELS[i.status],
+            billingDate: i.billingDate,
+            periodStart: i.periodStart,
+            periodEnd: i.periodEnd,
+            comments: i.comments,
+            createdByRole: i.createdByRole,
+            submittedAt: i.submittedAt?.toISOString() ?? null,
+            approvedAt: i.approvedAt?.toISOString() ?? null,
+            version: i.version,
+            currentPaymentDueCents: i.summary.currentPaymentDueCents,
+            totalCompletedAndStoredCents: i.summary.totalCompletedAndStoredCents,
+          })),
+        },
+        200,
+      );
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/projects/{projectId}/commitments/{commitmentId}/invoices',
+      tags: ['Invoices'],
+      summary: 'Create an invoice (a contact for the open period; an administrator on their behalf, any period)',
+      description:
+        'Send an `Idempotency-Key` header so a retried request never creates a second invoice. Contacts: one invoice per commitment per period, on or before the due date.',
+      request: { params: CommitmentParams, body: { required: true, ...json(CreateInvoiceBody) } },
+      responses: { 201: invoiceResponse, ...writeErrors },
+    }),
+    async (c) => {
+      const { db, clock } = c.get('deps');
+      const { projectId, commitmentId } = c.req.valid('param');
+      const invoice = await createInvoice(db, requireViewer(c), projectId, commitmentId, c.req.valid('json'), clock());
+      return c.json(await respondWithInvoice(c, projectId, invoice.id), 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/projects/{projectId}/invoices/{invoiceId}',
+      tags: ['Invoices'],
+      summary: 'One invoice: G703 lines (certified beside claimed) and the G702 summary',
+      request: { params: InvoiceParams },
+      responses: { 200: invoiceResponse, 401: errors[401], 404: errors[404] },
+    }),
+    async (c) => {
+      const { projectId, invoiceId } = c.req.valid('param');
+      return c.json(await respondWithInvoice(c, projectId, invoiceId), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'patch',
+      path: '/projects/{projectId}/invoices/{invoiceId}',
+      tags: ['Invoices'],
+      summary: "Change the invoice's number, dates or comments",
+      request: { params: InvoiceParams, body: { required: true, ...json(UpdateInvoiceBody) } },
+      responses: { 200: invoiceResponse, ...writeErrors },
+    }),
+    async (c) => {
+      const { db, clock } = c.get('deps');
+      const { projectId, invoiceId } = c.req.valid('param');
+      await updateInvoice(db, requireViewer(c), projectId, invoiceId, c.req.valid('json'), clock());
+      return c.json(await respondWithInvoice(c, projectId, invoiceId), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'put',
+      path: '/projects/{projectId}/invoices/{invoiceId}/lines',
+      tags: ['Invoices'],
+      summary: 'Enter amounts on lines (claim), or certify different amounts (administrators)',
+      description:
+        'Per line: work completed this period as an amount OR a percent complete to date, new materials stored, materials moved into work, retainage released; administrators may also set the line’s retainage rates. A change that overbills a line (when not allowed), installs more materials than stored or releases more retainage than held is refused naming the line.',
+      request: { params: InvoiceParams, body: { required: true, ...json(SaveLinesBody) } },
+      responses: { 200: invoiceResponse, ...writeErrors },
+    }),
+    async (c) => {
+      const { db, clock } = c.get('deps');
+      const { projectId, invoiceId } = c.req.valid('param');
+      await saveInvoiceLines(db, requireViewer(c), projectId, invoiceId, c.req.valid('json'), clock());
+      return c.json(await respondWithInvoice(c, projectId, invoiceId), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/projects/{projectId}/invoices/{invoiceId}/review',
+      tags: ['Invoices'],
+      summary: 'Approve or reject lines, with reasons (administrators); any rejected line sends the invoice back',
+      request: { params: InvoiceParams, body: { required: true, ...json(ReviewBody) } },
+      responses: { 200: invoiceResponse, ...writeErrors },
+    }),
+    async (c) => {
+      const { db, clock } = c.get('deps');
+      const { projectId, invoiceId } = c.req.valid('param');
+      await reviewInvoice(db, requireViewer(c), projectId, invoiceId, c.req.valid('json'), clock());
+      return c.json(await respondWithInvoice(c, projectId, invoiceId), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/projects/{projectId}/invoices/{invoiceId}/transitions',
+      tags: ['Invoices'],
+      summary: 'Submit, send back, approve, approve as noted, or send to the owner',
+      description: 'Needs the current version: of two administrators approving at once, one wins and the other gets 409. Accepts `Idempotency-Key`.',
+      request: { params: InvoiceParams, body: { required: true, ...json(TransitionBody) } },
+      responses: { 200: invoiceResponse, ...writeErrors },
+    }),
+    async (c) => {
+      const { db, clock } = c.get('deps');
+      const { projectId, invoiceId } = c.req.valid('param');
+      await changeInvoiceStatus(db, requireViewer(c), projectId, invoiceId, c.req.valid('json'), clock());
+      return c.json(await respondWithInvoice(c, projectId, invoiceId), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/projects/{projectId}/invoices/bulk-transitions',
+      tags: ['Invoices'],
+      summary: 'Change the status of many invoices (administrators); each is checked and reported',
+      request: { params: ProjectParams, body: { required: true, ...json(BulkTransitionBody) } },
+      responses: {
+        200: {
+          description: 'Per-invoice results.',
+          ...json(
+            z.object({
+              results: z.array(
+                z.object({
+                  invoiceId: z.string(),
+                  ok: z.boolean(),
+                  status: z.string().optional(),
+                  error: z.object({ code: z.string(), message: z.string() }).optional(),
+                }),
+              ),
+            }),
+          ),
+        },
+        ...writeErrors,
+      },
+    }),
+    async (c) => {
+      const { db, clock } = c.get('deps');
+      const body = c.req.valid('json');
+      const results = await bulkChangeInvoiceStatus(db, requireViewer(c), c.req.valid('param').projectId, body, clock());
+      return c.json({ results }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/projects/{projectId}/invoices/{invoiceId}/audit',
+      tags: ['Invoices'],
+      summary: "An invoice's history (administrators)",
+      request: { params: InvoiceParams },
+      responses: { 200: { description: 'Newest first.', ...json(z.object({ data: z.array(AuditEntrySchema) })) }, 401: errors[401], 403: errors[403], 404: errors[404] },
+    }),
+    async (c) => {
+      const { db, clock } = c.get('deps');
+      const { projectId, invoiceId } = c.req.valid('param');
+      const ctx = await loadInvoiceContext(db, requireViewer(c), projectId, invoiceId, clock());
+      if (ctx.actor !== 'admin') throw new DomainError('forbidden', "Only an invoice administrator can see an invoice's history.");
+      const entries = await listAudit(db, { projectId, entityType: 'invoice', entityId: invoiceId, limit: 500 });
+      return c.json({ data: entries.map((e) => ({ ...e, occurredAt: e.occurredAt.toISOString() })) }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/projects/{projectId}/invoices/{invoiceId}/attachments',
+      tags: ['Invoices'],
+      summary: 'Attach a file (PDF, image, CSV, text, Word, Excel; at most 10 MB)',
+      request: {
+        params: InvoiceParams,
+        body: {
+          required: true,
+          content: { 'multipart/form-data': { schema: z.object({ file: z.any().openapi({ type: 'string', format: 'binary' }) }) } },
+        },
+      },
+      responses: {
+        201: { description: 'Attached.', ...json(z.object({ id: z.string(), filename: z.string(), contentType: z.string(), sizeBytes: z.number().int() })) },
+        ...writeErrors,
+        413: { description: 'Too large.', ...json(z.object({ error: z.object({ code: z.string(), message: z.string() }) })) },
+        415: { description: 'Type not accepted.', ...json(z.object({ error: z.object({ code: z.string(), message: z.string() }) })) },
+      },
+    }),
+    async (c) => {
+      const { db, clock } = c.get('deps');
+      const { projectId, invoiceId } = c.req.valid('param');
+      const form = await c.req.parseBody().catch(() => {
+        throw new DomainError('validation_failed', 'Send the file as multipart/form-data in a field named "file".', { field: 'file' });
+      });
+      const file = form.file;
+      if (!(file instanceof File)) {
+        throw new DomainError('validation_failed', 'Send the file as multipart/form-data in a field named "file".', { field: 'file' });
+      }
+      const saved = await addInvoiceAttachment(
+        db,
+        requireViewer(c),
+        projectId,
+        invoiceId,
+        { filename: file.name, contentType: file.type || 'application/octet-stream', content: Buffer.from(await file.arrayBuffer()) },
+        clock(),
+      );
+      return c.json(saved, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/projects/{projectId}/invoices/{invoiceId}/attachments/{attachmentId}',
+      tags: ['Invoices'],
+      summary: 'Download an attachment',
+      request: { params: InvoiceParams.extend({ attachmentId: z.string() }) },
+      responses: { 200: { description: 'The file.' }, 401: errors[401], 404: errors[404] },
+    }),
+    async (c) => {
+      const { db, clock } = c.get('deps');
+      const { projectId, invoiceId, attachmentId } = c.req.valid('param');
+      await loadInvoiceContext(db, requireViewer(c), projectId, invoiceId, clock());
+      const file = isUuid(attachmentId)
+        ? await db
+            .selectFrom('invoiceAttachments')
+            .select(['filename', 'contentType', 'content'])
+            .where('id', '=', attachmentId)
+            .where('invoiceId', '=', invoiceId)
+            .where('deletedAt', 'is', null)
+            .executeTakeFirst()
+        : undefined;
+      if (!file) throw notFound('The attachment');
+      return new Response(new Uint8Array(file.content), {
+        status: 200,
+        headers: {
+          'content-type': file.contentType,
+          'content-disposition': `attachment; filename="${file.filename.replace(/"/g, '')}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+          'x-content-type-options': 'nosniff',
+        },
+      }) as never;
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'delete',
+      path: '/projects/{projectId}/invoices/{invoiceId}/attachments/{attachmentId}',
+      tags: ['Invoices'],
+      summary: 'Remove an attachment',
+      request: { params: InvoiceParams.extend({ attachmentId: z.string() }) },
+      responses: { 204: NoContent, ...writeErrors },
+    }),
+    async (c) => {
+      const { db, clock } = c.get('deps');
+      const { projectId, invoiceId, attachmentId } = c.req.valid('param');
+      await removeInvoiceAttachment(db, requireViewer(c), projectId, invoiceId, attachmentId, clock());
+      return c.body(null, 204);
+    },
+  );

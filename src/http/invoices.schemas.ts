@@ -1,0 +1,182 @@
+import { z } from '@hono/zod-openapi';
+import { INVOICE_ACTIONS, INVOICE_STATUSES } from '../domain/invoice-status.ts';
+import { INVOICE_TYPES } from '../domain/invite-to-bill.ts';
+import { BasisPoints, Cents, csv, Version } from './common.schemas.ts';
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-11-30.');
+
+export const G702Schema = z
+  .object({
+    originalContractSumCents: Cents.openapi({ description: '1. Original contract sum' }),
+    netChangeByChangeOrdersCents: Cents.openapi({ description: '2. Net change by change orders' }),
+    contractSumToDateCents: Cents.openapi({ description: '3. Contract sum to date (1 + 2)' }),
+    totalCompletedAndStoredCents: Cents.openapi({ description: '4. Total completed and stored to date (Σ G)' }),
+    retainageOnCompletedWorkCents: Cents.openapi({ description: '5a. Retainage on completed work' }),
+    retainageOnStoredMaterialsCents: Cents.openapi({ description: '5b. Retainage on stored materials' }),
+    totalRetainageCents: Cents.openapi({ description: '5. Total retainage (5a + 5b)' }),
+    totalEarnedLessRetainageCents: Cents.openapi({ description: '6. Total earned less retainage (4 − 5)' }),
+    lessPreviousCertificatesCents: Cents.openapi({ description: '7. Less previous certificates for payment' }),
+    currentPaymentDueCents: Cents.openapi({ description: '8. Current payment due (6 − 7)' }),
+    balanceToFinishInclRetainageCents: Cents.openapi({ description: '9. Balance to finish, including retainage (3 − 6)' }),
+  })
+  .openapi('G702');
+
+const entryFields = {
+  workCompletedThisPeriodCents: Cents.openapi({ description: 'E: work completed this period (includes stored materials installed this period).' }),
+  percentCompleteToDateBp: BasisPoints.nullable().openapi({ description: 'When entered as a percent complete to date (basis points of C).' }),
+  materialsStoredNewCents: Cents,
+  materialsInstalledCents: Cents.openapi({ description: 'Previously stored materials moved into work this period.' }),
+  retainageReleasedCents: Cents,
+};
+
+export const InvoiceLineSchema = z
+  .object({
+    id: z.string(),
+    key: z.string(),
+    source: z.enum(['sov', 'change_order']),
+    itemNumber: z.string().openapi({ description: 'A' }),
+    description: z.string().openapi({ description: 'B' }),
+    costCode: z.string(),
+    scheduledValueCents: Cents.openapi({ description: 'C' }),
+    workCompletedPreviousCents: Cents.openapi({ description: 'D: from previous applications' }),
+    ...entryFields,
+    materialsStoredPreviousCents: Cents,
+    materialsPresentlyStoredCents: Cents.openapi({ description: 'F' }),
+    totalCompletedAndStoredCents: Cents.openapi({ description: 'G = D + E + F' }),
+    percentCompleteBp: z.number().int().openapi({ description: 'G ÷ C in basis points' }),
+    balanceToFinishCents: Cents.openapi({ description: 'H = C − G' }),
+    workRetainageRateBp: BasisPoints,
+    materialsRetainageRateBp: BasisPoints,
+    workRetainageThisPeriodCents: Cents,
+    materialsRetainageThisPeriodCents: Cents,
+    workRetainageHeldCents: Cents,
+    materialsRetainageHeldCents: Cents,
+    retainageHeldCents: Cents.openapi({ description: 'I: retainage held to date' }),
+    earnedThisPeriodCents: Cents,
+    netThisPeriodCents: Cents,
+    claimed: z.object({ ...entryFields, totalCompletedAndStoredCents: Cents, percentCompleteBp: z.number().int() }),
+    isCertifiedAdjusted: z.boolean().openapi({ description: 'The administrator certified a different amount than claimed.' }),
+    differenceReason: z.string().nullable(),
+    isRateOverridden: z.boolean(),
+    review: z.object({ status: z.enum(['approved', 'rejected']).nullable(), reason: z.string().nullable() }),
+    issues: z.array(z.object({ field: z.string(), code: z.string(), message: z.string() })),
+  })
+  .openapi('InvoiceLine');
+
+export const InvoiceHeaderSchema = z
+  .object({
+    id: z.string(),
+    projectId: z.string(),
+    commitmentId: z.string(),
+    billingPeriodId: z.string(),
+    sequence: z.number().int(),
+    number: z.string().nullable(),
+    label: z.string(),
+    invoiceType: z.enum(INVOICE_TYPES),
+    status: z.enum(INVOICE_STATUSES),
+    statusLabel: z.string(),
+    billingDate: day,
+    periodStart: day,
+    periodEnd: day,
+    comments: z.string(),
+    createdByRole: z.enum(['contact', 'admin']),
+    submittedAt: z.string().nullable(),
+    approvedAt: z.string().nullable(),
+    version: z.number().int(),
+  })
+  .openapi('InvoiceHeader');
+
+export const InvoiceSchema = z
+  .object({
+    invoice: InvoiceHeaderSchema,
+    commitment: z.object({ id: z.string(), number: z.string(), title: z.string(), contractCompanyName: z.string().nullable() }),
+    period: z.object({ id: z.string(), startsOn: day, endsOn: day, dueOn: day, status: z.enum(['open', 'closed']) }),
+    lines: z.array(InvoiceLineSchema),
+    summary: G702Schema,
+    claimedSummary: G702Schema,
+    attachments: z.array(z.object({ id: z.string(), filename: z.string(), contentType: z.string(), sizeBytes: z.number().int(), createdAt: z.string() })),
+    you: z.object({
+      role: z.enum(['contact', 'admin']),
+      canEditClaim: z.boolean(),
+      canCertify: z.boolean(),
+      canReview: z.boolean(),
+      canReleaseRetainage: z.boolean(),
+      allowedActions: z.array(z.enum(INVOICE_ACTIONS)),
+    }),
+    unapprovedEarlierInvoices: z.array(z.string()),
+  })
+  .openapi('Invoice');
+
+export const CreateInvoiceBody = z
+  .object({
+    billingPeriodId: z.string().optional().openapi({ description: 'Defaults to the open billing period.' }),
+    number: z.string().max(50).optional().openapi({ description: "The contact's own invoice number (administrators' invoices are numbered in sequence)." }),
+    billingDate: day.optional(),
+    periodStart: day.optional(),
+    periodEnd: day.optional(),
+    comments: z.string().max(5000).optional(),
+  })
+  .openapi('CreateInvoice');
+
+export const UpdateInvoiceBody = z
+  .object({
+    version: Version,
+    number: z.string().max(50).nullable().optional(),
+    billingDate: day.optional(),
+    periodStart: day.optional(),
+    periodEnd: day.optional(),
+    comments: z.string().max(5000).optional(),
+  })
+  .openapi('UpdateInvoice');
+
+export const SaveLinesBody = z
+  .object({
+    version: Version,
+    mode: z.enum(['claim', 'certify']).default('claim').openapi({
+      description: 'claim: the amounts applied for (contacts; admins on their behalf). certify: an administrator certifies different amounts, with a reason.',
+    }),
+    lines: z
+      .array(
+        z.object({
+          lineId: z.string(),
+          workCompletedThisPeriodCents: Cents.optional(),
+          percentCompleteToDateBp: z.number().int().min(0).max(1_000_000).optional(),
+          materialsStoredNewCents: Cents.optional(),
+          materialsInstalledCents: Cents.optional(),
+          retainageReleasedCents: Cents.optional(),
+          differenceReason: z.string().max(2000).optional(),
+          workRetainageBp: BasisPoints.optional(),
+          materialsRetainageBp: BasisPoints.optional(),
+        }),
+      )
+      .max(5000),
+  })
+  .openapi('SaveInvoiceLines');
+
+export const ReviewBody = z
+  .object({
+    version: Version,
+    lines: z.array(z.object({ lineId: z.string(), decision: z.enum(['approved', 'rejected']).nullable(), reason: z.string().max(2000).optional() })).max(5000),
+    note: z.string().max(2000).optional(),
+  })
+  .openapi('ReviewInvoice');
+
+export const TransitionBody = z
+  .object({ action: z.enum(INVOICE_ACTIONS), version: Version, note: z.string().max(2000).optional() })
+  .openapi('InvoiceTransition');
+
+export const BulkTransitionBody = z
+  .object({ invoiceIds: z.array(z.string()).min(1).max(500), action: z.enum(INVOICE_ACTIONS) })
+  .openapi('BulkInvoiceTransition');
+
+export const InvoiceListQuery = z.object({
+  commitmentId: z.string().optional(),
+  billingPeriodId: z.string().optional(),
+  status: csv(z.enum(INVOICE_STATUSES)).optional(),
+});
+
+export const InvoiceListItemSchema = InvoiceHeaderSchema.extend({
+  commitmentNumber: z.string(),
+  currentPaymentDueCents: Cents,
+  totalCompletedAndStoredCents: Cents,
+}).openapi('InvoiceListItem');

@@ -1,0 +1,93 @@
+/** One invoice as a person may see it: G703 lines (certified beside claimed), G702, attachments, and what they can do. */
+import { DomainError } from '../../domain/errors.ts';
+import type { InvoiceComputation, InvoiceLine } from '../../domain/invoice.ts';
+import { assertCanEdit, type EditKind } from '../../domain/invoice-rules.ts';
+import { availableActions, type InvoiceAction } from '../../domain/invoice-status.ts';
+import type { Viewer } from '../../domain/permissions.ts';
+import { compareDates } from '../../domain/calendar.ts';
+import type { Db } from '../../db/database.ts';
+import { findCompany } from '../../db/directory.queries.ts';
+import { invoiceAmounts, loadInvoiceContext, type InvoiceContext } from './invoice-context.ts';
+
+export type InvoiceView = {
+  ctx: InvoiceContext;
+  amounts: InvoiceComputation;
+  contractCompanyName: string | null;
+  attachments: { id: string; filename: string; contentType: string; sizeBytes: number; createdAt: Date }[];
+  you: {
+    role: 'contact' | 'admin';
+    canEditClaim: boolean;
+    canCertify: boolean;
+    canReview: boolean;
+    canReleaseRetainage: boolean;
+    allowedActions: InvoiceAction[];
+  };
+  /** Per line key: the stored line (live invoices) or its snapshot metadata (approved ones). */
+  meta: Map<string, LineMeta>;
+};
+
+export type LineMeta = Pick<InvoiceLine, 'id' | 'isCertifiedAdjusted' | 'differenceReason' | 'review' | 'isRateOverridden'> & {
+  /** The percent complete a person typed, when they entered the work as a percent. */
+  claimedPercentBp: number | null;
+  certifiedPercentBp: number | null;
+};
+
+function can(ctx: InvoiceContext, kind: EditKind): boolean {
+  try {
+    assertCanEdit({ actor: ctx.actor, status: ctx.invoice.status, isLatestInPeriod: ctx.isLatestInPeriod }, kind);
+    return true;
+  } catch (error) {
+    if (error instanceof DomainError) return false;
+    throw error;
+  }
+}
+
+export async function getInvoiceView(db: Db, viewer: Viewer, projectId: string, invoiceId: string, now: Date): Promise<InvoiceView> {
+  const ctx = await loadInvoiceContext(db, viewer, projectId, invoiceId, now);
+  const amounts = invoiceAmounts(ctx);
+  const company = ctx.commitment.contractCompanyId ? await findCompany(db, ctx.commitment.contractCompanyId) : undefined;
+  const attachments = await db
+    .selectFrom('invoiceAttachments')
+    .select(['id', 'filename', 'contentType', 'sizeBytes', 'createdAt'])
+    .where('invoiceId', '=', invoiceId)
+    .where('deletedAt', 'is', null)
+    .orderBy('createdAt')
+    .execute();
+  const canEditClaim = can(ctx, 'claim');
+  const canCertify = ctx.actor === 'admin' && can(ctx, 'certify');
+  const releaseTypeOk = ctx.actor === 'admin' || ctx.invoice.invoiceType !== 'work_and_materials';
+  const contactReleaseOk = ctx.actor === 'admin' || (ctx.isLatestOfCommitment && compareDates(ctx.today, ctx.period.dueOn) <= 0);
+  const meta: InvoiceView['meta'] = new Map();
+  if (ctx.invoice.snapshot) {
+    for (const [key, m] of Object.entries(ctx.invoice.snapshot.lineMeta)) {
+      meta.set(key, {
+        id: m.lineId,
+        isCertifiedAdjusted: m.isCertifiedAdjusted,
+        differenceReason: m.differenceReason,
+        review: m.review,
+        isRateOverridden: m.isRateOverridden,
+        claimedPercentBp: null,
+        certifiedPercentBp: null,
+      });
+    }
+  } else {
+    for (const line of ctx.lines) {
+      meta.set(line.key, { ...line, claimedPercentBp: line.claimed.percentCompleteToDateBp, certifiedPercentBp: line.certified.percentCompleteToDateBp });
+    }
+  }
+  return {
+    ctx,
+    amounts,
+    contractCompanyName: company?.name ?? null,
+    attachments,
+    you: {
+      role: ctx.actor,
+      canEditClaim,
+      canCertify,
+      canReview: ctx.actor === 'admin' && (ctx.invoice.status === 'under_review' || ctx.invoice.status === 'pending_owner_approval'),
+      canReleaseRetainage: (canEditClaim || canCertify) && releaseTypeOk && contactReleaseOk,
+      allowedActions: ctx.isLatestInPeriod || ctx.actor === 'admin' ? availableActions(ctx.invoice.status, ctx.actor) : [],
+    },
+    meta,
+  };
+}
