@@ -68,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
           await printDemoAccounts(database.db);
         }
         const running = await startServer(config, database);
-        const worker = config.runWorkerInServer ? startWorker(database.db) : null;
+        const worker = config.runWorkerInServer ? startWorker(database.db, config) : null;
         console.log(`payapp is serving on ${running.url} (database: ${where}). API reference: ${running.url}/api/docs`);
         if (!worker) console.log('The worker is off (WORKER=off): run `payapp worker` for scheduled work and email.');
         keepOpen = true;
@@ -83,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'worker': {
-        const worker = startWorker(database.db);
+        const worker = startWorker(database.db, config);
         console.log(`payapp worker is running (database: ${where}).`);
         keepOpen = true;
         const shutdown = async () => {

@@ -1,5 +1,6 @@
 /** Project invoicing settings and the company-wide settings. */
 import type { AutomaticFrequency } from '../domain/billing-period.ts';
+import type { ReminderFrequency } from '../domain/notifications.ts';
 import type { ContactInvoiceType, ProjectSettings } from '../domain/project-settings.ts';
 import type { DbOrTrx } from './database.ts';
 import type { ProjectSettingsRow } from './tables.ts';
@@ -13,6 +14,10 @@ export function projectSettingsFromRow(row: ProjectSettingsRow): ProjectSettings
     contactDefaultInvoiceType: row.contactDefaultInvoiceType as ContactInvoiceType,
     inviteMessage: row.inviteMessage,
     allowOverbilling: row.allowOverbilling,
+    remindersEnabled: row.remindersEnabled,
+    reminderFrequencyDays: row.reminderFrequencyDays as ReminderFrequency,
+    digestEnabled: row.digestEnabled,
+    approvalNoticesEnabled: row.approvalNoticesEnabled,
     version: row.version,
   };
 }

@@ -190,6 +190,10 @@ export type ProjectSettingsTable = {
   contactDefaultInvoiceType: Generated<string>;
   inviteMessage: Generated<string>;
   allowOverbilling: Generated<boolean>;
+  remindersEnabled: Generated<boolean>;
+  reminderFrequencyDays: Generated<number>;
+  digestEnabled: Generated<boolean>;
+  approvalNoticesEnabled: Generated<boolean>;
   version: Generated<number>;
   updatedAt: UpdatedAt;
 };
@@ -303,6 +307,52 @@ export type OutboxTable = {
   createdAt: Date;
 };
 
+export type EmailMessageTable = {
+  id: Generated<number>;
+  kind: string;
+  projectId: string | null;
+  toUserId: string | null;
+  toAddress: string;
+  payload: Json;
+  status: Generated<string>;
+  skipReason: string | null;
+  dedupeKey: string | null;
+  messageId: string;
+  attempts: Generated<number>;
+  nextAttemptAt: Date;
+  leaseUntil: Date | null;
+  lastError: string | null;
+  transport: string | null;
+  subject: string | null;
+  html: string | null;
+  text: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+};
+
+export type ProjectInvoiceDistributionTable = {
+  projectId: string;
+  userId: string;
+  createdAt: CreatedAt;
+};
+
+export type ActionTokenTable = {
+  id: Generated<string>;
+  purpose: string;
+  inviteId: string;
+  userId: string;
+  response: string;
+  expiresAt: Date;
+  usedAt: Date | null;
+  createdAt: Date;
+};
+
+export type AppSecretTable = {
+  name: string;
+  value: string;
+  createdAt: CreatedAt;
+};
+
 export type Database = {
   companies: CompanyTable;
   users: UserTable;
@@ -329,6 +379,10 @@ export type Database = {
   invoiceAttachments: InvoiceAttachmentTable;
   idempotencyKeys: IdempotencyKeyTable;
   outbox: OutboxTable;
+  emailMessages: EmailMessageTable;
+  projectInvoiceDistribution: ProjectInvoiceDistributionTable;
+  actionTokens: ActionTokenTable;
+  appSecrets: AppSecretTable;
 };
 
 export type CompanyRow = Selectable<CompanyTable>;

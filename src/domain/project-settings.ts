@@ -1,6 +1,7 @@
 /** The settings an invoice administrator gives a project's invoicing (reference §7). */
 import type { AutomaticSchedule, PeriodDefaults } from './billing-period.ts';
 import { DomainError } from './errors.ts';
+import type { ReminderFrequency } from './notifications.ts';
 
 export const CONTACT_INVOICE_TYPES = ['work_and_materials', 'work_materials_retainage'] as const;
 export type ContactInvoiceType = (typeof CONTACT_INVOICE_TYPES)[number];
@@ -17,6 +18,13 @@ export type ProjectSettings = {
   inviteMessage: string;
   /** "Allow subcontractors to over-bill" (default on); a company-wide setting can lock it off. */
   allowOverbilling: boolean;
+  /** "Remind subcontractors to bill" (default off), every 1, 2 or 3 days after the invite. */
+  remindersEnabled: boolean;
+  reminderFrequencyDays: ReminderFrequency;
+  /** Weekly digest on Monday to the invoice distribution list (default off). */
+  digestEnabled: boolean;
+  /** Email the contacts when their invoice is approved or approved as noted (default off). */
+  approvalNoticesEnabled: boolean;
   version: number;
 };
 

@@ -1,5 +1,5 @@
 /** A readable API reference rendered from the same OpenAPI document the schemas generate. */
-import { escapeHtml } from './html.ts';
+import { escapeHtml } from '../lib/html.ts';
 
 type Schema = {
   $ref?: string;

@@ -1,4 +1,4 @@
-import { escapeHtml } from './html.ts';
+import { escapeHtml } from '../lib/html.ts';
 
 /** The page at / until the web application is built (dist-web). */
 export function homePage(): string {

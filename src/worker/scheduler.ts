@@ -1,44 +1,72 @@
 /**
- * The worker: scheduled work that must happen exactly once however many workers run (each job
- * relies on database locks and unique constraints, never on being the only process), plus — from
- * the email issue on — outbox delivery. Runs inside `payapp serve` by default, or as `payapp worker`.
+ * The worker: email delivery and scheduled work that must happen exactly once however many workers
+ * run — each job relies on database locks, SKIP LOCKED claims and unique keys, never on being the
+ * only process. Runs inside `payapp serve` by default, or alone as `payapp worker`.
  */
+import type { AppConfig } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import { listAutomaticSchedules } from '../db/billing-periods.queries.ts';
 import { deleteOldIdempotencyKeys } from '../db/idempotency.queries.ts';
+import { deliverDueEmails } from '../email/deliver.ts';
+import { createMailboxTransport, createSmtpTransport, type EmailTransport } from '../email/transport.ts';
 import { createDueAutomaticPeriods } from '../services/billing/billing-periods.ts';
+import { queueBillReminders, queueWeeklyDigests } from '../services/notifications/scheduled-emails.ts';
 
 export type WorkerJob = { name: string; everyMs: number; run: (db: Db, now: Date) => Promise<unknown> };
 
-export const SCHEDULED_JOBS: WorkerJob[] = [
-  {
-    name: 'automatic billing periods',
-    everyMs: 60_000,
-    run: async (db, now) => createDueAutomaticPeriods(db, await listAutomaticSchedules(db), now),
-  },
-  {
-    name: 'expire idempotency keys',
-    everyMs: 60 * 60_000,
-    run: (db, now) => deleteOldIdempotencyKeys(db, new Date(now.getTime() - 24 * 60 * 60_000)),
-  },
-];
+export function scheduledJobs(options: { transport: EmailTransport; from: string; baseUrl: string; clock: () => Date }): WorkerJob[] {
+  return [
+    {
+      name: 'email delivery',
+      everyMs: 2_000,
+      run: (db) => deliverDueEmails(db, options.transport, { from: options.from, baseUrl: options.baseUrl, now: options.clock }),
+    },
+    {
+      name: 'automatic billing periods',
+      everyMs: 60_000,
+      run: async (db, now) => createDueAutomaticPeriods(db, await listAutomaticSchedules(db), now),
+    },
+    { name: 'reminders to bill', everyMs: 5 * 60_000, run: (db, now) => queueBillReminders(db, now) },
+    { name: 'weekly digest', everyMs: 10 * 60_000, run: (db, now) => queueWeeklyDigests(db, now) },
+    {
+      name: 'expire idempotency keys',
+      everyMs: 60 * 60_000,
+      run: (db, now) => deleteOldIdempotencyKeys(db, new Date(now.getTime() - 24 * 60 * 60_000)),
+    },
+  ];
+}
+
+export function transportFor(config: AppConfig): EmailTransport {
+  return config.smtpUrl ? createSmtpTransport(config.smtpUrl) : createMailboxTransport();
+}
 
 export type RunningWorker = { stop: () => Promise<void> };
 
-/** Runs each job on its interval until stopped; a failing job is logged and retried next time. */
-export function startWorker(db: Db, options: { clock?: () => Date; jobs?: WorkerJob[]; log?: (message: string) => void } = {}): RunningWorker {
+/** Runs each job on its interval until stopped; a failing job is logged and runs again next time. */
+export function startWorker(
+  db: Db,
+  config: AppConfig,
+  options: { clock?: () => Date; jobs?: WorkerJob[]; log?: (message: string) => void } = {},
+): RunningWorker {
   const clock = options.clock ?? (() => new Date());
   const log = options.log ?? ((m: string) => console.log(`[worker] ${m}`));
-  const jobs = options.jobs ?? SCHEDULED_JOBS;
+  const transport = transportFor(config);
+  const jobs = options.jobs ?? scheduledJobs({ transport, from: config.mailFrom, baseUrl: config.baseUrl, clock });
   let stopped = false;
   const running = new Set<Promise<unknown>>();
+  const busy = new Set<string>();
   const timers = jobs.map((job) => {
     const tick = () => {
-      if (stopped) return;
+      // One run of a job at a time per process; other processes are kept apart by the database.
+      if (stopped || busy.has(job.name)) return;
+      busy.add(job.name);
       const p = job
         .run(db, clock())
         .catch((error: unknown) => log(`${job.name} failed: ${error instanceof Error ? error.message : String(error)}`))
-        .finally(() => running.delete(p));
+        .finally(() => {
+          busy.delete(job.name);
+          running.delete(p);
+        });
       running.add(p);
     };
     tick();
@@ -49,6 +77,7 @@ export function startWorker(db: Db, options: { clock?: () => Date; jobs?: Worker
       stopped = true;
       for (const t of timers) clearInterval(t);
       await Promise.allSettled([...running]);
+      transport.close();
     },
   };
 }

@@ -6,11 +6,11 @@ import type { BillingPeriod } from '../../domain/billing-period.ts';
 import { revisedContractSum } from '../../domain/commitment.ts';
 import { invoiceLabel } from '../../domain/invoice.ts';
 import { billingStatus, type BillingStatus } from '../../domain/invite-to-bill.ts';
-import { assertInvoiceAdministrator, type Viewer } from '../../domain/permissions.ts';
+import { assertInvoiceAdministrator, type ProjectAccess, type Viewer } from '../../domain/permissions.ts';
 import { listCommitmentBillingFacts } from '../../db/billing-board.queries.ts';
 import { findOpenBillingPeriod, getBillingPeriod } from '../../db/billing-periods.queries.ts';
 import { listCommitments, type CommitmentSummary } from '../../db/commitments.queries.ts';
-import type { Db } from '../../db/database.ts';
+import type { Db, DbOrTrx } from '../../db/database.ts';
 import { listInvitesOfPeriod, type Invite } from '../../db/invites.queries.ts';
 import { getProjectAccess } from '../../db/projects.queries.ts';
 import { listInvoicesWithSummaries, type InvoiceWithSummary } from './invoice-summaries.ts';
@@ -35,6 +35,16 @@ export async function getBillingBoard(
 ): Promise<{ period: BillingPeriod | null; rows: BillingBoardRow[] }> {
   const access = await getProjectAccess(db, viewer, projectId);
   assertInvoiceAdministrator(access, 'see the billing board');
+  return buildBillingBoard(db, access, filter);
+}
+
+/** The board as an administrator sees it (the weekly digest builds on it too). */
+export async function buildBillingBoard(
+  db: DbOrTrx,
+  access: ProjectAccess,
+  filter: { billingPeriodId?: string | undefined; statuses?: BillingStatus[] | undefined; search?: string | undefined },
+): Promise<{ period: BillingPeriod | null; rows: BillingBoardRow[] }> {
+  const projectId = access.projectId;
   const period = filter.billingPeriodId ? await getBillingPeriod(db, projectId, filter.billingPeriodId) : ((await findOpenBillingPeriod(db, projectId)) ?? null);
   const { items } = await listCommitments(db, access, { sort: 'number', page: 1, perPage: 10_000, ...(filter.search && { search: filter.search }) });
   // Void commitments are never billed again; every other commitment has a row.

@@ -1,0 +1,79 @@
+/**
+ * What each email says, captured when the change that causes it happens (so the message tells what
+ * was true then) and rendered later by the worker. Links are paths ('/projects/…'); the worker makes
+ * them absolute with the configured BASE_URL.
+ */
+import type { Terminology } from './project.ts';
+
+export type ProjectRef = { id: string; name: string; locale: string; currency: string; timeZone: string; terminology: Terminology };
+export type CommitmentRef = { id: string; number: string; title: string; url: string };
+
+export type InviteToBillPayload = {
+  project: ProjectRef;
+  commitment: CommitmentRef;
+  recipientName: string;
+  inviterName: string;
+  invoiceTypeLabel: string;
+  period: { startsOn: string; endsOn: string; dueOn: string };
+  message: string;
+  yesUrl: string;
+  noUrl: string;
+};
+
+export type BillReminderPayload = InviteToBillPayload & { daysLeft: number };
+
+export type InvoiceRef = { id: string; label: string; url: string; currentPaymentDueCents: number; statusLabel: string };
+
+export type InvoiceSentBackPayload = {
+  project: ProjectRef;
+  commitment: CommitmentRef;
+  invoice: InvoiceRef;
+  recipientName: string;
+  reviewerName: string;
+  note: string | null;
+  rejectedLines: { itemNumber: string; description: string; reason: string | null }[];
+};
+
+export type InvoiceSubmittedPayload = {
+  project: ProjectRef;
+  commitment: CommitmentRef;
+  invoice: InvoiceRef;
+  recipientName: string;
+  submitterName: string;
+  contractCompanyName: string;
+};
+
+export type InvoiceApprovedPayload = {
+  project: ProjectRef;
+  commitment: CommitmentRef;
+  invoice: InvoiceRef;
+  recipientName: string;
+  approverName: string;
+};
+
+export type DigestInvoice = { commitmentNumber: string; commitmentTitle: string; label: string; url: string; currentPaymentDueCents: number };
+
+export type WeeklyDigestPayload = {
+  project: ProjectRef;
+  recipientName: string;
+  period: { startsOn: string; endsOn: string; dueOn: string } | null;
+  draft: DigestInvoice[];
+  underReview: DigestInvoice[];
+  reviseAndResubmit: DigestInvoice[];
+  notBilled: { number: string; title: string; url: string; billingStatusLabel: string }[];
+  boardUrl: string;
+};
+
+export type AccountInvitationPayload = { recipientName: string; inviterName: string | null; companyName: string; url: string; expiresAt: string };
+export type PasswordResetPayload = { recipientName: string; url: string; expiresAt: string };
+
+export type EmailPayloads = {
+  invite_to_bill: InviteToBillPayload;
+  bill_reminder: BillReminderPayload;
+  invoice_sent_back: InvoiceSentBackPayload;
+  invoice_submitted: InvoiceSubmittedPayload;
+  invoice_approved: InvoiceApprovedPayload;
+  weekly_digest: WeeklyDigestPayload;
+  account_invitation: AccountInvitationPayload;
+  password_reset: PasswordResetPayload;
+};

@@ -1,0 +1,29 @@
+/**
+ * Formatting money and dates for people, with Intl, in the project's locale and currency
+ * (shared by emails and the web UI). Display only: amounts stay integer cents everywhere else.
+ */
+export function formatMoney(cents: number, currency: string, locale: string): string {
+  // Intl formats a Number; cents / 100 is exact for display at two decimals (|cents| < 2^53).
+  return new Intl.NumberFormat(locale, { style: 'currency', currency, currencyDisplay: 'narrowSymbol' }).format(cents / 100);
+}
+
+export function formatPercentBp(bp: number, locale: string): string {
+  return new Intl.NumberFormat(locale, { style: 'percent', minimumFractionDigits: 0, maximumFractionDigits: 2 }).format(bp / 10_000);
+}
+
+/** A calendar day ('2026-11-25') as people read it in the locale: "Nov 25, 2026" / "Nov. 25, 2026". */
+export function formatDay(day: string, locale: string): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(
+    new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1)),
+  );
+}
+
+export function formatDayRange(from: string, to: string, locale: string): string {
+  return `${formatDay(from, locale)} – ${formatDay(to, locale)}`;
+}
+
+/** An instant in the project's time zone, e.g. "Nov 25, 2026, 9:05 a.m.". */
+export function formatInstant(instant: Date, locale: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(instant);
+}

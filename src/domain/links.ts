@@ -1,0 +1,10 @@
+/** The web paths emails link to (the UI serves each one; after sign-in a person lands there). */
+export const paths = {
+  project: (projectId: string) => `/projects/${projectId}`,
+  commitment: (projectId: string, commitmentId: string) => `/projects/${projectId}/commitments/${commitmentId}`,
+  invoice: (projectId: string, invoiceId: string) => `/projects/${projectId}/invoices/${invoiceId}`,
+  invoicing: (projectId: string) => `/projects/${projectId}/invoicing`,
+  inviteResponse: (token: string) => `/respond/${encodeURIComponent(token)}`,
+  welcome: (token: string) => `/welcome?token=${encodeURIComponent(token)}`,
+  resetPassword: (token: string) => `/reset-password?token=${encodeURIComponent(token)}`,
+};

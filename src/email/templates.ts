@@ -1,0 +1,224 @@
+/**
+ * Every email payapp sends, as pure functions of their payload: subject, HTML and text, in the
+ * project's locale, currency and terminology.
+ */
+import type {
+  AccountInvitationPayload,
+  BillReminderPayload,
+  EmailPayloads,
+  InviteToBillPayload,
+  InvoiceApprovedPayload,
+  InvoiceSentBackPayload,
+  InvoiceSubmittedPayload,
+  PasswordResetPayload,
+  ProjectRef,
+  WeeklyDigestPayload,
+} from '../domain/email-payloads.ts';
+import { formatDay, formatDayRange, formatMoney } from '../domain/format.ts';
+import type { EmailKind } from '../domain/notifications.ts';
+import { vocabularyFor } from '../domain/project.ts';
+import { renderEmail, type Block, type Rendered } from './layout.ts';
+
+/** Links in payloads are paths; they become absolute with the configured BASE_URL at render time. */
+export type Link = (path: string) => string;
+
+const FOOTER = 'Sent by payapp. Replies to this address are not read; contact the person named above instead.';
+
+const money = (p: ProjectRef, cents: number) => formatMoney(cents, p.currency, p.locale);
+const day = (p: ProjectRef, d: string) => formatDay(d, p.locale);
+
+function inviteBlocks(d: InviteToBillPayload, link: Link): Block[] {
+  const v = vocabularyFor(d.project.terminology);
+  const blocks: Block[] = [
+    {
+      kind: 'facts',
+      rows: [
+        ['Commitment', `${d.commitment.number} – ${d.commitment.title}`],
+        ['Invoice type', d.invoiceTypeLabel],
+        ['Billing period', formatDayRange(d.period.startsOn, d.period.endsOn, d.project.locale)],
+        ['Invited by', d.inviterName],
+        ['Due date', day(d.project, d.period.dueOn)],
+      ],
+    },
+  ];
+  if (d.message.trim()) blocks.push({ kind: 'quote', text: d.message.trim() });
+  blocks.push(
+    { kind: 'paragraph', text: 'Do you want to bill this period?' },
+    {
+      kind: 'buttons',
+      buttons: [
+        { label: 'Yes', url: link(d.yesUrl), tone: 'primary' },
+        { label: 'No', url: link(d.noUrl), tone: 'secondary' },
+      ],
+    },
+    {
+      kind: 'paragraph',
+      text: `Answering is optional. To create and submit your invoice, sign in: ${link(d.commitment.url)}. As ${v.invoiceContact}, you can bill until the due date; after it, ask ${d.inviterName}.`,
+    },
+  );
+  return blocks;
+}
+
+export function inviteToBill(d: InviteToBillPayload, link: Link): Rendered {
+  return renderEmail({
+    subject: `${d.project.name}: ${d.inviterName} has invited you to bill`,
+    heading: `${d.inviterName} has invited you to bill`,
+    blocks: [{ kind: 'paragraph', text: `Hello ${d.recipientName},` }, ...inviteBlocks(d, link)],
+    footer: FOOTER,
+  });
+}
+
+export function billReminder(d: BillReminderPayload, link: Link): Rendered {
+  const when = d.daysLeft === 0 ? 'today' : d.daysLeft === 1 ? 'tomorrow' : `in ${d.daysLeft} days`;
+  return renderEmail({
+    subject: `${d.project.name}: reminder to bill ${d.commitment.number} — due ${day(d.project, d.period.dueOn)}`,
+    heading: `Reminder: your invoice is due ${when}`,
+    blocks: [
+      { kind: 'paragraph', text: `Hello ${d.recipientName}, ${d.inviterName} invited you to bill this period and we have not received your invoice yet.` },
+      ...inviteBlocks(d, link),
+    ],
+    footer: `${FOOTER} You receive reminders until you submit or answer No.`,
+  });
+}
+
+export function invoiceSentBack(d: InvoiceSentBackPayload, link: Link): Rendered {
+  const blocks: Block[] = [
+    { kind: 'paragraph', text: `Hello ${d.recipientName}, ${d.reviewerName} sent invoice ${d.invoice.label} on ${d.commitment.number} – ${d.commitment.title} back to you to revise and resubmit.` },
+  ];
+  if (d.rejectedLines.length > 0) {
+    blocks.push({
+      kind: 'table',
+      title: 'Lines to revise',
+      head: ['Item', 'Description', 'Reason'],
+      rows: d.rejectedLines.map((l) => [l.itemNumber, l.description, l.reason ?? '(no reason given)']),
+    });
+  }
+  if (d.note?.trim()) blocks.push({ kind: 'quote', text: d.note.trim() });
+  blocks.push(
+    { kind: 'buttons', buttons: [{ label: 'Revise the invoice', url: link(d.invoice.url) }] },
+    { kind: 'paragraph', text: 'Change the lines, then submit the invoice again.' },
+  );
+  return renderEmail({
+    subject: `${d.project.name}: invoice ${d.invoice.label} for ${d.commitment.number} needs revision`,
+    heading: 'Your invoice was sent back for revision',
+    blocks,
+    footer: FOOTER,
+  });
+}
+
+export function invoiceSubmitted(d: InvoiceSubmittedPayload, link: Link): Rendered {
+  return renderEmail({
+    subject: `${d.project.name}: ${d.contractCompanyName} submitted invoice ${d.invoice.label} for ${d.commitment.number}`,
+    heading: 'An invoice is ready for review',
+    blocks: [
+      { kind: 'paragraph', text: `Hello ${d.recipientName}, ${d.submitterName} submitted an invoice for review.` },
+      {
+        kind: 'facts',
+        rows: [
+          ['Commitment', `${d.commitment.number} – ${d.commitment.title}`],
+          ['Company', d.contractCompanyName],
+          ['Invoice', d.invoice.label],
+          ['Current payment due', money(d.project, d.invoice.currentPaymentDueCents)],
+        ],
+      },
+      { kind: 'buttons', buttons: [{ label: 'Review the invoice', url: link(d.invoice.url) }] },
+    ],
+    footer: `${FOOTER} You receive this as a member of the project's invoice distribution list.`,
+  });
+}
+
+export function invoiceApproved(d: InvoiceApprovedPayload, link: Link): Rendered {
+  return renderEmail({
+    subject: `${d.project.name}: invoice ${d.invoice.label} for ${d.commitment.number} is ${d.invoice.statusLabel.toLowerCase()}`,
+    heading: `Your invoice is ${d.invoice.statusLabel.toLowerCase()}`,
+    blocks: [
+      { kind: 'paragraph', text: `Hello ${d.recipientName}, ${d.approverName} marked invoice ${d.invoice.label} ${d.invoice.statusLabel}.` },
+      {
+        kind: 'facts',
+        rows: [
+          ['Commitment', `${d.commitment.number} – ${d.commitment.title}`],
+          ['Certified payment due', money(d.project, d.invoice.currentPaymentDueCents)],
+        ],
+      },
+      { kind: 'buttons', buttons: [{ label: 'See the invoice', url: link(d.invoice.url) }] },
+    ],
+    footer: FOOTER,
+  });
+}
+
+export function weeklyDigest(d: WeeklyDigestPayload, link: Link): Rendered {
+  const p = d.project;
+  const v = vocabularyFor(p.terminology);
+  const invoiceRows = (items: WeeklyDigestPayload['draft']) => items.map((i) => [`${i.commitmentNumber} – ${i.commitmentTitle}`, i.label, money(p, i.currentPaymentDueCents)]);
+  const blocks: Block[] = [
+    {
+      kind: 'paragraph',
+      text: d.period
+        ? `Hello ${d.recipientName}, here is where the billing period ${formatDayRange(d.period.startsOn, d.period.endsOn, p.locale)} (due ${day(p, d.period.dueOn)}) stands.`
+        : `Hello ${d.recipientName}, there is no open billing period on this project.`,
+    },
+  ];
+  const sections: [string, WeeklyDigestPayload['draft']][] = [
+    ['Under Review', d.underReview],
+    ['Revise & Resubmit', d.reviseAndResubmit],
+    ['Draft', d.draft],
+  ];
+  for (const [title, items] of sections) {
+    if (items.length > 0) blocks.push({ kind: 'table', title: `${title} (${items.length})`, head: ['Commitment', 'Invoice', 'Payment due'], rows: invoiceRows(items) });
+  }
+  if (d.notBilled.length > 0) {
+    blocks.push({ kind: 'table', title: `Not yet billed (${d.notBilled.length})`, head: ['Commitment', 'Status'], rows: d.notBilled.map((c) => [`${c.number} – ${c.title}`, c.billingStatusLabel]) });
+  }
+  if (d.underReview.length + d.reviseAndResubmit.length + d.draft.length + d.notBilled.length === 0 && d.period) {
+    blocks.push({ kind: 'paragraph', text: 'Every commitment has billed and nothing is waiting for review.' });
+  }
+  blocks.push({ kind: 'buttons', buttons: [{ label: `Open ${v.invoicing}`, url: link(d.boardUrl) }] });
+  return renderEmail({
+    subject: `${p.name}: weekly ${v.invoicing.toLowerCase()} digest — ${d.underReview.length} under review`,
+    heading: `${v.invoicing} this week`,
+    blocks,
+    footer: `${FOOTER} You receive this weekly digest as a member of the project's invoice distribution list.`,
+  });
+}
+
+export function accountInvitation(d: AccountInvitationPayload, link: Link): Rendered {
+  return renderEmail({
+    subject: `${d.inviterName ?? 'payapp'} invited you to payapp`,
+    heading: 'Set up your payapp account',
+    blocks: [
+      { kind: 'paragraph', text: `Hello ${d.recipientName}, ${d.inviterName ? `${d.inviterName} has` : 'you have been'} given you an account at ${d.companyName} in payapp, where invoices for construction work are submitted and reviewed.` },
+      { kind: 'buttons', buttons: [{ label: 'Choose your password', url: link(d.url) }] },
+      { kind: 'paragraph', text: `This link works once, until ${d.expiresAt.slice(0, 10)}.` },
+    ],
+    footer: FOOTER,
+  });
+}
+
+export function passwordReset(d: PasswordResetPayload, link: Link): Rendered {
+  return renderEmail({
+    subject: 'Reset your payapp password',
+    heading: 'Reset your password',
+    blocks: [
+      { kind: 'paragraph', text: `Hello ${d.recipientName}, someone (hopefully you) asked to reset your payapp password.` },
+      { kind: 'buttons', buttons: [{ label: 'Choose a new password', url: link(d.url) }] },
+      { kind: 'paragraph', text: 'This link works once, for one hour. If you did not ask for it, ignore this email: your password stays as it is.' },
+    ],
+    footer: FOOTER,
+  });
+}
+
+const RENDERERS: { [K in EmailKind]: (payload: EmailPayloads[K], link: Link) => Rendered } = {
+  invite_to_bill: inviteToBill,
+  bill_reminder: billReminder,
+  invoice_sent_back: invoiceSentBack,
+  invoice_submitted: invoiceSubmitted,
+  invoice_approved: invoiceApproved,
+  weekly_digest: weeklyDigest,
+  account_invitation: accountInvitation,
+  password_reset: passwordReset,
+};
+
+export function renderMessage<K extends EmailKind>(kind: K, payload: EmailPayloads[K], baseUrl: string): Rendered {
+  const root = baseUrl.replace(/\/$/, '');
+  return RENDERERS[kind](payload, (path) => (/^https?:\/\//.test(path) ? path : `${root}${path.startsWith('/') ? '' : '/'}${path}`));
+}

@@ -1,0 +1,168 @@
+/**
+ * The billing-cycle emails, written in the transaction of the change that causes them:
+ * Invite to Bill (with one-click Yes / No links), invoice submitted (to the distribution list),
+ * sent back (to the contacts, with the rejected lines and reasons), approved (to the contacts, when
+ * the project sends approval notices).
+ */
+import type { Commitment } from '../../domain/commitment.ts';
+import type { CommitmentRef, InvoiceRef, ProjectRef } from '../../domain/email-payloads.ts';
+import { invoiceLabel, type Invoice } from '../../domain/invoice.ts';
+import { STATUS_LABELS } from '../../domain/invoice-status.ts';
+import { INVOICE_TYPE_LABELS } from '../../domain/invite-to-bill.ts';
+import { paths } from '../../domain/links.ts';
+import type { Project } from '../../domain/project.ts';
+import { insertActionToken } from '../../db/action-tokens.queries.ts';
+import type { BillingPeriod } from '../../domain/billing-period.ts';
+import type { Trx } from '../../db/database.ts';
+import { findCompany, findUser } from '../../db/directory.queries.ts';
+import type { Invite } from '../../db/invites.queries.ts';
+import { listDistributionUserIds, listInvoiceContactIds } from '../../db/recipients.queries.ts';
+import { getProjectSettings } from '../../db/settings.queries.ts';
+import { enqueueEmail, type EnqueueResult } from './enqueue-email.ts';
+import { signedToken } from './link-signing.ts';
+
+/** One-click answers stay valid for 30 days. */
+const ANSWER_LINK_MS = 30 * 24 * 60 * 60 * 1000;
+
+export function projectRef(p: Project): ProjectRef {
+  return { id: p.id, name: p.name, locale: p.locale, currency: p.currency, timeZone: p.timeZone, terminology: p.terminology };
+}
+
+export function commitmentRef(c: Commitment): CommitmentRef {
+  return { id: c.id, number: c.number, title: c.title, url: paths.commitment(c.projectId, c.id) };
+}
+
+function invoiceRef(invoice: Invoice, currentPaymentDueCents: number, status = invoice.status): InvoiceRef {
+  return { id: invoice.id, label: invoiceLabel(invoice), url: paths.invoice(invoice.projectId, invoice.id), currentPaymentDueCents, statusLabel: STATUS_LABELS[status] };
+}
+
+async function nameOf(trx: Trx, userId: string): Promise<string> {
+  return (await findUser(trx, userId))?.name ?? 'payapp';
+}
+
+/** The invite itself and each of its reminders: the same content, with fresh one-click links. */
+export async function emailInviteToBill(
+  trx: Trx,
+  input: { project: Project; commitment: Commitment; period: BillingPeriod; invite: Invite; kind: 'invite_to_bill' | 'bill_reminder'; daysLeft?: number; onlyUserIds?: string[]; dedupeKey?: (userId: string) => string },
+  now: Date,
+): Promise<EnqueueResult> {
+  const inviterName = await nameOf(trx, input.invite.invitedBy);
+  const contacts = input.onlyUserIds ?? (await listInvoiceContactIds(trx, input.commitment.id));
+  const expiresAt = new Date(now.getTime() + ANSWER_LINK_MS);
+  return enqueueEmail(
+    trx,
+    {
+      kind: input.kind,
+      projectId: input.project.id,
+      commitment: input.commitment,
+      userIds: contacts,
+      ...(input.dedupeKey && { dedupeKey: (r: { userId: string }) => input.dedupeKey?.(r.userId) ?? '' }),
+      payload: async (r) => {
+        const yes = await insertActionToken(trx, { inviteId: input.invite.id, userId: r.userId, response: 'accepted', expiresAt, now });
+        const no = await insertActionToken(trx, { inviteId: input.invite.id, userId: r.userId, response: 'declined', expiresAt, now });
+        return {
+          project: projectRef(input.project),
+          commitment: commitmentRef(input.commitment),
+          recipientName: r.name,
+          inviterName,
+          invoiceTypeLabel: INVOICE_TYPE_LABELS[input.invite.invoiceType],
+          period: { startsOn: input.period.startsOn, endsOn: input.period.endsOn, dueOn: input.period.dueOn },
+          message: input.invite.message,
+          yesUrl: paths.inviteResponse(await signedToken(trx, yes)),
+          noUrl: paths.inviteResponse(await signedToken(trx, no)),
+          daysLeft: input.daysLeft ?? 0,
+        };
+      },
+    },
+    now,
+  );
+}
+
+export async function emailInvoiceSubmitted(
+  trx: Trx,
+  input: { project: Project; commitment: Commitment; invoice: Invoice; currentPaymentDueCents: number; submitterUserId: string },
+  now: Date,
+): Promise<EnqueueResult> {
+  const submitterName = await nameOf(trx, input.submitterUserId);
+  const company = input.commitment.contractCompanyId ? await findCompany(trx, input.commitment.contractCompanyId) : undefined;
+  return enqueueEmail(
+    trx,
+    {
+      kind: 'invoice_submitted',
+      projectId: input.project.id,
+      commitment: input.commitment,
+      userIds: await listDistributionUserIds(trx, input.project.id),
+      payload: (r) => ({
+        project: projectRef(input.project),
+        commitment: commitmentRef(input.commitment),
+        invoice: invoiceRef(input.invoice, input.currentPaymentDueCents, 'under_review'),
+        recipientName: r.name,
+        submitterName,
+        contractCompanyName: company?.name ?? 'The subcontractor',
+      }),
+    },
+    now,
+  );
+}
+
+export async function emailInvoiceSentBack(
+  trx: Trx,
+  input: {
+    project: Project;
+    commitment: Commitment;
+    invoice: Invoice;
+    currentPaymentDueCents: number;
+    reviewerUserId: string;
+    note: string | null;
+    rejectedLines: { itemNumber: string; description: string; reason: string | null }[];
+  },
+  now: Date,
+): Promise<EnqueueResult> {
+  const reviewerName = await nameOf(trx, input.reviewerUserId);
+  return enqueueEmail(
+    trx,
+    {
+      kind: 'invoice_sent_back',
+      projectId: input.project.id,
+      commitment: input.commitment,
+      userIds: await listInvoiceContactIds(trx, input.commitment.id),
+      payload: (r) => ({
+        project: projectRef(input.project),
+        commitment: commitmentRef(input.commitment),
+        invoice: invoiceRef(input.invoice, input.currentPaymentDueCents, 'revise_and_resubmit'),
+        recipientName: r.name,
+        reviewerName,
+        note: input.note,
+        rejectedLines: input.rejectedLines,
+      }),
+    },
+    now,
+  );
+}
+
+export async function emailInvoiceApproved(
+  trx: Trx,
+  input: { project: Project; commitment: Commitment; invoice: Invoice; status: 'approved' | 'approved_as_noted'; currentPaymentDueCents: number; approverUserId: string },
+  now: Date,
+): Promise<EnqueueResult | null> {
+  const settings = await getProjectSettings(trx, input.project.id);
+  if (!settings.approvalNoticesEnabled) return null;
+  const approverName = await nameOf(trx, input.approverUserId);
+  return enqueueEmail(
+    trx,
+    {
+      kind: 'invoice_approved',
+      projectId: input.project.id,
+      commitment: input.commitment,
+      userIds: await listInvoiceContactIds(trx, input.commitment.id),
+      payload: (r) => ({
+        project: projectRef(input.project),
+        commitment: commitmentRef(input.commitment),
+        invoice: invoiceRef(input.invoice, input.currentPaymentDueCents, input.status),
+        recipientName: r.name,
+        approverName,
+      }),
+    },
+    now,
+  );
+}

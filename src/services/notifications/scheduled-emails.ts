@@ -1,0 +1,132 @@
+/**
+ * Emails the worker sends on a schedule: reminders to bill and the weekly digest. Each is written
+ * with a dedupe key (a reminder per contact per commitment per day; a digest per person per week),
+ * so however many workers run, and however often they look, each goes out once.
+ */
+import { daysBetween, todayIn, weekdayAndHourIn } from '../../domain/calendar.ts';
+import { invoiceLabel } from '../../domain/invoice.ts';
+import { BILLING_STATUS_LABELS } from '../../domain/invite-to-bill.ts';
+import { paths } from '../../domain/links.ts';
+import { isDigestTime, isReminderDue, REMINDER_FROM_HOUR } from '../../domain/notifications.ts';
+import type { ProjectAccess } from '../../domain/permissions.ts';
+import { findOpenBillingPeriod } from '../../db/billing-periods.queries.ts';
+import { lockCommitment } from '../../db/commitments.queries.ts';
+import type { Db } from '../../db/database.ts';
+import { listInvitesOfPeriod } from '../../db/invites.queries.ts';
+import { findProject } from '../../db/projects.queries.ts';
+import { listDistributionUserIds } from '../../db/recipients.queries.ts';
+import { getProjectSettings } from '../../db/settings.queries.ts';
+import { buildBillingBoard } from '../billing/billing-board.ts';
+import { emailInviteToBill, projectRef } from './billing-emails.ts';
+import { enqueueEmail } from './enqueue-email.ts';
+
+async function projectsWith(db: Db, column: 'remindersEnabled' | 'digestEnabled'): Promise<string[]> {
+  const rows = await db.selectFrom('projectSettings').select('projectId').where(column, '=', true).execute();
+  return rows.map((r) => r.projectId);
+}
+
+async function existingDedupeKeys(db: Db, keys: string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const rows = await db.selectFrom('emailMessages').select('dedupeKey').where('dedupeKey', 'in', keys).execute();
+  return new Set(rows.map((r) => r.dedupeKey ?? ''));
+}
+
+/** Reminders to bill, for every project that sends them. Returns how many were queued. */
+export async function queueBillReminders(db: Db, now: Date): Promise<number> {
+  let queued = 0;
+  for (const projectId of await projectsWith(db, 'remindersEnabled')) {
+    const project = await findProject(db, projectId);
+    const settings = await getProjectSettings(db, projectId);
+    const period = await findOpenBillingPeriod(db, projectId);
+    if (!project || !period || weekdayAndHourIn(project.timeZone, now).hour < REMINDER_FROM_HOUR) continue;
+    const today = todayIn(project.timeZone, now);
+    for (const invite of await listInvitesOfPeriod(db, period.id)) {
+      const submitted = await db
+        .selectFrom('invoices')
+        .select('id')
+        .where('commitmentId', '=', invite.commitmentId)
+        .where('billingPeriodId', '=', period.id)
+        .where('status', '<>', 'draft')
+        .executeTakeFirst();
+      const due = isReminderDue({
+        enabled: settings.remindersEnabled,
+        frequencyDays: settings.reminderFrequencyDays,
+        invitedOn: todayIn(project.timeZone, invite.invitedAt),
+        today,
+        dueOn: period.dueOn,
+        declined: invite.response === 'declined',
+        submitted: submitted !== undefined,
+      });
+      if (!due) continue;
+      const contactIds = (await db.selectFrom('commitmentInvoiceContacts').select('userId').where('commitmentId', '=', invite.commitmentId).execute()).map((r) => r.userId);
+      const keyOf = (userId: string) => `reminder:${invite.commitmentId}:${userId}:${today}`;
+      const already = await existingDedupeKeys(db, contactIds.map(keyOf));
+      const remaining = contactIds.filter((id) => !already.has(keyOf(id)));
+      if (remaining.length === 0) continue;
+      const result = await db.transaction().execute(async (trx) => {
+        const commitment = await lockCommitment(trx, invite.commitmentId);
+        return emailInviteToBill(
+          trx,
+          { project, commitment, period, invite, kind: 'bill_reminder', daysLeft: daysBetween(today, period.dueOn), onlyUserIds: remaining, dedupeKey: keyOf },
+          now,
+        );
+      });
+      queued += result.queued.length;
+    }
+  }
+  return queued;
+}
+
+/** The weekly digest, Monday morning in each project's time zone, to its invoice distribution list. */
+export async function queueWeeklyDigests(db: Db, now: Date): Promise<number> {
+  let queued = 0;
+  for (const projectId of await projectsWith(db, 'digestEnabled')) {
+    const project = await findProject(db, projectId);
+    if (!project || !isDigestTime(weekdayAndHourIn(project.timeZone, now))) continue;
+    const monday = todayIn(project.timeZone, now);
+    const recipients = await listDistributionUserIds(db, projectId);
+    const keyOf = (userId: string) => `digest:${projectId}:${userId}:${monday}`;
+    const already = await existingDedupeKeys(db, recipients.map(keyOf));
+    const remaining = recipients.filter((id) => !already.has(keyOf(id)));
+    if (remaining.length === 0) continue;
+    const system: ProjectAccess = { viewer: { userId: 'system', companyId: 'system', isCompanyAdmin: true }, projectId, directoryPermission: null };
+    const board = await buildBillingBoard(db, system, {});
+    const item = (row: (typeof board.rows)[number]) => ({
+      commitmentNumber: row.commitment.number,
+      commitmentTitle: row.commitment.title,
+      label: row.latestInvoice ? invoiceLabel(row.latestInvoice) : '',
+      url: row.latestInvoice ? paths.invoice(projectId, row.latestInvoice.id) : paths.commitment(projectId, row.commitment.id),
+      currentPaymentDueCents: row.latestInvoice?.summary.currentPaymentDueCents ?? 0,
+    });
+    const byStatus = (status: string) => board.rows.filter((r) => r.latestInvoice?.status === status).map(item);
+    const notBilled = board.rows
+      .filter((r) => !r.latestInvoice && (r.commitment.status === 'approved' || r.commitment.status === 'complete'))
+      .map((r) => ({ number: r.commitment.number, title: r.commitment.title, url: paths.commitment(projectId, r.commitment.id), billingStatusLabel: BILLING_STATUS_LABELS[r.billingStatus] }));
+    const result = await db.transaction().execute((trx) =>
+      enqueueEmail(
+        trx,
+        {
+          kind: 'weekly_digest',
+          projectId,
+          commitment: null,
+          userIds: remaining,
+          dedupeKey: (r) => keyOf(r.userId),
+          payload: (r) => ({
+            project: projectRef(project),
+            recipientName: r.name,
+            period: board.period ? { startsOn: board.period.startsOn, endsOn: board.period.endsOn, dueOn: board.period.dueOn } : null,
+            draft: byStatus('draft'),
+            underReview: byStatus('under_review'),
+            reviseAndResubmit: byStatus('revise_and_resubmit'),
+            notBilled,
+            boardUrl: paths.invoicing(projectId),
+          }),
+        },
+        now,
+      ),
+    );
+    queued += result.queued.length;
+  }
+  return queued;
+}
+
