@@ -74,7 +74,10 @@ export function defaultMonthlyPeriod(day: CalendarDate, defaults: PeriodDefaults
   let startsOn = dayOfMonth(day, defaults.startDay);
   if (compareDates(startsOn, day) > 0) startsOn = dayOfMonth(addMonths(day, -1), defaults.startDay);
   const endMonth = defaults.endDay >= defaults.startDay ? startsOn : addMonths(startsOn, 1);
-  const endsOn = dayOfMonth(endMonth, defaults.endDay);
+  let endsOn = dayOfMonth(endMonth, defaults.endDay);
+  // Start days 29–31 clamp in short months (30 → Feb 28): end the day before the next period starts, never on it.
+  const nextStartsOn = dayOfMonth(addMonths(startsOn, 1), defaults.startDay);
+  if (compareDates(endsOn, nextStartsOn) >= 0) endsOn = addDays(nextStartsOn, -1);
   const dueMonth = defaults.dueDay >= defaults.startDay ? startsOn : addMonths(startsOn, 1);
   const dueOn = dayOfMonth(dueMonth, defaults.dueDay);
   return { startsOn, endsOn, dueOn };

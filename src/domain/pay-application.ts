@@ -159,15 +159,20 @@ export function computePayApplication(input: PayApplicationInput): PayApplicatio
     }
     const materialsPresentlyStoredCents = materialsStoredPreviousCents + e.materialsStoredNewCents - e.materialsInstalledCents;
     const E = resolveWorkThisPeriod(e, spec.scheduledValueCents, prior.workCompletedCents, materialsPresentlyStoredCents);
-    if (prior.workCompletedCents + E < 0) {
+    // Work to date stays between zero and the line; a credit line (negative C) bills down to C.
+    const floor = Math.min(spec.scheduledValueCents, 0);
+    if (prior.workCompletedCents + E < floor) {
       issue(
         e.workCompletedThisPeriodCents === null ? 'percentCompleteToDateBp' : 'workCompletedThisPeriodCents',
         'work_below_zero',
-        `Work completed to date on ${label(spec)} cannot fall below zero.`,
+        floor < 0
+          ? `Work completed to date on ${label(spec)} cannot go below the credit of ${floor} cents.`
+          : `Work completed to date on ${label(spec)} cannot fall below zero.`,
       );
     }
     const G = prior.workCompletedCents + E + materialsPresentlyStoredCents;
-    if (!input.allowOverbilling && G > spec.scheduledValueCents) {
+    // A deduction (negative C, e.g. a credit change order) is not overbilled while nothing is billed on it.
+    if (!input.allowOverbilling && G > Math.max(spec.scheduledValueCents, 0)) {
       issue(
         'totalCompletedAndStoredCents',
         'overbilled',

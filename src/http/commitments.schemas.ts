@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { ACCOUNTING_METHODS, COMMITMENT_KINDS, COMMITMENT_STATUSES } from '../domain/commitment.ts';
 import { CHANGE_ORDER_STATUSES } from '../domain/change-order.ts';
 import { COMMITMENT_SORTS } from '../db/commitments.queries.ts';
-import { BasisPoints, Cents, csv, PageQuery, pageOf, Version } from './common.schemas.ts';
+import { BasisPoints, Cents, csv, LineAmount, PageQuery, pageOf, Version } from './common.schemas.ts';
 
 export const CommitmentSchema = z
   .object({
@@ -156,7 +156,7 @@ const sovLineFields = {
   itemNumber: z.string().max(50).optional(),
   costCode: z.string().max(50).optional(),
   description: z.string().trim().min(1, 'Enter a description.').max(1000),
-  scheduledValueCents: Cents.min(0, 'A scheduled value cannot be negative.'),
+  scheduledValueCents: LineAmount.min(0, 'A scheduled value cannot be negative.'),
 };
 
 export const CreateSovLineBody = z
@@ -213,7 +213,7 @@ const changeOrderLineInput = z.object({
   itemNumber: z.string().max(50).optional(),
   costCode: z.string().max(50).optional(),
   description: z.string().trim().min(1, 'Enter a description.').max(1000),
-  amountCents: Cents,
+  amountCents: LineAmount,
 });
 
 export const CreateChangeOrderBody = z

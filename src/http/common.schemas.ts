@@ -37,6 +37,12 @@ export const Cents = z
   .number()
   .int('Amounts are whole numbers of cents.')
   .openapi({ description: 'An amount in integer cents (12345 = 123.45).', example: 1250000 });
+/**
+ * An amount entered on one line (SOV, change order, invoice). At most 10,000,000,000.00 either way,
+ * so that thousands of lines still sum to exact integers (beyond 2^53 cents a total would be a 500).
+ */
+export const MAX_LINE_AMOUNT_CENTS = 1_000_000_000_000;
+export const LineAmount = Cents.min(-MAX_LINE_AMOUNT_CENTS, 'At most 10,000,000,000.00 on one line.').max(MAX_LINE_AMOUNT_CENTS, 'At most 10,000,000,000.00 on one line.');
 export const BasisPoints = z
   .number()
   .int('Rates are whole basis points.')

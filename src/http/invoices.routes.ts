@@ -21,7 +21,7 @@ import { getInvoiceView, type InvoiceView } from '../services/billing/invoice-vi
 import { reviewInvoice } from '../services/billing/review-invoice.ts';
 import { saveInvoiceLines } from '../services/billing/save-invoice-lines.ts';
 import { updateInvoice } from '../services/billing/update-invoice.ts';
-import { CommitmentParams, errors, NoContent, ProjectParams } from './common.schemas.ts';
+import { CommitmentParams, ErrorResponse, errors, NoContent, ProjectParams } from './common.schemas.ts';
 import { requireViewer, type Env } from './context.ts';
 import { idempotency } from './idempotency.middleware.ts';
 import {
@@ -89,7 +89,9 @@ function presentLine(view: InvoiceView, line: ComputedLine, claimed: ComputedLin
     review: meta?.review ?? { status: null, reason: null },
     issues: [...view.amounts.issues, ...(view.you.role === 'contact' ? view.amounts.claimedIssues : [])]
       .filter((i) => i.key === line.key)
-      .map((i) => ({ field: i.field, code: i.code, message: i.message })),
+      .map((i) => ({ field: i.field, code: i.code, message: i.message }))
+      // A claim equal to the certified amounts has the same problem in both: say it once.
+      .filter((i, n, all) => all.findIndex((j) => j.field === i.field && j.code === i.code && j.message === i.message) === n),
   };
 }
 
@@ -137,6 +139,13 @@ async function respondWithInvoice(c: Context<Env>, projectId: string, invoiceId:
 export const invoiceRoutes = createRouter();
 invoiceRoutes.use('/projects/:projectId/commitments/:commitmentId/invoices', idempotency);
 invoiceRoutes.use('/projects/:projectId/invoices/:invoiceId/transitions', idempotency);
+// Before the framework's own 415 ("send JSON"), which would tell an uploader the opposite of what to do.
+invoiceRoutes.use('/projects/:projectId/invoices/:invoiceId/attachments', async (c, next) => {
+  if (c.req.method === 'POST' && !(c.req.header('content-type') ?? '').toLowerCase().startsWith('multipart/form-data')) {
+    throw new DomainError('unsupported_media_type', 'Send the file as multipart/form-data in a field named "file".', { field: 'file' });
+  }
+  await next();
+});
 invoiceRoutes.use('/projects/:projectId/invoices/:invoiceId/attachments', bodyLimit({
   maxSize: MAX_ATTACHMENT_BYTES + 64 * 1024,
   onError: () => {
@@ -366,8 +375,8 @@ invoiceRoutes
       responses: {
         201: { description: 'Attached.', ...json(z.object({ id: z.string(), filename: z.string(), contentType: z.string(), sizeBytes: z.number().int() })) },
         ...writeErrors,
-        413: { description: 'Too large.', ...json(z.object({ error: z.object({ code: z.string(), message: z.string() }) })) },
-        415: { description: 'Type not accepted.', ...json(z.object({ error: z.object({ code: z.string(), message: z.string() }) })) },
+        413: { description: 'Too large.', ...json(ErrorResponse) },
+        415: { description: 'Type not accepted.', ...json(ErrorResponse) },
       },
     }),
     async (c) => {

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { INVOICE_ACTIONS, INVOICE_STATUSES } from '../domain/invoice-status.ts';
 import { INVOICE_TYPES } from '../domain/invite-to-bill.ts';
-import { BasisPoints, Cents, csv, Version } from './common.schemas.ts';
+import { BasisPoints, Cents, csv, LineAmount, Version } from './common.schemas.ts';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-11-30.');
 
@@ -139,11 +139,11 @@ export const SaveLinesBody = z
       .array(
         z.object({
           lineId: z.string(),
-          workCompletedThisPeriodCents: Cents.optional(),
+          workCompletedThisPeriodCents: LineAmount.optional(),
           percentCompleteToDateBp: z.number().int().min(0).max(1_000_000).optional(),
-          materialsStoredNewCents: Cents.optional(),
-          materialsInstalledCents: Cents.optional(),
-          retainageReleasedCents: Cents.optional(),
+          materialsStoredNewCents: LineAmount.optional(),
+          materialsInstalledCents: LineAmount.optional(),
+          retainageReleasedCents: LineAmount.optional(),
           differenceReason: z.string().max(2000).optional(),
           workRetainageBp: BasisPoints.optional(),
           materialsRetainageBp: BasisPoints.optional(),

@@ -7,7 +7,8 @@ import { assertVersion } from '../../domain/commitment.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { invoiceLabel, snapshotOf } from '../../domain/invoice.ts';
 import { isApproved, transitionInvoice, type InvoiceAction, type InvoiceStatus } from '../../domain/invoice-status.ts';
-import type { Viewer } from '../../domain/permissions.ts';
+import { assertInvoiceAdministrator, type Viewer } from '../../domain/permissions.ts';
+import { getProjectAccess } from '../../db/projects.queries.ts';
 import { recordAudit } from '../../db/audit.queries.ts';
 import type { Db, Trx } from '../../db/database.ts';
 import { enqueueOutbox } from '../../db/outbox.queries.ts';
@@ -22,6 +23,11 @@ export async function applyInvoiceAction(
   now: Date,
   note?: string,
 ): Promise<{ status: InvoiceStatus; version: number }> {
+  if (ctx.actor === 'contact' && !ctx.isLatestInPeriod) {
+    throw new DomainError('invalid_state', 'Only the latest invoice of this commitment in this billing period can be submitted.', {
+      field: 'invoiceId',
+    });
+  }
   const amounts = invoiceAmounts(ctx);
   const rejected = ctx.lines.filter((l) => l.review.status === 'rejected');
   const next = transitionInvoice(ctx.invoice.status, action, ctx.actor, {
@@ -116,6 +122,7 @@ export async function bulkChangeInvoiceStatus(
   input: { invoiceIds: string[]; action: InvoiceAction },
   now: Date,
 ): Promise<BulkResult[]> {
+  assertInvoiceAdministrator(await getProjectAccess(db, viewer, projectId), 'change invoices in bulk');
   const results: BulkResult[] = [];
   for (const invoiceId of [...new Set(input.invoiceIds)]) {
     try {

@@ -6,12 +6,12 @@
  */
 import { isCalendarDate, type CalendarDate } from '../../domain/calendar.ts';
 import { DomainError } from '../../domain/errors.ts';
-import type { Invoice } from '../../domain/invoice.ts';
+import { invoiceLabel, type Invoice } from '../../domain/invoice.ts';
 import { decideInvoiceCreation } from '../../domain/invoice-rules.ts';
 import type { Viewer } from '../../domain/permissions.ts';
 import { recordAudit } from '../../db/audit.queries.ts';
 import { listCommitmentBillingFacts } from '../../db/billing-board.queries.ts';
-import { findOpenBillingPeriod, getBillingPeriod } from '../../db/billing-periods.queries.ts';
+import { findOpenBillingPeriod, getBillingPeriod, listBillingPeriods } from '../../db/billing-periods.queries.ts';
 import { lockCommitment } from '../../db/commitments.queries.ts';
 import type { Db } from '../../db/database.ts';
 import { findInvite } from '../../db/invites.queries.ts';
@@ -61,6 +61,16 @@ export async function createInvoice(
       });
     }
     const existing = await listCommitmentInvoices(trx, commitmentId);
+    // Previous applications follow the invoice sequence, so the sequence must follow the periods.
+    const periodStarts = new Map((await listBillingPeriods(trx, projectId)).map((p) => [p.id, p.startsOn]));
+    const later = existing.find((i) => (periodStarts.get(i.billingPeriodId) ?? '') > period.startsOn);
+    if (later) {
+      throw new DomainError(
+        'rule_violation',
+        `This commitment already has invoice ${invoiceLabel(later)} for a later billing period; invoices go in period order.`,
+        { field: 'billingPeriodId' },
+      );
+    }
     const facts = (await listCommitmentBillingFacts(trx, [commitmentId])).get(commitmentId);
     const invite = await findInvite(trx, period.id, commitmentId);
     const { invoiceType } = decideInvoiceCreation({

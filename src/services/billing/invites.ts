@@ -15,7 +15,7 @@ import { assertInvoiceAdministrator, isInvoiceAdministrator, type Viewer } from 
 import { recordAudit } from '../../db/audit.queries.ts';
 import { listCommitmentBillingFacts } from '../../db/billing-board.queries.ts';
 import { findOpenBillingPeriod } from '../../db/billing-periods.queries.ts';
-import { getVisibleCommitment } from '../../db/commitments.queries.ts';
+import { getVisibleCommitment, lockCommitment } from '../../db/commitments.queries.ts';
 import { isInvoiceContact } from '../../db/contacts.queries.ts';
 import type { Db, Trx } from '../../db/database.ts';
 import { isUuid } from '../../db/ids.ts';
@@ -127,6 +127,8 @@ export async function answerInvite(
   input: { inviteId: string; projectId: string; commitmentId: string; billingPeriodId: string; userId: string; response: InviteResponse },
   now: Date,
 ): Promise<{ inviteId: string; response: InviteResponse }> {
+  // The same lock invoice creation takes: an answer and a new invoice never cross.
+  await lockCommitment(trx, input.commitmentId);
   const invoice = await trx
     .selectFrom('invoices')
     .select('id')
