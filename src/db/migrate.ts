@@ -6,11 +6,13 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Db } from './database.ts';
 import { foundation } from './migrations/2026_11_25_0001_foundation.ts';
 import { billingCycle } from './migrations/2026_11_25_0002_billing_cycle.ts';
+import { email } from './migrations/2026_11_25_0003_email.ts';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
   '2026_11_25_0001_foundation': foundation,
   '2026_11_25_0002_billing_cycle': billingCycle,
+  '2026_11_25_0003_email': email,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

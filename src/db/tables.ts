@@ -300,13 +300,6 @@ export type IdempotencyKeyTable = {
   createdAt: Date;
 };
 
-export type OutboxTable = {
-  id: Generated<number>;
-  topic: string;
-  payload: Json;
-  createdAt: Date;
-};
-
 export type EmailMessageTable = {
   id: Generated<number>;
   kind: string;
@@ -378,7 +371,6 @@ export type Database = {
   invoiceLines: InvoiceLineTable;
   invoiceAttachments: InvoiceAttachmentTable;
   idempotencyKeys: IdempotencyKeyTable;
-  outbox: OutboxTable;
   emailMessages: EmailMessageTable;
   projectInvoiceDistribution: ProjectInvoiceDistributionTable;
   actionTokens: ActionTokenTable;

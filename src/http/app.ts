@@ -16,6 +16,8 @@ import { sessionRoutes } from './session.routes.ts';
 import { sovRoutes } from './sov.routes.ts';
 import { billingRoutes } from './billing.routes.ts';
 import { invoiceRoutes } from './invoices.routes.ts';
+import { emailRoutes } from './emails.routes.ts';
+import { emailPageRoutes } from './email-pages.routes.ts';
 import { homePage } from './home-page.ts';
 
 export const OPENAPI_INFO = {
@@ -66,6 +68,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
   app.route('/api/v1', sovRoutes);
   app.route('/api/v1', billingRoutes);
   app.route('/api/v1', invoiceRoutes);
+  app.route('/api/v1', emailRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',
@@ -78,6 +81,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
   app.all('/api/*', () => {
     throw new DomainError('not_found', 'There is no such API endpoint. See /api/docs.');
   });
+  app.route('/', emailPageRoutes({ mailboxEnabled: !deps.config.smtpUrl }));
   app.get('/', (c) => c.html(homePage()));
   return app;
 }

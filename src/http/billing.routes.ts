@@ -11,7 +11,8 @@ import { getCompanySettings, getProjectSettings } from '../db/settings.queries.t
 import { getBillingBoard } from '../services/billing/billing-board.ts';
 import { createBillingPeriod, deleteBillingPeriod, updateBillingPeriod } from '../services/billing/billing-periods.ts';
 import { respondToInvite, sendInvites } from '../services/billing/invites.ts';
-import { updateCompanySettings, updateProjectSettings } from '../services/billing/save-settings.ts';
+import { setInvoiceDistribution, updateCompanySettings, updateProjectSettings } from '../services/billing/save-settings.ts';
+import type { DbOrTrx } from '../db/database.ts';
 import {
   BillingBoardQuery,
   BillingBoardSchema,
@@ -32,6 +33,18 @@ const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json
 const writeErrors = { 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409], 422: errors[422] };
 const PeriodParams = ProjectParams.extend({ periodId: z.string() });
 
+async function settingsBody(db: DbOrTrx, settings: ProjectSettings) {
+  const company = await getCompanySettings(db);
+  const distribution = await db
+    .selectFrom('projectInvoiceDistribution as d')
+    .innerJoin('users as u', 'u.id', 'd.userId')
+    .select(['u.id as userId', 'u.name', 'u.email'])
+    .where('d.projectId', '=', settings.projectId)
+    .orderBy('u.name')
+    .execute();
+  return { ...presentSettings(settings, company.preventOverbillingAllProjects), invoiceDistribution: distribution };
+}
+
 function presentSettings(s: ProjectSettings, companyPrevents: boolean) {
   return {
     periodStartDay: s.periodDefaults.startDay,
@@ -45,6 +58,10 @@ function presentSettings(s: ProjectSettings, companyPrevents: boolean) {
     allowOverbilling: s.allowOverbilling,
     overbillingLockedByCompany: companyPrevents,
     effectiveAllowOverbilling: effectiveAllowOverbilling(s.allowOverbilling, companyPrevents),
+    remindersEnabled: s.remindersEnabled,
+    reminderFrequencyDays: s.reminderFrequencyDays,
+    digestEnabled: s.digestEnabled,
+    approvalNoticesEnabled: s.approvalNoticesEnabled,
     version: s.version,
   };
 }
@@ -89,9 +106,8 @@ export const billingRoutes = createRouter()
       const access = await getProjectAccess(db, requireViewer(c), c.req.valid('param').projectId);
       assertInvoiceAdministrator(access, "see the project's invoicing settings");
       const settings = await getProjectSettings(db, access.projectId);
-      const company = await getCompanySettings(db);
       c.header('ETag', etagFor(settings.version));
-      return c.json(presentSettings(settings, company.preventOverbillingAllProjects), 200);
+      return c.json(await settingsBody(db, settings), 200);
     },
   )
   .openapi(
@@ -107,8 +123,24 @@ export const billingRoutes = createRouter()
       const { db, clock } = c.get('deps');
       const { projectId } = c.req.valid('param');
       const settings = await updateProjectSettings(db, requireViewer(c), projectId, c.req.valid('json'), clock());
-      const company = await getCompanySettings(db);
-      return c.json(presentSettings(settings, company.preventOverbillingAllProjects), 200);
+      return c.json(await settingsBody(db, settings), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'put',
+      path: '/projects/{projectId}/invoicing-settings/distribution',
+      tags: ['Invoicing'],
+      summary: 'Set the invoice distribution list (who gets "invoice submitted" emails and the weekly digest)',
+      description: 'Only invoice administrators (Admin on Commitments) of the project can be on it.',
+      request: { params: ProjectParams, body: { required: true, ...json(z.object({ userIds: z.array(z.string()).max(200) }).openapi('InvoiceDistribution')) } },
+      responses: { 200: { description: 'Saved.', ...json(ProjectSettingsSchema) }, ...writeErrors },
+    }),
+    async (c) => {
+      const { db, clock } = c.get('deps');
+      const { projectId } = c.req.valid('param');
+      await setInvoiceDistribution(db, requireViewer(c), projectId, c.req.valid('json').userIds, clock());
+      return c.json(await settingsBody(db, await getProjectSettings(db, projectId)), 200);
     },
   )
   .openapi(

@@ -21,6 +21,11 @@ export const ProjectSettingsSchema = z
     allowOverbilling: z.boolean().openapi({ description: 'The project setting.' }),
     overbillingLockedByCompany: z.boolean().openapi({ description: 'True when a company setting prevents overbilling on all projects.' }),
     effectiveAllowOverbilling: z.boolean(),
+    remindersEnabled: z.boolean().openapi({ description: 'Remind invited contacts to bill (default off).' }),
+    reminderFrequencyDays: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+    digestEnabled: z.boolean().openapi({ description: 'Weekly digest on Monday to the invoice distribution list (default off).' }),
+    approvalNoticesEnabled: z.boolean().openapi({ description: 'Email contacts when their invoice is approved (default off).' }),
+    invoiceDistribution: z.array(z.object({ userId: z.string(), name: z.string(), email: z.string() })),
     version: z.number().int(),
   })
   .openapi('InvoicingSettings');
@@ -37,6 +42,10 @@ export const UpdateProjectSettingsBody = z
     contactDefaultInvoiceType: z.enum(CONTACT_INVOICE_TYPES).optional(),
     inviteMessage: z.string().max(2000).optional(),
     allowOverbilling: z.boolean().optional(),
+    remindersEnabled: z.boolean().optional(),
+    reminderFrequencyDays: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(),
+    digestEnabled: z.boolean().optional(),
+    approvalNoticesEnabled: z.boolean().optional(),
   })
   .openapi('UpdateInvoicingSettings');
 

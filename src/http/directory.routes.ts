@@ -2,7 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { COMPANY_KINDS } from '../domain/directory.ts';
-import { notFound } from '../domain/errors.ts';
+import { DomainError, notFound } from '../domain/errors.ts';
 import { canReadWholeDirectory, type Viewer } from '../domain/permissions.ts';
 import type { DbOrTrx } from '../db/database.ts';
 import { getCompany, getUser, listCompanies, listUsers } from '../db/directory.queries.ts';
@@ -10,6 +10,7 @@ import { isUuid } from '../db/ids.ts';
 import { isAdminOnAnyProject } from '../db/projects.queries.ts';
 import { createCompany, updateCompany } from '../services/directory/save-company.ts';
 import { createUser, updateUser } from '../services/directory/save-user.ts';
+import { issueInvitation } from '../services/directory/issue-invitation.ts';
 import { errors, PageQuery } from './common.schemas.ts';
 import { requireViewer, type Env } from './context.ts';
 import {
@@ -148,6 +149,7 @@ export const directoryRoutes = createRouter()
       path: '/users',
       tags: ['Directory'],
       summary: 'Add a person to a company (company admins)',
+      description: 'Without a password, the person is emailed a single-use link to choose one (unless `sendInvitation` is false).',
       request: { body: { required: true, ...json(CreateUserBody) } },
       responses: {
         201: { description: 'Created.', ...json(UserSchema) },
@@ -159,8 +161,11 @@ export const directoryRoutes = createRouter()
       },
     }),
     async (c) => {
-      const { db, clock } = deps(c);
-      const user = await createUser(db, requireViewer(c), c.req.valid('json'), clock());
+      const { db, clock, config } = deps(c);
+      const { sendInvitation, ...input } = c.req.valid('json');
+      const viewer = requireViewer(c);
+      const user = await createUser(db, viewer, input, clock());
+      if (input.password === undefined && sendInvitation !== false) await issueInvitation(db, viewer, user.id, clock(), config.baseUrl);
       return c.json(presentUser(user), 201);
     },
   )
@@ -204,5 +209,29 @@ export const directoryRoutes = createRouter()
       const { db, clock } = deps(c);
       const user = await updateUser(db, requireViewer(c), c.req.valid('param').userId, c.req.valid('json'), clock());
       return c.json(presentUser(user), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/users/{userId}/invitation',
+      tags: ['Directory'],
+      summary: 'Email a person a (new) single-use first-sign-in link (company admins)',
+      request: { params: UserParams },
+      responses: {
+        202: { description: 'The invitation email is on its way.', ...json(z.object({ expiresAt: z.string() })) },
+        401: errors[401],
+        403: errors[403],
+        404: errors[404],
+        422: errors[422],
+      },
+    }),
+    async (c) => {
+      const { db, clock, config } = deps(c);
+      const { userId } = c.req.valid('param');
+      if (!isUuid(userId)) throw notFound('The person');
+      const link = await issueInvitation(db, requireViewer(c), userId, clock(), config.baseUrl);
+      if (!link) throw new DomainError('invalid_state', 'This account is inactive; reactivate it before inviting.');
+      return c.json({ expiresAt: link.expiresAt.toISOString() }, 202);
     },
   );

@@ -52,6 +52,7 @@ export const CreateUserBody = z
     isCompanyAdmin: z.boolean().optional(),
     emailEnabled: z.boolean().optional(),
     password: z.string().optional().openapi({ description: 'Optional; otherwise the person sets it from an invitation link.' }),
+    sendInvitation: z.boolean().optional().openapi({ description: 'Without a password: email the invitation link (default true).' }),
   })
   .openapi('CreateUser');
 

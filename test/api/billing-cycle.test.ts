@@ -20,7 +20,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
 import type { G702 } from '../../src/domain/pay-application.ts';
 import { createTestApp, type TestApp } from '../support/api.ts';
-import { assertNo5xx, assertOk, billingProject, outbox, type BillingSetup, type Seen } from '../support/billing.ts';
+import { assertNo5xx, assertOk, billingProject, emails, type BillingSetup, type Seen } from '../support/billing.ts';
 import { makeCommitment } from '../support/factories.ts';
 import { openTestDatabase, type TestDatabase } from '../support/test-db.ts';
 
@@ -185,8 +185,8 @@ test('three billing periods of one subcontract, every G702/G703 line checked by 
     }),
   );
   assert.equal(one.invoice.status, 'revise_and_resubmit');
-  const sentBack = (await outbox(t, 'invoice.sent_back')).filter((o) => o.payload.invoiceId === one.invoice.id);
-  assert.deepEqual(sentBack.map((o) => o.payload.rejectedLines), [[{ lineId: a1, itemNumber: '1', description: 'Sitework', reason: 'Site walk: 8,000.00 in place' }]]);
+  const sentBack = (await emails(t, 'invoice_sent_back')).filter((o) => o.payload.invoice.id === one.invoice.id);
+  assert.deepEqual(sentBack.map((o) => o.payload.rejectedLines), [[{ itemNumber: '1', description: 'Sitework', reason: 'Site walk: 8,000.00 in place' }]]);
   const seenByContact = await read(one.invoice.id, contact);
   assert.deepEqual(seenByContact.lines[0].review, { status: 'rejected', reason: 'Site walk: 8,000.00 in place' });
 

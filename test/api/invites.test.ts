@@ -3,14 +3,14 @@
  * was refused and why (no invoice contact, SSOV not approved, no open period, past the due date in
  * the project's time zone, no such commitment); re-sending asks again; contacts answer Yes / No and
  * may change their answer until an invoice exists; only contacts answer; the billing board shows one
- * billing status per commitment and filters by it; every invite writes its outbox event.
+ * billing status per commitment and filters by it; every invite emails the contacts, in the same transaction.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Commitment } from '../../src/domain/commitment.ts';
 import { createTestApp, type TestApp } from '../support/api.ts';
-import { approvedCommitment, assertError, assertNo5xx, assertOk, billingProject, outbox, track, type BillingSetup, type Client, type Seen } from '../support/billing.ts';
+import { approvedCommitment, assertError, assertNo5xx, assertOk, billingProject, emails, track, type BillingSetup, type Client, type Seen } from '../support/billing.ts';
 import { addToProject, makeCommitment, makeUser, systemAdminOf } from '../support/factories.ts';
 import { openTestDatabase, type TestDatabase } from '../support/test-db.ts';
 
@@ -71,7 +71,7 @@ describe('sending invites', () => {
     assert.deepEqual([res.sent, res.refused], [0, 2]);
     assert.deepEqual(codes(res.results[0]), ['period_not_open']);
     assert.deepEqual(codes(res.results[1]), ['no_invoice_contacts', 'period_not_open']);
-    assert.equal((await outbox(t, 'invite.sent')).filter((o) => o.payload.projectId === s.project.id).length, 0);
+    assert.equal((await emails(t, 'invite_to_bill')).filter((o) => o.payload.project?.id === s.project.id).length, 0);
   });
 
   test('a bulk send reports per commitment what was sent and what was refused and why', async () => {
@@ -102,13 +102,18 @@ describe('sending invites', () => {
       for (const refusal of r.refusals ?? []) assert.ok(refusal.reason.length > 10, `a sentence a person understands: ${refusal.reason}`);
     }
 
-    const rows = (await outbox(t, 'invite.sent')).filter((o) => o.payload.projectId === s.project.id);
-    assert.equal(rows.length, 1, 'one outbox event per invite sent, none for refusals');
+    const rows = (await emails(t, 'invite_to_bill')).filter((o) => o.payload.project?.id === s.project.id);
+    assert.equal(rows.length, 1, 'one email per contact of each invite sent, none for refusals');
+    const payload = rows[0]?.payload;
+    assert.equal(rows[0]?.toUserId, s.contact.id);
     assert.deepEqual(
-      { ...rows[0]?.payload },
-      { inviteId: sent?.inviteId, projectId: s.project.id, commitmentId: ok.id, billingPeriodId: period.body.id, invitedBy: s.adminUser.id },
+      [payload.commitment.id, payload.inviterName, payload.period.startsOn, payload.period.dueOn],
+      [ok.id, s.adminUser.name, period.body.startsOn, period.body.dueOn],
     );
-    assert.equal(rows[0]?.createdAt.toISOString(), '2026-11-02T15:00:00.000Z');
+    assert.match(payload.yesUrl, /^\/respond\//);
+    assert.ok(sent?.inviteId);
+    const written = await t.db.selectFrom('emailMessages').select('createdAt').where('id', '=', rows[0]!.id).executeTakeFirstOrThrow();
+    assert.equal(written.createdAt.toISOString(), '2026-11-02T15:00:00.000Z');
   });
 
   test('the board shows the invite with its type and the project message, and the per-commitment statuses', async () => {
@@ -142,11 +147,11 @@ describe('sending invites', () => {
   });
 
   test('only Admins on Commitments send invites', async () => {
-    const before = (await outbox(t, 'invite.sent')).length;
+    const before = (await emails(t, 'invite_to_bill')).length;
     const res = await s.contactApi.post(`${s.p}/invites`, { commitmentIds: [ok.id] });
     assertError(res, 403, 'forbidden');
     assertError(await s.contactApi.get(`${s.p}/billing-board`), 403, 'forbidden');
-    assert.equal((await outbox(t, 'invite.sent')).length, before);
+    assert.equal((await emails(t, 'invite_to_bill')).length, before);
   });
 
   test('after the open period is closed, nothing can be sent', async () => {
@@ -174,7 +179,7 @@ describe('the due date, in the project time zone', () => {
     assert.equal(late.sent, 0);
     assert.deepEqual(codes(late.results[0]), ['past_due_date']);
     assert.match(late.results[0]?.refusals?.[0]?.reason ?? '', /2026-11-25/);
-    assert.equal((await outbox(t, 'invite.sent')).filter((o) => o.payload.commitmentId === commitment.id).length, 1);
+    assert.equal((await emails(t, 'invite_to_bill')).filter((o) => o.payload.commitment?.id === commitment.id).length, 1);
   });
 });
 
@@ -234,7 +239,7 @@ describe('answering', () => {
     assert.equal(await statusOf(s, commitment.id), 'invited');
     const row = (await board(s)).rows.find((r) => r.commitmentId === commitment.id);
     assert.deepEqual([row.invite.response, row.invite.respondedAt], [null, null]);
-    assert.equal((await outbox(t, 'invite.sent')).filter((o) => o.payload.commitmentId === commitment.id).length, 2, 'each send announces itself');
+    assert.equal((await emails(t, 'invite_to_bill')).filter((o) => o.payload.commitment?.id === commitment.id).length, 2, 'each send emails the contact again');
   });
 
   test('only the invoice contacts answer: others who see the commitment get 403, those who cannot see it 404', async () => {

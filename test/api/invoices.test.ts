@@ -19,7 +19,7 @@ import {
   assertOk,
   billingProject,
   download,
-  outbox,
+  emails,
   track,
   upload,
   type BillingSetup,
@@ -283,7 +283,7 @@ describe('creating invoices', () => {
     assert.equal(again.headers.get('idempotent-replayed'), 'true');
     const now = await get(s, s.admin, invoice.invoice.id);
     assert.deepEqual([now.invoice.status, now.invoice.version], ['under_review', submitted.body.invoice.version]);
-    const submittedEvents = (await outbox(t, 'invoice.submitted')).filter((o) => o.payload.invoiceId === invoice.invoice.id);
+    const submittedEvents = (await emails(t, 'invoice_submitted')).filter((o) => o.payload.invoice.id === invoice.invoice.id);
     assert.equal(submittedEvents.length, 1, 'one notification for one submission');
   });
 });
@@ -755,7 +755,7 @@ describe('review', () => {
     assertOk(partial);
     invoice = partial.body;
     assert.equal(invoice.invoice.status, 'under_review');
-    const sentBackBefore = (await outbox(t, 'invoice.sent_back')).length;
+    const sentBackBefore = (await emails(t, 'invoice_sent_back')).length;
 
     const reviewed = await s.admin.post(inv(s, invoice.invoice.id, '/review'), {
       version: invoice.invoice.version,
@@ -770,14 +770,15 @@ describe('review', () => {
     assert.equal(invoice.invoice.status, 'revise_and_resubmit');
     assert.deepEqual(invoice.lines.map((l) => l.workCompletedThisPeriodCents), [1_000_00, 2_000_00, 500_00], 'rejecting changes no amounts');
 
-    const events = (await outbox(t, 'invoice.sent_back')).filter((o) => o.payload.invoiceId === invoice.invoice.id);
+    const events = (await emails(t, 'invoice_sent_back')).filter((o) => o.payload.invoice.id === invoice.invoice.id);
     assert.equal(events.length, 1);
-    assert.equal((await outbox(t, 'invoice.sent_back')).length, sentBackBefore + 1);
+    assert.equal((await emails(t, 'invoice_sent_back')).length, sentBackBefore + 1);
     assert.equal(events[0]?.payload.note, 'See lines 2 and 3');
-    assert.equal(events[0]?.payload.actorUserId, s.adminUser.id);
+    assert.equal(events[0]?.payload.reviewerName, s.adminUser.name);
+    assert.equal(events[0]?.toUserId, s.contact.id);
     assert.deepEqual(events[0]?.payload.rejectedLines, [
-      { lineId: l2.id, itemNumber: '2', description: 'Line 2', reason: 'Steel not delivered yet' },
-      { lineId: l3.id, itemNumber: '3', description: 'Line 3', reason: null },
+      { itemNumber: '2', description: 'Line 2', reason: 'Steel not delivered yet' },
+      { itemNumber: '3', description: 'Line 3', reason: null },
     ]);
 
     const seenByContact = await get(s, s.contactApi, invoice.invoice.id);
@@ -802,10 +803,10 @@ describe('review', () => {
       ['approved', null, null],
       'the rejections are answered; the approval of line 1 stands',
     );
-    assert.ok((await outbox(t, 'invoice.submitted')).some((o) => o.payload.invoiceId === invoice.invoice.id));
+    assert.ok((await emails(t, 'invoice_submitted')).some((o) => o.payload.invoice.id === invoice.invoice.id));
     invoice = await acted(s, s.admin, invoice, 'approve');
     assert.equal(invoice.invoice.status, 'approved');
-    assert.ok((await outbox(t, 'invoice.approved')).some((o) => o.payload.invoiceId === invoice.invoice.id && o.payload.status === 'approved'));
+    assert.ok((await emails(t, 'invoice_approved')).some((o) => o.payload.invoice.id === invoice.invoice.id && o.payload.invoice.statusLabel === 'Approved'));
   });
 
   test('a rejected line on an invoice pending owner approval sends it back too; it cannot be approved', async () => {
@@ -979,7 +980,7 @@ describe('concurrency', () => {
       const final = await get(s, s.admin, invoice.invoice.id);
       assert.equal(final.invoice.status, a.status === 200 ? 'approved' : 'approved_as_noted');
       assert.equal(final.invoice.version, invoice.invoice.version + 1);
-      const approvals = (await outbox(t, 'invoice.approved')).filter((o) => o.payload.invoiceId === invoice.invoice.id);
+      const approvals = (await emails(t, 'invoice_approved')).filter((o) => o.payload.invoice.id === invoice.invoice.id);
       assert.equal(approvals.length, 1, 'one approval announced');
     }
   });

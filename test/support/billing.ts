@@ -1,7 +1,7 @@
 /**
  * Helpers for the billing-cycle API tests (issue 3): a tracked client that remembers every status
  * it saw (so a file can prove no request answered 5xx), error assertions, a project with an
- * administrator, a contact and an approved commitment, multipart uploads and outbox reads.
+ * administrator, a contact and an approved commitment, multipart uploads and the emails written.
  */
 import assert from 'node:assert/strict';
 import type { Commitment } from '../../src/domain/commitment.ts';
@@ -72,6 +72,9 @@ export async function billingProject(t: TestApp, seen: Seen): Promise<BillingSet
   const sub = await makeCompany(t.db, 'subcontractor', unique('Sub'));
   const contact = await makeUser(t.db, sub, { name: 'Sub Contact' });
   await addToProject(t.db, project, contact, 'read_only');
+  // The administrator hears of submissions and contacts of approvals, so every transition emails someone.
+  await t.db.insertInto('projectInvoiceDistribution').values({ projectId: project.id, userId: adminUser.id }).execute();
+  await t.db.updateTable('projectSettings').set({ approvalNoticesEnabled: true }).where('projectId', '=', project.id).execute();
   return {
     project,
     sub,
@@ -128,15 +131,15 @@ export async function download(t: TestApp, token: string, path: string): Promise
   return { status: res.status, headers: res.headers, bytes: new Uint8Array(await res.arrayBuffer()) };
 }
 
-export type OutboxRow = { id: number; topic: string; payload: any; createdAt: Date };
+export type EmailRow = { id: number; kind: string; toUserId: string | null; status: string; skipReason: string | null; payload: any };
 
-/** Outbox rows of a topic, oldest first (the email issue delivers them). */
-export async function outbox(t: TestApp, topic: string): Promise<OutboxRow[]> {
-  const rows = await t.db.selectFrom('outbox').selectAll().where('topic', '=', topic).orderBy('id').execute();
-  return rows.map((r) => ({
-    id: Number(r.id),
-    topic: r.topic,
-    payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload,
-    createdAt: r.createdAt,
-  }));
+/** The emails of a kind written so far (oldest first), with their captured payloads. */
+export async function emails(t: TestApp, kind: string): Promise<EmailRow[]> {
+  const rows = await t.db
+    .selectFrom('emailMessages')
+    .select(['id', 'kind', 'toUserId', 'status', 'skipReason', 'payload'])
+    .where('kind', '=', kind)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ ...r, id: Number(r.id), payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload }));
 }

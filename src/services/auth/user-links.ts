@@ -3,6 +3,7 @@
  * digest of a link's token is stored; redeeming it sets the password and ends every other session.
  */
 import { assertPasswordStrength } from '../../domain/directory.ts';
+import { paths } from '../../domain/links.ts';
 import { DomainError } from '../../domain/errors.ts';
 import {
   deleteSessionsOfUser,
@@ -24,7 +25,7 @@ export const LINK_LIFETIME_MS: Record<UserLinkPurpose, number> = {
 };
 
 export function linkPath(purpose: UserLinkPurpose, token: string): string {
-  return purpose === 'invitation' ? `/welcome?token=${token}` : `/reset-password?token=${token}`;
+  return purpose === 'invitation' ? paths.welcome(token) : paths.resetPassword(token);
 }
 
 /** Creates a link inside the caller's transaction (so an email about it can be written alongside). */

@@ -1,17 +1,17 @@
 /**
  * Moving an invoice through its statuses. The decision is `transitionInvoice` (src/domain); here it
- * is loaded, guarded, written, snapshotted on approval, audited and announced through the outbox,
+ * is loaded, guarded, written, snapshotted on approval, audited and announced by email (written in the same transaction),
  * all in one transaction.
  */
 import { assertVersion } from '../../domain/commitment.ts';
 import { DomainError } from '../../domain/errors.ts';
-import { invoiceLabel, snapshotOf } from '../../domain/invoice.ts';
+import { snapshotOf } from '../../domain/invoice.ts';
 import { isApproved, transitionInvoice, type InvoiceAction, type InvoiceStatus } from '../../domain/invoice-status.ts';
 import { assertInvoiceAdministrator, type Viewer } from '../../domain/permissions.ts';
 import { getProjectAccess } from '../../db/projects.queries.ts';
 import { recordAudit } from '../../db/audit.queries.ts';
 import type { Db, Trx } from '../../db/database.ts';
-import { enqueueOutbox } from '../../db/outbox.queries.ts';
+import { emailInvoiceApproved, emailInvoiceSentBack, emailInvoiceSubmitted } from '../notifications/billing-emails.ts';
 import { invoiceAmounts, loadInvoiceContext, type InvoiceContext } from './invoice-context.ts';
 
 /** Applies one action inside the caller's transaction (shared by the single and bulk endpoints). */
@@ -61,27 +61,23 @@ export async function applyInvoiceAction(
       .where('reviewStatus', '=', 'rejected')
       .execute();
   }
-  const payload = {
-    invoiceId: ctx.invoice.id,
-    projectId: ctx.invoice.projectId,
-    commitmentId: ctx.invoice.commitmentId,
-    actorUserId: viewer.userId,
-    invoiceLabel: invoiceLabel(ctx.invoice),
-  };
-  if (next === 'under_review') await enqueueOutbox(trx, 'invoice.submitted', payload, now);
+  const email = { project: ctx.project, commitment: ctx.commitment, invoice: ctx.invoice, currentPaymentDueCents: amounts.summary.currentPaymentDueCents };
+  if (next === 'under_review') await emailInvoiceSubmitted(trx, { ...email, submitterUserId: viewer.userId }, now);
   if (next === 'revise_and_resubmit') {
-    await enqueueOutbox(
+    await emailInvoiceSentBack(
       trx,
-      'invoice.sent_back',
       {
-        ...payload,
+        ...email,
+        reviewerUserId: viewer.userId,
         note: note ?? null,
-        rejectedLines: rejected.map((l) => ({ lineId: l.id, itemNumber: l.itemNumber, description: l.description, reason: l.review.reason })),
+        rejectedLines: rejected.map((l) => ({ itemNumber: l.itemNumber, description: l.description, reason: l.review.reason })),
       },
       now,
     );
   }
-  if (approving) await enqueueOutbox(trx, 'invoice.approved', { ...payload, status: next }, now);
+  if (next === 'approved' || next === 'approved_as_noted') {
+    await emailInvoiceApproved(trx, { ...email, status: next, approverUserId: viewer.userId }, now);
+  }
   await recordAudit(trx, {
     occurredAt: now,
     actorUserId: viewer.userId,

@@ -1,7 +1,8 @@
 /**
  * Invite to Bill: an administrator invites the contacts of one or many commitments to bill the open
- * period; contacts answer Yes or No (in the app or from the email), and may change their answer
- * until an invoice exists.
+ * period (each contact gets the Invite to Bill email, written in the same transaction); contacts
+ * answer Yes or No (in the app or from the email), and may change their answer until an invoice
+ * exists.
  */
 import { todayIn } from '../../domain/calendar.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -20,7 +21,7 @@ import { isInvoiceContact } from '../../db/contacts.queries.ts';
 import type { Db, Trx } from '../../db/database.ts';
 import { isUuid } from '../../db/ids.ts';
 import { findInvite, setInviteResponse, upsertInvite } from '../../db/invites.queries.ts';
-import { enqueueOutbox } from '../../db/outbox.queries.ts';
+import { emailInviteToBill } from '../notifications/billing-emails.ts';
 import { findProject, getProjectAccess } from '../../db/projects.queries.ts';
 import { getProjectSettings } from '../../db/settings.queries.ts';
 
@@ -78,7 +79,7 @@ export async function sendInvites(
         invitedBy: viewer.userId,
         invitedAt: now,
       });
-      await enqueueOutbox(trx, 'invite.sent', { inviteId: invite.id, projectId, commitmentId, billingPeriodId: period.id, invitedBy: viewer.userId }, now);
+      if (project) await emailInviteToBill(trx, { project, commitment: found.commitment, period, invite, kind: 'invite_to_bill' }, now);
       await recordAudit(trx, {
         occurredAt: now,
         actorUserId: viewer.userId,

@@ -10,8 +10,10 @@ import {
   type ContactInvoiceType,
   type ProjectSettings,
 } from '../../domain/project-settings.ts';
+import type { ReminderFrequency } from '../../domain/notifications.ts';
 import { recordAudit } from '../../db/audit.queries.ts';
 import type { Db } from '../../db/database.ts';
+import { isUuid } from '../../db/ids.ts';
 import { getProjectAccess } from '../../db/projects.queries.ts';
 import { getCompanySettings, getProjectSettings } from '../../db/settings.queries.ts';
 
@@ -26,6 +28,10 @@ export type UpdateProjectSettingsInput = {
   contactDefaultInvoiceType?: ContactInvoiceType | undefined;
   inviteMessage?: string | undefined;
   allowOverbilling?: boolean | undefined;
+  remindersEnabled?: boolean | undefined;
+  reminderFrequencyDays?: ReminderFrequency | undefined;
+  digestEnabled?: boolean | undefined;
+  approvalNoticesEnabled?: boolean | undefined;
 };
 
 export async function updateProjectSettings(
@@ -66,6 +72,10 @@ export async function updateProjectSettings(
         ...(input.contactDefaultInvoiceType !== undefined && { contactDefaultInvoiceType: input.contactDefaultInvoiceType }),
         ...(input.inviteMessage !== undefined && { inviteMessage: input.inviteMessage }),
         ...(input.allowOverbilling !== undefined && { allowOverbilling: input.allowOverbilling }),
+        ...(input.remindersEnabled !== undefined && { remindersEnabled: input.remindersEnabled }),
+        ...(input.reminderFrequencyDays !== undefined && { reminderFrequencyDays: input.reminderFrequencyDays }),
+        ...(input.digestEnabled !== undefined && { digestEnabled: input.digestEnabled }),
+        ...(input.approvalNoticesEnabled !== undefined && { approvalNoticesEnabled: input.approvalNoticesEnabled }),
         version: before.version + 1,
         updatedAt: now,
       })
@@ -102,5 +112,51 @@ export async function updateCompanySettings(db: Db, viewer: Viewer, input: { pre
       before,
       after: input,
     });
+  });
+}
+
+/**
+ * The project's invoice distribution list: the administrators who receive "invoice submitted"
+ * emails and the weekly digest. Only Admins on Commitments of the project can be on it.
+ */
+export async function setInvoiceDistribution(db: Db, viewer: Viewer, projectId: string, userIds: string[], now: Date): Promise<string[]> {
+  const access = await getProjectAccess(db, viewer, projectId);
+  assertInvoiceAdministrator(access, "change the project's invoice distribution list");
+  const wanted = [...new Set(userIds)];
+  return db.transaction().execute(async (trx) => {
+    const eligible = wanted.length
+      ? await trx
+          .selectFrom('users as u')
+          .leftJoin('projectUsers as pu', (join) => join.onRef('pu.userId', '=', 'u.id').on('pu.projectId', '=', projectId))
+          .select(['u.id', 'u.name', 'u.isCompanyAdmin', 'pu.commitmentsPermission'])
+          .where('u.id', 'in', wanted.filter(isUuid))
+          .execute()
+      : [];
+    wanted.forEach((userId, index) => {
+      const person = eligible.find((e) => e.id === userId);
+      if (!person || !(person.isCompanyAdmin || person.commitmentsPermission === 'admin')) {
+        throw new DomainError(
+          'rule_violation',
+          `${person?.name ?? 'That person'} is not an invoice administrator (Admin on Commitments) of this project.`,
+          { field: `userIds.${index}` },
+        );
+      }
+    });
+    const before = (await trx.selectFrom('projectInvoiceDistribution').select('userId').where('projectId', '=', projectId).execute()).map((r) => r.userId);
+    await trx.deleteFrom('projectInvoiceDistribution').where('projectId', '=', projectId).execute();
+    if (wanted.length > 0) {
+      await trx.insertInto('projectInvoiceDistribution').values(wanted.map((userId) => ({ projectId, userId, createdAt: now }))).execute();
+    }
+    await recordAudit(trx, {
+      occurredAt: now,
+      actorUserId: viewer.userId,
+      projectId,
+      entityType: 'project_settings',
+      entityId: projectId,
+      action: 'set_invoice_distribution',
+      before,
+      after: wanted,
+    });
+    return wanted;
   });
 }

@@ -2,11 +2,11 @@ import { assertCompanyAdmin, type Viewer } from '../../domain/permissions.ts';
 import type { Db } from '../../db/database.ts';
 import { getUser } from '../../db/directory.queries.ts';
 import { issueUserLink, linkPath } from '../auth/user-links.ts';
+import { emailAccountInvitation } from '../notifications/account-emails.ts';
 
 /**
- * Issues a first-sign-in link for a person (company admins, or the system when `viewer` is null).
- * TODO(issue #4): send it as the account-invitation email through the outbox; until then the CLI
- * (`payapp invite-link`) prints it and the issuance is in the audit log.
+ * Issues a first-sign-in link for a person (company admins, or the system when `viewer` is null)
+ * and emails it to them in the same transaction; the CLI (`payapp invite-link`) also prints it.
  */
 export async function issueInvitation(
   db: Db,
@@ -20,6 +20,7 @@ export async function issueInvitation(
     const user = await getUser(trx, userId);
     if (!user.isActive) return null;
     const { token, expiresAt } = await issueUserLink(trx, { userId, purpose: 'invitation', actorUserId: viewer?.userId ?? null }, now);
+    await emailAccountInvitation(trx, { userId, token, expiresAt, inviterUserId: viewer?.userId ?? null }, now);
     return { url: `${baseUrl}${linkPath('invitation', token)}`, expiresAt };
   });
 }
