@@ -78,6 +78,9 @@ export type ComputedLine = {
   balanceToFinishCents: number;
   workRetainageRateBp: number;
   materialsRetainageRateBp: number;
+  /** Retainage held on the line before this application (so a client can recompute it live). */
+  workRetainagePreviousCents: number;
+  materialsRetainagePreviousCents: number;
   workRetainageThisPeriodCents: number;
   materialsRetainageThisPeriodCents: number;
   retainageReleasedCents: number;
@@ -216,6 +219,8 @@ export function computePayApplication(input: PayApplicationInput): PayApplicatio
       balanceToFinishCents: spec.scheduledValueCents - G,
       workRetainageRateBp: spec.rates.workBp,
       materialsRetainageRateBp: spec.rates.materialsBp,
+      workRetainagePreviousCents: prior.retainage.workHeldCents,
+      materialsRetainagePreviousCents: prior.retainage.materialsHeldCents,
       workRetainageThisPeriodCents: retainage.workThisPeriodCents,
       materialsRetainageThisPeriodCents: retainage.materialsThisPeriodCents,
       retainageReleasedCents: released,

@@ -17,8 +17,9 @@ import { sovRoutes } from './sov.routes.ts';
 import { billingRoutes } from './billing.routes.ts';
 import { invoiceRoutes } from './invoices.routes.ts';
 import { emailRoutes } from './emails.routes.ts';
+import { workRoutes } from './work.routes.ts';
 import { emailPageRoutes } from './email-pages.routes.ts';
-import { homePage } from './home-page.ts';
+import { mountWebUi } from './web-ui.ts';
 
 export const OPENAPI_INFO = {
   openapi: '3.0.3',
@@ -32,7 +33,7 @@ export const OPENAPI_INFO = {
   },
 } as const;
 
-export function createApp(deps: AppDeps): OpenAPIHono<Env> {
+export function createApp(deps: AppDeps, options: { webRoot?: string } = {}): OpenAPIHono<Env> {
   const app = new OpenAPIHono<Env>();
 
   app.use('*', async (c, next) => {
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
   app.route('/api/v1', billingRoutes);
   app.route('/api/v1', invoiceRoutes);
   app.route('/api/v1', emailRoutes);
+  app.route('/api/v1', workRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',
@@ -82,6 +84,6 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
     throw new DomainError('not_found', 'There is no such API endpoint. See /api/docs.');
   });
   app.route('/', emailPageRoutes({ mailboxEnabled: !deps.config.smtpUrl }));
-  app.get('/', (c) => c.html(homePage()));
+  mountWebUi(app, options.webRoot);
   return app;
 }

@@ -67,6 +67,8 @@ function presentLine(view: InvoiceView, line: ComputedLine, claimed: ComputedLin
     balanceToFinishCents: line.balanceToFinishCents,
     workRetainageRateBp: line.workRetainageRateBp,
     materialsRetainageRateBp: line.materialsRetainageRateBp,
+    workRetainagePreviousCents: line.workRetainagePreviousCents ?? 0,
+    materialsRetainagePreviousCents: line.materialsRetainagePreviousCents ?? 0,
     workRetainageThisPeriodCents: line.workRetainageThisPeriodCents,
     materialsRetainageThisPeriodCents: line.materialsRetainageThisPeriodCents,
     workRetainageHeldCents: line.workRetainageHeldCents,

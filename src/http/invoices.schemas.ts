@@ -47,6 +47,8 @@ export const InvoiceLineSchema = z
     balanceToFinishCents: Cents.openapi({ description: 'H = C − G' }),
     workRetainageRateBp: BasisPoints,
     materialsRetainageRateBp: BasisPoints,
+    workRetainagePreviousCents: Cents.openapi({ description: 'Work retainage held before this application.' }),
+    materialsRetainagePreviousCents: Cents,
     workRetainageThisPeriodCents: Cents,
     materialsRetainageThisPeriodCents: Cents,
     workRetainageHeldCents: Cents,

@@ -23,9 +23,10 @@ export type ApiResponse<T = any> = { status: number; body: T; headers: Headers }
 
 export type TestApp = ReturnType<typeof createTestApp>;
 
-export function createTestApp(db: Db, clock: TestClock = createTestClock()) {
-  const config = loadConfig({ PORT: '3000', HOST: '127.0.0.1', BASE_URL: 'http://payapp.test' });
-  const app = createApp({ db, clock: clock.now, config });
+export function createTestApp(db: Db, clock: TestClock = createTestClock(), options: { env?: Record<string, string>; webRoot?: string } = {}) {
+  const config = loadConfig({ PORT: '3000', HOST: '127.0.0.1', BASE_URL: 'http://payapp.test', ...options.env });
+  // API tests see the server without a built UI unless they ask for one.
+  const app = createApp({ db, clock: clock.now, config }, { webRoot: options.webRoot ?? '/nonexistent-web-root' });
 
   async function request<T = any>(
     method: string,

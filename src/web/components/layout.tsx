@@ -1,0 +1,76 @@
+/** The frame around every signed-in page: skip link, header, main navigation, the user's menu. */
+import type { ReactNode } from 'react';
+import { Link, useLocation } from '../lib/router.tsx';
+import { useSession, useUser } from '../lib/session.tsx';
+
+export function AppShell({ children }: { children: ReactNode }) {
+  const user = useUser();
+  const { signOut } = useSession();
+  const { path } = useLocation();
+  const current = (prefix: string) => (path === prefix || path.startsWith(`${prefix}/`) ? 'page' : undefined);
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="app-header">
+        <Link to="/" className="brand">
+          payapp
+        </Link>
+        <nav aria-label="Main">
+          <ul>
+            <li>
+              <Link to="/work" aria-current={current('/work')}>
+                My work
+              </Link>
+            </li>
+            <li>
+              <Link to="/projects" aria-current={current('/projects')}>
+                Projects
+              </Link>
+            </li>
+          </ul>
+        </nav>
+        <div className="user-menu">
+          <span className="user-name">{user.name}</span>
+          <button type="button" className="btn btn-link" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}
+
+/** Plain frame for the signed-out pages (sign in, first sign-in, password reset). */
+export function PublicShell({ children }: { children: ReactNode }) {
+  return (
+    <main id="main" className="public-main">
+      <p className="brand brand-public">payapp</p>
+      {children}
+    </main>
+  );
+}
+
+export function Tabs({ items }: { items: { to: string; label: string; match?: string }[] }) {
+  const { path } = useLocation();
+  return (
+    <nav aria-label="Project" className="tabs">
+      <ul>
+        {items.map((item) => {
+          const active = path === item.to || path.startsWith(`${item.match ?? item.to}/`) || path === item.match;
+          return (
+            <li key={item.to}>
+              <Link to={item.to} aria-current={active ? 'page' : undefined}>
+                {item.label}
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}
