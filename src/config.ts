@@ -15,7 +15,8 @@ const Env = z.object({
   MAIL_FROM: z.string().default('payapp <no-reply@payapp.localhost>'),
   /** Run the email/scheduler worker inside `payapp serve` (default) or only in `payapp worker`. */
   WORKER: z.enum(['on', 'off']).default('on'),
-  /** Uploaded attachments live here (embedded default) unless stored in the database. */
+  /** Where the built web UI is (default: dist-web in the repository). */
+  WEB_ROOT: z.string().optional(),
   NODE_ENV: z.string().optional(),
 });
 
@@ -29,6 +30,7 @@ export type AppConfig = {
   smtpUrl: string | undefined;
   mailFrom: string;
   runWorkerInServer: boolean;
+  webRoot: string | undefined;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -49,5 +51,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     smtpUrl: e.SMTP_URL || undefined,
     mailFrom: e.MAIL_FROM,
     runWorkerInServer: e.WORKER === 'on',
+    webRoot: e.WEB_ROOT || undefined,
   };
 }

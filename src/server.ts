@@ -7,7 +7,7 @@ import { createApp } from './http/app.ts';
 export type RunningServer = { url: string; server: ServerType; stop: () => Promise<void> };
 
 export async function startServer(config: AppConfig, database: DatabaseHandle): Promise<RunningServer> {
-  const app = createApp({ db: database.db, clock: () => new Date(), config });
+  const app = createApp({ db: database.db, clock: () => new Date(), config }, config.webRoot ? { webRoot: config.webRoot } : {});
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
     s.once('error', reject);

@@ -1,20 +1,23 @@
 /** The routes inside a project (paths relative to /projects/:projectId). */
 import type { ReactNode } from 'react';
-import { EmptyState } from '../components/ui.tsx';
+import { CommitmentPage } from './commitments/commitment-page.tsx';
+import { CommitmentsListPage } from './commitments/commitments-list-page.tsx';
+import { DirectoryPage } from './directory/directory-page.tsx';
+import { EmailsPage } from './emails/emails-page.tsx';
+import { InvoicePage } from './invoice/invoice-page.tsx';
+import { BillingBoardPage } from './invoicing/billing-board-page.tsx';
+import { BillingPeriodsPage } from './invoicing/billing-periods-page.tsx';
+import { SettingsPage } from './settings/settings-page.tsx';
 
 export type ProjectRoute = { path: string; adminOnly?: boolean; render: (params: Record<string, string>) => ReactNode };
 
-function Coming({ what }: { what: string }) {
-  return <EmptyState title={`${what} is being built.`} />;
-}
-
 export const projectPages: ProjectRoute[] = [
-  { path: '/commitments', render: () => <Coming what="The commitments list" /> },
-  { path: '/commitments/:commitmentId', render: () => <Coming what="The commitment page" /> },
-  { path: '/invoicing', adminOnly: true, render: () => <Coming what="The billing board" /> },
-  { path: '/billing-periods', adminOnly: true, render: () => <Coming what="Billing periods" /> },
-  { path: '/invoices/:invoiceId', render: () => <Coming what="The invoice page" /> },
-  { path: '/directory', adminOnly: true, render: () => <Coming what="The project directory" /> },
-  { path: '/settings', adminOnly: true, render: () => <Coming what="Settings" /> },
-  { path: '/emails', adminOnly: true, render: () => <Coming what="Email" /> },
+  { path: '/commitments', render: (params) => <CommitmentsListPage params={params} /> },
+  { path: '/commitments/:commitmentId', render: (params) => <CommitmentPage key={params.commitmentId} params={params} /> },
+  { path: '/invoicing', adminOnly: true, render: (params) => <BillingBoardPage params={params} /> },
+  { path: '/billing-periods', adminOnly: true, render: (params) => <BillingPeriodsPage params={params} /> },
+  { path: '/invoices/:invoiceId', render: (params) => <InvoicePage key={params.invoiceId} params={params} /> },
+  { path: '/directory', adminOnly: true, render: (params) => <DirectoryPage params={params} /> },
+  { path: '/settings', adminOnly: true, render: (params) => <SettingsPage params={params} /> },
+  { path: '/emails', adminOnly: true, render: (params) => <EmailsPage params={params} /> },
 ];
