@@ -23,6 +23,11 @@ export async function lockActionToken(
   return row && { id: row.id, inviteId: row.inviteId, userId: row.userId, response: row.response as InviteResponse, expiresAt: row.expiresAt, usedAt: row.usedAt };
 }
 
+/** A re-sent invite asks again: the links in the emails of the earlier send stop working. */
+export async function deleteActionTokensOfInvite(db: DbOrTrx, inviteId: string): Promise<void> {
+  await db.deleteFrom('actionTokens').where('inviteId', '=', inviteId).execute();
+}
+
 export async function markActionTokenUsed(db: DbOrTrx, id: string, at: Date): Promise<void> {
   await db.updateTable('actionTokens').set({ usedAt: at }).where('id', '=', id).execute();
 }

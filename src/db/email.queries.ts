@@ -85,16 +85,29 @@ export async function markEmailSent(
     .execute();
 }
 
-export async function markEmailForRetry(db: DbOrTrx, id: number, error: string, nextAttemptAt: Date): Promise<void> {
+/**
+ * A failed attempt is recorded only by the worker that still holds the claim (the row is still
+ * 'sending' under the same attempt): a worker whose lease ran out while its send hung must not put
+ * back in the queue (or fail) a message another worker has since delivered.
+ */
+export async function markEmailForRetry(db: DbOrTrx, claim: { id: number; attempts: number }, error: string, nextAttemptAt: Date): Promise<void> {
   await db
     .updateTable('emailMessages')
     .set({ status: 'pending', nextAttemptAt, leaseUntil: null, lastError: error.slice(0, 2000) })
-    .where('id', '=', id)
+    .where('id', '=', claim.id)
+    .where('status', '=', 'sending')
+    .where('attempts', '=', claim.attempts)
     .execute();
 }
 
-export async function markEmailFailed(db: DbOrTrx, id: number, error: string): Promise<void> {
-  await db.updateTable('emailMessages').set({ status: 'failed', leaseUntil: null, lastError: error.slice(0, 2000) }).where('id', '=', id).execute();
+export async function markEmailFailed(db: DbOrTrx, claim: { id: number; attempts: number }, error: string): Promise<void> {
+  await db
+    .updateTable('emailMessages')
+    .set({ status: 'failed', leaseUntil: null, lastError: error.slice(0, 2000) })
+    .where('id', '=', claim.id)
+    .where('status', '=', 'sending')
+    .where('attempts', '=', claim.attempts)
+    .execute();
 }
 
 /** An administrator retries a failed message: it goes back to the queue, due now. */

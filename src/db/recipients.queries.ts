@@ -75,6 +75,7 @@ export async function listInvoiceContactIds(db: DbOrTrx, commitmentId: string): 
   return rows.map((r) => r.userId);
 }
 
+/** Everyone on the project's invoice distribution list (whether still an administrator is the enqueue's to judge). */
 export async function listDistributionUserIds(db: DbOrTrx, projectId: string): Promise<string[]> {
   const rows = await db.selectFrom('projectInvoiceDistribution').select('userId').where('projectId', '=', projectId).execute();
   return rows.map((r) => r.userId);

@@ -4,7 +4,8 @@
  */
 export function formatMoney(cents: number, currency: string, locale: string): string {
   // Intl formats a Number; cents / 100 is exact for display at two decimals (|cents| < 2^53).
-  return new Intl.NumberFormat(locale, { style: 'currency', currency, currencyDisplay: 'narrowSymbol' }).format(cents / 100);
+  // 'symbol' says which dollars when it is not the locale's own: CA$ in en-US, US$ in en-CA.
+  return new Intl.NumberFormat(locale, { style: 'currency', currency, currencyDisplay: 'symbol' }).format(cents / 100);
 }
 
 export function formatPercentBp(bp: number, locale: string): string {

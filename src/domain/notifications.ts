@@ -16,14 +16,18 @@ export const EMAIL_KINDS = [
 ] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
 
-export type SkipReason = 'inactive' | 'email_disabled' | 'cannot_see_commitment' | 'no_email_address';
+export type SkipReason = 'inactive' | 'email_disabled' | 'cannot_see_commitment' | 'no_email_address' | 'not_an_administrator';
 
 export const SKIP_REASON_LABELS: Record<SkipReason, string> = {
   inactive: 'the account is inactive',
   email_disabled: 'the person turned email off',
   cannot_see_commitment: 'the person cannot see this commitment',
   no_email_address: 'the account has no email address',
+  not_an_administrator: 'the person is no longer an invoice administrator of this project',
 };
+
+/** Emails for the invoice distribution list, which only invoice administrators may receive. */
+export const ADMINISTRATOR_EMAILS: readonly EmailKind[] = ['invoice_submitted', 'weekly_digest'];
 
 export type RecipientFacts = {
   isActive: boolean;
@@ -31,6 +35,8 @@ export type RecipientFacts = {
   email: string;
   /** For messages about a commitment: whether this person may see it. */
   canSeeCommitment: boolean;
+  /** Company admin or Admin on the project's Commitments tool. */
+  isInvoiceAdministrator: boolean;
 };
 
 /**
@@ -45,6 +51,7 @@ export function recipientDecision(
   if (!r.isActive) return { send: false, reason: 'inactive' };
   if (kind === 'account_invitation' || kind === 'password_reset') return { send: true };
   if (!r.emailEnabled) return { send: false, reason: 'email_disabled' };
+  if (ADMINISTRATOR_EMAILS.includes(kind) && !r.isInvoiceAdministrator) return { send: false, reason: 'not_an_administrator' };
   if (!r.canSeeCommitment) return { send: false, reason: 'cannot_see_commitment' };
   return { send: true };
 }

@@ -26,7 +26,7 @@ export async function deliverDueEmails(
       rendered = renderMessage(message.kind as EmailKind, message.payload as EmailPayloads[EmailKind], options.baseUrl);
     } catch (error) {
       // A message that cannot be rendered will never render: fail it for an administrator to see.
-      await markEmailFailed(db, message.id, `Could not render: ${error instanceof Error ? error.message : String(error)}`);
+      await markEmailFailed(db, message, `Could not render: ${error instanceof Error ? error.message : String(error)}`);
       report.failed += 1;
       continue;
     }
@@ -37,10 +37,10 @@ export async function deliverDueEmails(
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error);
       if (isPermanentFailure(error) || message.attempts >= MAX_DELIVERY_ATTEMPTS) {
-        await markEmailFailed(db, message.id, text);
+        await markEmailFailed(db, message, text);
         report.failed += 1;
       } else {
-        await markEmailForRetry(db, message.id, text, new Date(options.now().getTime() + retryDelayMs(message.attempts)));
+        await markEmailForRetry(db, message, text, new Date(options.now().getTime() + retryDelayMs(message.attempts)));
         report.retried += 1;
       }
     }

@@ -53,8 +53,9 @@ function inviteBlocks(d: InviteToBillPayload, link: Link): Block[] {
     },
     {
       kind: 'paragraph',
-      text: `Answering is optional. To create and submit your invoice, sign in: ${link(d.commitment.url)}. As ${v.invoiceContact}, you can bill until the due date; after it, ask ${d.inviterName}.`,
+      text: `Answering is optional. As ${v.invoiceContact}, you create and submit your invoice in payapp until the due date; after it, ask ${d.inviterName}.`,
     },
+    { kind: 'buttons', buttons: [{ label: `Open ${d.commitment.number} in payapp`, url: link(d.commitment.url), tone: 'secondary' }] },
   );
   return blocks;
 }

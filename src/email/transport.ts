@@ -13,7 +13,8 @@ export type EmailTransport = {
 };
 
 export function createSmtpTransport(smtpUrl: string): EmailTransport {
-  const transporter = nodemailer.createTransport(smtpUrl);
+  // Time out well inside the worker's two-minute claim, so a hung send never outlives it.
+  const transporter = nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 });
   return {
     kind: 'smtp',
     send: async (m) => {
@@ -28,8 +29,14 @@ export function createMailboxTransport(): EmailTransport {
   return { kind: 'mailbox', send: async () => {}, close: () => {} };
 }
 
-/** A 5xx SMTP reply is permanent (a bad address, a refused sender): retrying cannot help. */
+/**
+ * A 5xx refusal of the message itself — its recipient or sender (EENVELOPE), its content (EMESSAGE)
+ * — is permanent: retrying cannot help. A 5xx while connecting or signing in (a 554 greeting, 535
+ * bad credentials) is the server's or the configuration's problem, and 503 is only a bad command
+ * sequence: those retry, so no message is lost while they are fixed.
+ */
 export function isPermanentFailure(error: unknown): boolean {
-  const code = (error as { responseCode?: unknown } | null)?.responseCode;
-  return typeof code === 'number' && code >= 500 && code < 600;
+  const e = error as { responseCode?: unknown; code?: unknown } | null;
+  const reply = e?.responseCode;
+  return typeof reply === 'number' && reply >= 500 && reply < 600 && reply !== 503 && (e?.code === 'EENVELOPE' || e?.code === 'EMESSAGE');
 }

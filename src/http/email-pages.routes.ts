@@ -7,7 +7,10 @@ import { DomainError } from '../domain/errors.ts';
 import { escapeHtml } from '../lib/html.ts';
 import { findSentEmail, listEmails } from '../db/email.queries.ts';
 import { answerInviteByLink, type LinkAnswer } from '../services/notifications/answer-by-link.ts';
-import type { Env } from './context.ts';
+import { clientIp, type Env } from './context.ts';
+import type { Context } from 'hono';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1', 'local']);
 import { page } from './page.ts';
 
 const FAILURES: Record<Exclude<LinkAnswer, { ok: true }>['reason'], { title: string; text: string }> = {
@@ -43,14 +46,14 @@ export function emailPageRoutes(options: { mailboxEnabled: boolean }): Hono<Env>
     );
   });
 
-  app.use('/dev/mailbox/*', async (_c, next) => {
+  // The mailbox holds sign-in and reset links: it exists only without SMTP, and only for this machine.
+  const mailboxGate = async (c: Context<Env>, next: () => Promise<void>) => {
     if (!options.mailboxEnabled) throw new DomainError('not_found', 'The mailbox is off because an SMTP server is configured.');
+    if (!LOOPBACK.has(clientIp(c))) throw new DomainError('not_found', 'The mailbox can be read only on the machine payapp runs on.');
     await next();
-  });
-  app.use('/dev/mailbox', async (_c, next) => {
-    if (!options.mailboxEnabled) throw new DomainError('not_found', 'The mailbox is off because an SMTP server is configured.');
-    await next();
-  });
+  };
+  app.use('/dev/mailbox', mailboxGate);
+  app.use('/dev/mailbox/*', mailboxGate);
 
   app.get('/dev/mailbox', async (c) => {
     const { db } = c.get('deps');

@@ -13,6 +13,7 @@ import {
   type InvoiceType,
 } from '../../domain/invite-to-bill.ts';
 import { assertInvoiceAdministrator, isInvoiceAdministrator, type Viewer } from '../../domain/permissions.ts';
+import { deleteActionTokensOfInvite } from '../../db/action-tokens.queries.ts';
 import { recordAudit } from '../../db/audit.queries.ts';
 import { listCommitmentBillingFacts } from '../../db/billing-board.queries.ts';
 import { findOpenBillingPeriod } from '../../db/billing-periods.queries.ts';
@@ -79,6 +80,7 @@ export async function sendInvites(
         invitedBy: viewer.userId,
         invitedAt: now,
       });
+      await deleteActionTokensOfInvite(trx, invite.id);
       if (project) await emailInviteToBill(trx, { project, commitment: found.commitment, period, invite, kind: 'invite_to_bill' }, now);
       await recordAudit(trx, {
         occurredAt: now,

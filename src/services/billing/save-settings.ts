@@ -123,13 +123,14 @@ export async function setInvoiceDistribution(db: Db, viewer: Viewer, projectId: 
   const access = await getProjectAccess(db, viewer, projectId);
   assertInvoiceAdministrator(access, "change the project's invoice distribution list");
   const wanted = [...new Set(userIds)];
+  const ids = wanted.filter(isUuid);
   return db.transaction().execute(async (trx) => {
-    const eligible = wanted.length
+    const eligible = ids.length
       ? await trx
           .selectFrom('users as u')
           .leftJoin('projectUsers as pu', (join) => join.onRef('pu.userId', '=', 'u.id').on('pu.projectId', '=', projectId))
           .select(['u.id', 'u.name', 'u.isCompanyAdmin', 'pu.commitmentsPermission'])
-          .where('u.id', 'in', wanted.filter(isUuid))
+          .where('u.id', 'in', ids)
           .execute()
       : [];
     wanted.forEach((userId, index) => {

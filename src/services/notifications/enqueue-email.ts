@@ -45,6 +45,7 @@ export async function enqueueEmail<K extends EmailKind>(trx: Trx, input: Enqueue
       emailEnabled: r.emailEnabled,
       email: r.email,
       canSeeCommitment: recipientCanSee(r, input.projectId, input.commitment),
+      isInvoiceAdministrator: r.isCompanyAdmin || r.directoryPermission === 'admin',
     });
     const inserted = await insertEmail(trx, {
       kind: input.kind,

@@ -41,6 +41,8 @@ export async function queueBillReminders(db: Db, now: Date): Promise<number> {
     if (!project || !period || weekdayAndHourIn(project.timeZone, now).hour < REMINDER_FROM_HOUR) continue;
     const today = todayIn(project.timeZone, now);
     for (const invite of await listInvitesOfPeriod(db, period.id)) {
+      const status = await db.selectFrom('commitments').select('status').where('id', '=', invite.commitmentId).executeTakeFirst();
+      if (!status || status.status === 'void' || status.status === 'terminated') continue;
       const submitted = await db
         .selectFrom('invoices')
         .select('id')
@@ -89,7 +91,9 @@ export async function queueWeeklyDigests(db: Db, now: Date): Promise<number> {
     const already = await existingDedupeKeys(db, recipients.map(keyOf));
     const remaining = recipients.filter((id) => !already.has(keyOf(id)));
     if (remaining.length === 0) continue;
-    const system: ProjectAccess = { viewer: { userId: 'system', companyId: 'system', isCompanyAdmin: true }, projectId, directoryPermission: null };
+    // The board as a company admin sees it. Ids go into uuid comparisons, so the system viewer is the nil uuid.
+    const nobody = '00000000-0000-0000-0000-000000000000';
+    const system: ProjectAccess = { viewer: { userId: nobody, companyId: nobody, isCompanyAdmin: true }, projectId, directoryPermission: null };
     const board = await buildBillingBoard(db, system, {});
     const item = (row: (typeof board.rows)[number]) => ({
       commitmentNumber: row.commitment.number,
