@@ -4,7 +4,7 @@
  * spread over whole-dollar lines that add up exactly to the contract sum.
  */
 import type { SovLineInput } from '../domain/commitment.ts';
-import { allocate } from '../domain/money.ts';
+import { allocate, formatCentsPlain, scale as scaleCents } from '../domain/money.ts';
 import type { DemoCommitment, DemoProject } from './demo-data.ts';
 import { createPrng, type Prng } from './prng.ts';
 import {
@@ -101,11 +101,11 @@ function supplyLine(item: SupplyItem, area: string | null, prng: Prng): Omit<Sov
   // Unit prices in nickels; lump sums in tens of dollars.
   const step = lumpSum ? 1000 : 5;
   const unitPriceCents = Math.round(prng.int(item.unitPriceCents[0], item.unitPriceCents[1]) / step) * step;
-  const amountCents = Math.round((scaledQuantity * unitPriceCents) / scale);
+  const amountCents = scaleCents(unitPriceCents, scaledQuantity, scale);
   const where = area === null ? '' : ` — ${area}`;
   const terms = lumpSum
     ? ''
-    : ` (${count.format(scaledQuantity / scale)} ${item.unit} @ $${money.format(unitPriceCents / 100)})`;
+    : ` (${count.format(scaledQuantity / scale)} ${item.unit} @ $${money.format(Number(formatCentsPlain(unitPriceCents)))})`;
   return { costCode: item.code, description: `${item.description}${where}${terms}`, scheduledValueCents: amountCents };
 }
 

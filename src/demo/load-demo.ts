@@ -7,6 +7,7 @@
  */
 import type { ChangeOrder } from '../domain/change-order.ts';
 import type { Commitment } from '../domain/commitment.ts';
+import { parseDecimalToCents } from '../domain/money.ts';
 import type { Viewer } from '../domain/permissions.ts';
 import type { Db } from '../db/database.ts';
 import { hasAnyUser, setMissingPasswordHashes } from '../db/demo.queries.ts';
@@ -35,6 +36,7 @@ import {
   type DemoProject,
 } from './demo-data.ts';
 import { printAccountTable } from './demo-accounts.ts';
+import { loadBillingDemo } from './load-billing-demo.ts';
 
 export async function isDatabaseEmpty(db: Db): Promise<boolean> {
   return !(await hasAnyUser(db));
@@ -79,6 +81,9 @@ export async function loadDemo(db: Db, now: Date): Promise<void> {
   await setMissingPasswordHashes(db, [...ids.people.values()], await hashPassword(DEMO_PASSWORD), now);
 
   for (const project of PROJECTS) await loadProject(db, viewer, project, ids, now);
+
+  // A project mid-cycle, so the board, the mailbox and My work have something to show.
+  await loadBillingDemo(db, 'Riverside Medical Office Building', now);
 
   // People who left their company stay in the directories they were in, inactive.
   for (const company of COMPANIES) {
@@ -212,7 +217,8 @@ async function loadChangeOrder(
         itemNumber: String(index + 1),
         costCode: line.costCode,
         description: line.description,
-        amountCents: Math.round(line.amountDollars * 100),
+        // The catalogue writes dollars as literals; read them as decimal text, never through float arithmetic.
+        amountCents: parseDecimalToCents(String(line.amountDollars)),
       })),
     },
     now,

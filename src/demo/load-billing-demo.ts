@@ -1,0 +1,115 @@
+/**
+ * The demo's billing cycle, so a newcomer finds a project mid-cycle: last month's period closed with
+ * approved invoices, this month's period open (due in ten days) with invites sent, one invoice under
+ * review, one sent back for revision — and Rosa's commitment invited, waiting for her answer.
+ * Every step goes through the services, as the people involved would do it.
+ */
+import { addDays, addMonths, dayOfMonth, todayIn } from '../domain/calendar.ts';
+import type { Viewer } from '../domain/permissions.ts';
+import type { Db } from '../db/database.ts';
+import { getInvoice, listInvoiceLines } from '../db/invoices.queries.ts';
+import { createBillingPeriod } from '../services/billing/billing-periods.ts';
+import { changeInvoiceStatus } from '../services/billing/change-invoice-status.ts';
+import { createInvoice } from '../services/billing/create-invoice.ts';
+import { respondToInvite, sendInvites } from '../services/billing/invites.ts';
+import { reviewInvoice } from '../services/billing/review-invoice.ts';
+import { saveInvoiceLines } from '../services/billing/save-invoice-lines.ts';
+import { setInvoiceDistribution, updateProjectSettings } from '../services/billing/save-settings.ts';
+import { getProjectSettings } from '../db/settings.queries.ts';
+
+type Person = Viewer & { name: string };
+
+async function personByEmail(db: Db, email: string): Promise<Person> {
+  const row = await db.selectFrom('users').select(['id', 'companyId', 'isCompanyAdmin', 'name']).where('email', '=', email).executeTakeFirstOrThrow();
+  return { userId: row.id, companyId: row.companyId, isCompanyAdmin: row.isCompanyAdmin, name: row.name };
+}
+
+async function commitmentByNumber(db: Db, projectId: string, number: string): Promise<{ id: string; contactIds: string[] }> {
+  const row = await db.selectFrom('commitments').select('id').where('projectId', '=', projectId).where('number', '=', number).executeTakeFirstOrThrow();
+  const contacts = await db.selectFrom('commitmentInvoiceContacts').select('userId').where('commitmentId', '=', row.id).execute();
+  return { id: row.id, contactIds: contacts.map((c) => c.userId) };
+}
+
+async function viewerOf(db: Db, userId: string): Promise<Viewer> {
+  const row = await db.selectFrom('users').select(['id', 'companyId', 'isCompanyAdmin']).where('id', '=', userId).executeTakeFirstOrThrow();
+  return { userId: row.id, companyId: row.companyId, isCompanyAdmin: row.isCompanyAdmin };
+}
+
+/** Bills `percentBp` complete to date on every line of an invoice (as its author). */
+async function billPercent(db: Db, who: Viewer, projectId: string, invoiceId: string, percentBp: number, now: Date): Promise<void> {
+  const invoice = await getInvoice(db, projectId, invoiceId);
+  const lines = (await listInvoiceLines(db, [invoiceId])).get(invoiceId) ?? [];
+  await saveInvoiceLines(
+    db,
+    who,
+    projectId,
+    invoiceId,
+    { version: invoice.version, mode: 'claim', lines: lines.map((l) => ({ lineId: l.id, percentCompleteToDateBp: percentBp })) },
+    now,
+  );
+}
+
+async function version(db: Db, projectId: string, invoiceId: string): Promise<number> {
+  return (await getInvoice(db, projectId, invoiceId)).version;
+}
+
+export async function loadBillingDemo(db: Db, projectName: string, now: Date): Promise<void> {
+  const project = await db.selectFrom('projects').select(['id', 'timeZone']).where('name', '=', projectName).executeTakeFirstOrThrow();
+  const projectId = project.id;
+  const accountant = await personByEmail(db, 'priya.raman@northwind.example');
+  const manager = await personByEmail(db, 'marcus.bell@northwind.example');
+  const settings = await getProjectSettings(db, projectId);
+  await updateProjectSettings(db, accountant, projectId, { version: settings.version, approvalNoticesEnabled: true, inviteMessage: 'Please bill by the due date. Include stored-materials invoices and insurance certificates as attachments.' }, now);
+  await setInvoiceDistribution(db, accountant, projectId, [accountant.userId, manager.userId], now);
+
+  const today = todayIn(project.timeZone, now);
+  const thisMonth = dayOfMonth(today, 1);
+  const lastMonth = addMonths(thisMonth, -1);
+  // Last month: closed, two invoices approved.
+  await createBillingPeriod(db, accountant, projectId, { startsOn: lastMonth, endsOn: addDays(thisMonth, -1), dueOn: dayOfMonth(lastMonth, 25) }, now);
+  for (const number of ['SC-001', 'SC-002']) {
+    const commitment = await commitmentByNumber(db, projectId, number);
+    const invoice = await createInvoice(db, accountant, projectId, commitment.id, {}, now);
+    await billPercent(db, accountant, projectId, invoice.id, 1500, now);
+    await changeInvoiceStatus(db, accountant, projectId, invoice.id, { action: 'submit', version: await version(db, projectId, invoice.id) }, now);
+    await changeInvoiceStatus(db, accountant, projectId, invoice.id, { action: 'approve', version: await version(db, projectId, invoice.id) }, now);
+  }
+  // This month: open until at least two weeks out, due in ten days.
+  const dueOn = addDays(today, 10);
+  const monthEnd = dayOfMonth(thisMonth, 31);
+  const endsOn = monthEnd > dueOn ? monthEnd : addDays(today, 14);
+  await createBillingPeriod(db, accountant, projectId, { startsOn: thisMonth, endsOn, dueOn }, now);
+  const invitable = await db
+    .selectFrom('commitments as c')
+    .select('c.id')
+    .where('c.projectId', '=', projectId)
+    .where('c.status', 'in', ['approved', 'complete'])
+    .where((eb) => eb.exists(eb.selectFrom('commitmentInvoiceContacts as k').select('k.userId').whereRef('k.commitmentId', '=', 'c.id')))
+    .execute();
+  await sendInvites(db, accountant, projectId, { commitmentIds: invitable.map((c) => c.id), invoiceType: 'work_and_materials' }, now);
+
+  // SC-001's contact answered Yes and submitted; SC-002's was sent back for one line.
+  const underReview = await commitmentByNumber(db, projectId, 'SC-001');
+  const hector = await viewerOf(db, underReview.contactIds[0] ?? '');
+  await respondToInvite(db, hector, projectId, underReview.id, 'accepted', now);
+  const submitted = await createInvoice(db, hector, projectId, underReview.id, { number: 'GF-2231' }, now);
+  await billPercent(db, hector, projectId, submitted.id, 3000, now);
+  await changeInvoiceStatus(db, hector, projectId, submitted.id, { action: 'submit', version: await version(db, projectId, submitted.id) }, now);
+
+  const sentBack = await commitmentByNumber(db, projectId, 'SC-002');
+  const omar = await viewerOf(db, sentBack.contactIds[0] ?? '');
+  const second = await createInvoice(db, omar, projectId, sentBack.id, { number: 'IS-0417' }, now);
+  await billPercent(db, omar, projectId, second.id, 3500, now);
+  await changeInvoiceStatus(db, omar, projectId, second.id, { action: 'submit', version: await version(db, projectId, second.id) }, now);
+  const firstLine = ((await listInvoiceLines(db, [second.id])).get(second.id) ?? [])[0];
+  if (firstLine) {
+    await reviewInvoice(
+      db,
+      accountant,
+      projectId,
+      second.id,
+      { version: await version(db, projectId, second.id), lines: [{ lineId: firstLine.id, decision: 'rejected', reason: 'Site walk shows 25% in place, not 35%. Please revise this line.' }] },
+      now,
+    );
+  }
+}
