@@ -5,6 +5,7 @@ import { Tabs } from '../components/layout.tsx';
 import { ErrorBanner, Loading } from '../components/ui.tsx';
 import { useLoad } from '../lib/hooks.ts';
 import { ProjectProvider } from '../lib/project.tsx';
+import { vocabularyFor, type Terminology } from '../../domain/project.ts';
 import { matchPath, navigate, useLocation } from '../lib/router.tsx';
 import { NotFoundPage } from './not-found.tsx';
 import { projectPages } from './project-pages.tsx';
@@ -24,7 +25,7 @@ export function ProjectShell({ projectId }: { projectId: string }) {
   }
   const tabs = isAdmin
     ? [
-        { to: `${base}/invoicing`, label: 'Invoicing', match: `${base}/invoices` },
+        { to: `${base}/invoicing`, label: vocabularyFor(p.terminology as Terminology).invoicing, match: `${base}/invoices` },
         { to: `${base}/commitments`, label: 'Commitments' },
         { to: `${base}/billing-periods`, label: 'Billing periods' },
         { to: `${base}/directory`, label: 'Directory' },

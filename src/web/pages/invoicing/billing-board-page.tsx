@@ -1,6 +1,476 @@
-import { EmptyState } from '../../components/ui.tsx';
+/**
+ * The subcontractor billing board: the open billing period at a glance, one row per commitment with
+ * its billing status, invite answer, latest invoice and amounts. Filters live in the URL; bulk
+ * actions (send invites, change status) report per commitment; everything reloads in place.
+ */
+import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type ChangeEvent } from 'react';
+import { api, ApiError, call, type Schemas } from '../../api/client.ts';
+import { Button, Day, EmptyState, ErrorBanner, Loading, Money, Notice, PageHeader, StatusBadge } from '../../components/ui.tsx';
+import { useDocumentTitle, useLoad } from '../../lib/hooks.ts';
+import { useProject } from '../../lib/project.tsx';
+import { Link, navigate } from '../../lib/router.tsx';
+import { BulkStatusDialog } from './bulk-status-dialog.tsx';
+import {
+  BILLING_STATUS_ORDER,
+  billingStatusLabel,
+  day,
+  dayRange,
+  dueText,
+  dueTone,
+  errorInWords,
+  INVOICE_TYPE_LABELS,
+  invoiceName,
+  newIdempotencyKey,
+  projectToday,
+  useQueryParams,
+  type BillingStatus,
+} from './invoicing-lib.ts';
+import { SendInvitesDialog } from './send-invites-dialog.tsx';
+import './invoicing.css';
 
-/** Placeholder until this page is built. */
-export function BillingBoardPage(_props: { params: Record<string, string> }) {
-  return <EmptyState title="This page is being built." />;
+export type BoardRow = Schemas['BillingBoard']['rows'][number];
+type Period = Schemas['BillingPeriod'];
+
+export function BillingBoardPage({ params }: { params: Record<string, string> }) {
+  const { project, vocabulary } = useProject();
+  const projectId = params.projectId ?? project.id;
+  useDocumentTitle(`${vocabulary.invoicing} · ${project.name}`);
+  const board = useLoad(() => call(api.GET('/api/v1/projects/{projectId}/billing-board', { params: { path: { projectId } } })), [projectId]);
+  // The generated type loses the nullability of a referenced schema: the board has no period when none is open.
+  const period = (board.data?.period ?? null) as Period | null;
+  const rows = useMemo(() => board.data?.rows ?? [], [board.data]);
+  const base = `/projects/${projectId}`;
+  const today = projectToday(project.timeZone);
+
+  // Filters, kept in the URL.
+  const [query, setQuery] = useQueryParams();
+  const statusParam = query.get('status') ?? '';
+  const search = query.get('q') ?? '';
+  const deferredSearch = useDeferredValue(search);
+  const statuses = useMemo(() => new Set(statusParam.split(',').filter((s): s is BillingStatus => (BILLING_STATUS_ORDER as string[]).includes(s))), [statusParam]);
+
+  const counts = useMemo(() => {
+    const out = new Map<BillingStatus, number>();
+    for (const r of rows) out.set(r.billingStatus, (out.get(r.billingStatus) ?? 0) + 1);
+    return out;
+  }, [rows]);
+
+  const visible = useMemo(() => {
+    const needle = deferredSearch.trim().toLowerCase();
+    return rows.filter(
+      (r) =>
+        (statuses.size === 0 || statuses.has(r.billingStatus)) &&
+        (!needle || `${r.number} ${r.title} ${r.contractCompanyName ?? ''} ${r.latestInvoice?.label ?? ''}`.toLowerCase().includes(needle)),
+    );
+  }, [rows, statuses, deferredSearch]);
+
+  // Selection: always a subset of the rows on screen.
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const visibleIds = useMemo(() => new Set(visible.map((r) => r.commitmentId)), [visible]);
+  useEffect(() => {
+    setSelected((current) => {
+      const kept = [...current].filter((id) => visibleIds.has(id));
+      return kept.length === current.size ? current : new Set(kept);
+    });
+  }, [visibleIds]);
+  const toggle = useCallback((id: string, on: boolean) => {
+    setSelected((current) => {
+      const next = new Set(current);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  }, []);
+  const selectedRows = useMemo(() => visible.filter((r) => selected.has(r.commitmentId)), [visible, selected]);
+  const allSelected = visible.length > 0 && selectedRows.length === visible.length;
+  const someSelected = selectedRows.length > 0 && !allSelected;
+  const selectAllRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (selectAllRef.current) selectAllRef.current.indeterminate = someSelected;
+  }, [someSelected]);
+
+  const toggleStatus = (status: BillingStatus) => {
+    const next = new Set(statuses);
+    if (next.has(status)) next.delete(status);
+    else next.add(status);
+    setQuery({ status: BILLING_STATUS_ORDER.filter((s) => next.has(s)).join(',') || null });
+  };
+
+  // Create an invoice on the contact's behalf. The key survives a request that may not have arrived.
+  const [creating, setCreating] = useState<string | null>(null);
+  const [rowErrors, setRowErrors] = useState<ReadonlyMap<string, string>>(new Map());
+  const keys = useRef(new Map<string, string>());
+  const { reload } = board;
+  const createInvoice = useCallback(
+    async (row: BoardRow) => {
+      setCreating(row.commitmentId);
+      setRowErrors((m) => {
+        const next = new Map(m);
+        next.delete(row.commitmentId);
+        return next;
+      });
+      const key = keys.current.get(row.commitmentId) ?? newIdempotencyKey();
+      keys.current.set(row.commitmentId, key);
+      try {
+        const created = await call(
+          api.POST('/api/v1/projects/{projectId}/commitments/{commitmentId}/invoices', {
+            params: { path: { projectId, commitmentId: row.commitmentId } },
+            body: {},
+            headers: { 'Idempotency-Key': key },
+          }),
+        );
+        keys.current.delete(row.commitmentId);
+        navigate(`${base}/invoices/${created.invoice.id}`);
+      } catch (e) {
+        const error = e instanceof ApiError ? e : new ApiError(0, undefined);
+        if (error.status !== 0) keys.current.delete(row.commitmentId);
+        const message = `Could not create the invoice: ${errorInWords(error, project.locale)}`;
+        setRowErrors((m) => new Map(m).set(row.commitmentId, message));
+        void reload();
+      } finally {
+        setCreating(null);
+      }
+    },
+    [projectId, base, project.locale, reload],
+  );
+
+  // Each opening mounts a fresh dialog (key); closing keeps it mounted so focus returns to the button.
+  const [dialog, setDialog] = useState<{ kind: 'invite' | 'status' | null; n: number }>({ kind: null, n: 0 });
+  const openDialog = (kind: 'invite' | 'status') => setDialog((d) => ({ kind, n: d.n + 1 }));
+  const closeDialog = useCallback(() => setDialog((d) => ({ ...d, kind: null })), []);
+
+  const totals = useMemo(() => {
+    let due = 0;
+    let contract = 0;
+    let billed = 0;
+    for (const r of visible) {
+      due += r.latestInvoice?.currentPaymentDueCents ?? 0;
+      contract += r.contractSumToDateCents;
+      billed += r.billedToDateCents;
+    }
+    return { due, contract, billed };
+  }, [visible]);
+
+  const filtered = statuses.size > 0 || search.trim() !== '';
+  const pastDue = period ? dueTone(period.dueOn, today) === 'late' : false;
+
+  return (
+    <div className="inv-billing-board">
+      <PageHeader
+        title={vocabulary.invoicing}
+        subtitle="Subcontractor billing board: one row per commitment for the open billing period."
+        actions={<Link to={`${base}/billing-periods`} className="btn btn-secondary">Billing periods</Link>}
+      />
+
+      <ErrorBanner error={board.error} onRetry={() => void board.reload()} />
+      {board.loading && !board.data ? <Loading label="Loading the billing board…" /> : null}
+
+      {board.data ? (
+        <>
+          <PeriodHeader period={period} today={today} base={base} />
+
+          <section aria-labelledby="board-filters" className="inv-board-filters">
+            <h2 id="board-filters" className="inv-visually-hidden">
+              Filters
+            </h2>
+            <div className="inv-chips" role="group" aria-label="Filter by billing status">
+              <button type="button" className="inv-chip" aria-pressed={statuses.size === 0} onClick={() => setQuery({ status: null })}>
+                All <span className="inv-chip-count">{rows.length}</span>
+              </button>
+              {BILLING_STATUS_ORDER.filter((s) => (counts.get(s) ?? 0) > 0 || statuses.has(s)).map((s) => (
+                <button key={s} type="button" className={`inv-chip inv-chip-${s}`} aria-pressed={statuses.has(s)} onClick={() => toggleStatus(s)}>
+                  {billingStatusLabel(s, vocabulary)} <span className="inv-chip-count">{counts.get(s) ?? 0}</span>
+                </button>
+              ))}
+            </div>
+            <div className="inv-board-search">
+              <label htmlFor="board-search">Search</label>
+              <input
+                id="board-search"
+                type="search"
+                placeholder="Number, title or company"
+                value={search}
+                onChange={(e: ChangeEvent<HTMLInputElement>) => setQuery({ q: e.target.value })}
+              />
+              {filtered ? (
+                <Button tone="link" onClick={() => setQuery({ q: null, status: null })}>
+                  Clear filters
+                </Button>
+              ) : null}
+            </div>
+          </section>
+
+          <div className="inv-bulk-bar" role="region" aria-label="Bulk actions">
+            <p className="inv-bulk-count" aria-live="polite">
+              {selectedRows.length === 0 ? 'Select commitments to send invites or change invoice statuses.' : `${selectedRows.length} selected`}
+            </p>
+            <div className="inv-bulk-actions">
+              <Button tone="primary" disabled={selectedRows.length === 0 || !period} onClick={() => openDialog('invite')}>
+                Send invites…
+              </Button>
+              <Button disabled={selectedRows.length === 0} onClick={() => openDialog('status')}>
+                Change status…
+              </Button>
+              {selectedRows.length > 0 ? (
+                <Button tone="link" onClick={() => setSelected(new Set())}>
+                  Clear selection
+                </Button>
+              ) : null}
+            </div>
+            {board.loading ? <span className="muted inv-bulk-refresh" role="status"><span className="spinner" aria-hidden="true" /> Refreshing…</span> : null}
+          </div>
+          {!period ? <p className="hint">Invites go out for an open billing period only.</p> : pastDue ? <p className="hint">The due date has passed: invites can no longer be sent for this period, but you can still create invoices on a contact's behalf.</p> : null}
+
+          {rows.length === 0 ? (
+            <EmptyState title="This project has no commitments to bill yet.">
+              <p>
+                Create commitments under <Link to={`${base}/commitments`}>Commitments</Link>; each one gets a row here.
+              </p>
+            </EmptyState>
+          ) : visible.length === 0 ? (
+            <EmptyState title="No commitment matches these filters.">
+              <Button onClick={() => setQuery({ q: null, status: null })}>Show all commitments</Button>
+            </EmptyState>
+          ) : (
+            <div className="table-wrap inv-wrap inv-board-table-wrap" tabIndex={0} role="region" aria-label="Billing board">
+              <table className="table inv-board-table">
+                <caption className="inv-visually-hidden">
+                  Commitments and their billing {period ? 'for the open billing period' : ''}: {visible.length} shown of {rows.length}
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col" className="inv-col-check">
+                      <input
+                        ref={selectAllRef}
+                        type="checkbox"
+                        aria-label={allSelected ? 'Deselect all shown commitments' : 'Select all shown commitments'}
+                        checked={allSelected}
+                        onChange={(e) => setSelected(e.target.checked ? new Set(visible.map((r) => r.commitmentId)) : new Set())}
+                      />
+                    </th>
+                    <th scope="col" className="inv-col-commitment">Commitment</th>
+                    <th scope="col">Contract company</th>
+                    <th scope="col">Billing status</th>
+                    <th scope="col">Invite</th>
+                    <th scope="col">Latest invoice</th>
+                    <th scope="col" className="num">Current payment due</th>
+                    <th scope="col" className="num">Contract sum to date</th>
+                    <th scope="col" className="num">Billed to date</th>
+                    <th scope="col">Due date</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {visible.map((row) => (
+                    <Row
+                      key={row.commitmentId}
+                      row={row}
+                      base={base}
+                      hasPeriod={period !== null}
+                      selected={selected.has(row.commitmentId)}
+                      creating={creating === row.commitmentId}
+                      error={rowErrors.get(row.commitmentId)}
+                      busy={creating !== null}
+                      onToggle={toggle}
+                      onCreate={createInvoice}
+                    />
+                  ))}
+                </tbody>
+                <tfoot>
+                  <tr>
+                    <th scope="row" colSpan={6}>
+                      Total of {visible.length} {visible.length === 1 ? 'commitment' : 'commitments'} shown
+                    </th>
+                    <td className="num"><Money cents={totals.due} /></td>
+                    <td className="num"><Money cents={totals.contract} /></td>
+                    <td className="num"><Money cents={totals.billed} /></td>
+                    <td />
+                  </tr>
+                </tfoot>
+              </table>
+            </div>
+          )}
+        </>
+      ) : null}
+
+      <SendInvitesDialog
+        key={`invite-${dialog.n}`}
+        open={dialog.kind === 'invite'}
+        projectId={projectId}
+        period={period}
+        rows={selectedRows}
+        onClose={closeDialog}
+        onDone={reload}
+      />
+      <BulkStatusDialog
+        key={`status-${dialog.n}`}
+        open={dialog.kind === 'status'}
+        projectId={projectId}
+        rows={selectedRows}
+        onClose={closeDialog}
+        onDone={reload}
+      />
+    </div>
+  );
+}
+
+function PeriodHeader({ period, today, base }: { period: Period | null; today: string; base: string }) {
+  const { project } = useProject();
+  if (!period) {
+    return (
+      <Notice tone="warning">
+        <p>
+          <strong>No billing period is open.</strong> Open one to send invites to bill and to let contacts submit invoices.
+        </p>
+        <Link to={`${base}/billing-periods?new=1`} className="btn btn-primary">
+          Open a billing period
+        </Link>
+      </Notice>
+    );
+  }
+  const tone = dueTone(period.dueOn, today);
+  return (
+    <section className="inv-period-summary" aria-label="Open billing period">
+      <div>
+        <p className="inv-period-label">Open billing period</p>
+        <p className="inv-period-dates">{dayRange(period.startsOn, period.endsOn, project.locale)}</p>
+      </div>
+      <div>
+        <p className="inv-period-label">Invoices due</p>
+        <p className="inv-period-dates">
+          <Day value={period.dueOn} />
+        </p>
+      </div>
+      <div>
+        <p className="inv-period-label">Time left</p>
+        <p className={`inv-period-dates inv-due-${tone}`}>{dueText(period.dueOn, today)}</p>
+      </div>
+    </section>
+  );
+}
+
+const INVITE_ANSWERS: Record<string, string> = { accepted: 'Yes, will bill', declined: 'No, will not bill' };
+
+const Row = memo(function Row({
+  row,
+  base,
+  hasPeriod,
+  selected,
+  creating,
+  error,
+  busy,
+  onToggle,
+  onCreate,
+}: {
+  row: BoardRow;
+  error: string | undefined;
+  base: string;
+  hasPeriod: boolean;
+  selected: boolean;
+  creating: boolean;
+  busy: boolean;
+  onToggle: (id: string, on: boolean) => void;
+  onCreate: (row: BoardRow) => Promise<void>;
+}) {
+  const { vocabulary } = useProject();
+  const invite = row.invite as Schemas['Invite'] | null;
+  const invoice = row.latestInvoice;
+  return (
+    <tr className={selected ? 'inv-row-selected' : error ? 'inv-row-error' : undefined}>
+      <td className="inv-col-check">
+        <input type="checkbox" aria-label={`Select ${row.number}`} checked={selected} onChange={(e) => onToggle(row.commitmentId, e.target.checked)} />
+      </td>
+      <td className="inv-col-commitment">
+        <Link to={`${base}/commitments/${row.commitmentId}`}>
+          <span className="inv-commitment-number">{row.number}</span> {row.title}
+        </Link>
+      </td>
+      <td className="inv-col-company">{row.contractCompanyName ?? <span className="muted">No company</span>}</td>
+      <td>
+        <StatusBadge status={row.billingStatus} label={billingStatusLabel(row.billingStatus, vocabulary)} />
+      </td>
+      <td className="inv-col-invite">
+        {invite ? (
+          <>
+            <span className={invite.response ? `inv-answer inv-answer-${invite.response}` : 'muted'}>{invite.response ? INVITE_ANSWERS[invite.response] : 'No answer yet'}</span>
+            <span className="inv-cell-note">
+              {INVOICE_TYPE_LABELS[invite.invoiceType]} · invited <InstantDay iso={invite.invitedAt} />
+            </span>
+          </>
+        ) : (
+          <span className="muted">Not invited</span>
+        )}
+      </td>
+      <td className="inv-col-invoice">
+        {invoice ? (
+          <>
+            <Link to={`${base}/invoices/${invoice.id}`} aria-label={`Invoice ${invoiceName(invoice.label)} of ${row.number}`}>
+              {invoiceName(invoice.label)}
+            </Link>
+            {row.invoicesInPeriod > 1 ? <span className="inv-cell-note">{row.invoicesInPeriod} invoices this period</span> : null}
+            {invoice.submittedAt ? (
+              <span className="inv-cell-note">
+                submitted <InstantDay iso={invoice.submittedAt} />
+              </span>
+            ) : null}
+          </>
+        ) : hasPeriod ? (
+          <>
+            <Button busy={creating} disabled={busy && !creating} onClick={() => void onCreate(row)} aria-label={`Create invoice for ${row.number}`}>
+              Create invoice
+            </Button>
+            {error ? (
+              <span className="error-text inv-cell-error" role="alert">
+                {error}
+              </span>
+            ) : null}
+          </>
+        ) : (
+          <span className="muted">None</span>
+        )}
+      </td>
+      <td className="num">{invoice ? <Money cents={invoice.currentPaymentDueCents} /> : <span className="muted">—</span>}</td>
+      <td className="num">
+        <Money cents={row.contractSumToDateCents} />
+      </td>
+      <td className="num">
+        <Money cents={row.billedToDateCents} />
+      </td>
+      <td className="inv-nowrap">
+        <ShortDay value={row.dueOn} />
+      </td>
+    </tr>
+  );
+});
+
+/** An instant shown as the day it fell on in the project's time zone. */
+/** A calendar day, without the year when it is this year ("Nov 25"); the full date on hover. */
+const shortFormats = new Map<string, Intl.DateTimeFormat>();
+function ShortDay({ value }: { value: string | null }) {
+  const { project } = useProject();
+  if (!value) return <span className="muted">—</span>;
+  const sameYear = value.slice(0, 4) === projectToday(project.timeZone).slice(0, 4);
+  const key = `${project.locale}|${sameYear}`;
+  let format = shortFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(project.locale, { month: 'short', day: 'numeric', ...(sameYear ? {} : { year: 'numeric' }), timeZone: 'UTC' });
+    shortFormats.set(key, format);
+  }
+  return (
+    <time dateTime={value} title={day(value, project.locale)}>
+      {format.format(new Date(`${value}T00:00:00Z`))}
+    </time>
+  );
+}
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+function InstantDay({ iso }: { iso: string }) {
+  const { project } = useProject();
+  const key = `${project.locale}|${project.timeZone}`;
+  let format = dayFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(project.locale, { month: 'short', day: 'numeric', timeZone: project.timeZone });
+    dayFormats.set(key, format);
+  }
+  const text = format.format(new Date(iso));
+  return <time dateTime={iso}>{text}</time>;
 }
