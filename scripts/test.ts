@@ -6,7 +6,7 @@
  *   npm test -- test/api/foo.test.ts  just these files
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dropPostgresDatabase, preparePgliteTemplate, preparePostgresTemplate, testDatabaseUrl } from '../test/support/test-db.ts';
@@ -37,6 +37,14 @@ if (url) {
   await preparePgliteTemplate(dir);
   env.PAYAPP_TEST_PGLITE_TEMPLATE = dir;
   console.log('Testing against embedded PGlite.');
+}
+
+// Browser tests run against the built UI: build it once for the run.
+if (!env.PAYAPP_TEST_WEB_ROOT && files.some((f) => f.includes('browser')) && (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium') || process.env.CI)) {
+  const webRoot = join(tmpdir(), `payapp-test-web-${process.pid}`);
+  const build = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', webRoot, '--emptyOutDir', '--logLevel', 'warn'], { stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+  env.PAYAPP_TEST_WEB_ROOT = webRoot;
 }
 
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';

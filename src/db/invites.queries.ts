@@ -10,26 +10,38 @@ export type Invite = {
   invoiceType: InvoiceType;
   message: string;
   invitedBy: string;
+  /** The inviter's name as it is now (for "Invited by …"). */
+  invitedByName: string;
   invitedAt: Date;
   response: InviteResponse | null;
   respondedBy: string | null;
   respondedAt: Date | null;
 };
 
+function invites(db: DbOrTrx) {
+  return db
+    .selectFrom('billingInvites as i')
+    .innerJoin('users as u', 'u.id', 'i.invitedBy')
+    .selectAll('i')
+    .select('u.name as invitedByName');
+}
+
+type InviteRow = Omit<Invite, 'invoiceType' | 'response'> & { invoiceType: string; response: string | null };
+
+function inviteFromRow(row: InviteRow): Invite {
+  return { ...row, invoiceType: row.invoiceType as InvoiceType, response: row.response as InviteResponse | null };
+}
+
 export async function findInvite(db: DbOrTrx, billingPeriodId: string, commitmentId: string, options: { forUpdate?: boolean } = {}): Promise<Invite | undefined> {
-  let q = db
-    .selectFrom('billingInvites')
-    .selectAll()
-    .where('billingPeriodId', '=', billingPeriodId)
-    .where('commitmentId', '=', commitmentId);
-  if (options.forUpdate) q = q.forUpdate();
+  let q = invites(db).where('i.billingPeriodId', '=', billingPeriodId).where('i.commitmentId', '=', commitmentId);
+  if (options.forUpdate) q = q.forUpdate('i');
   const row = await q.executeTakeFirst();
-  return row && { ...row, invoiceType: row.invoiceType as InvoiceType, response: row.response as InviteResponse | null };
+  return row && inviteFromRow(row);
 }
 
 export async function findInviteById(db: DbOrTrx, inviteId: string): Promise<Invite | undefined> {
-  const row = await db.selectFrom('billingInvites').selectAll().where('id', '=', inviteId).executeTakeFirst();
-  return row && { ...row, invoiceType: row.invoiceType as InvoiceType, response: row.response as InviteResponse | null };
+  const row = await invites(db).where('i.id', '=', inviteId).executeTakeFirst();
+  return row && inviteFromRow(row);
 }
 
 /** Sends (or re-sends) an invite; a re-sent invite asks again, so an earlier answer is cleared. */
@@ -51,9 +63,11 @@ export async function upsertInvite(
         respondedAt: null,
       }),
     )
-    .returningAll()
+    .returning('id')
     .executeTakeFirstOrThrow();
-  return { ...row, invoiceType: row.invoiceType as InvoiceType, response: row.response as InviteResponse | null };
+  const saved = await findInviteById(db, row.id);
+  if (!saved) throw new Error('invite vanished after saving');
+  return saved;
 }
 
 export async function setInviteResponse(db: DbOrTrx, inviteId: string, response: InviteResponse, userId: string, at: Date): Promise<void> {
@@ -65,6 +79,6 @@ export async function setInviteResponse(db: DbOrTrx, inviteId: string, response:
 }
 
 export async function listInvitesOfPeriod(db: DbOrTrx, billingPeriodId: string): Promise<Invite[]> {
-  const rows = await db.selectFrom('billingInvites').selectAll().where('billingPeriodId', '=', billingPeriodId).execute();
-  return rows.map((row) => ({ ...row, invoiceType: row.invoiceType as InvoiceType, response: row.response as InviteResponse | null }));
+  const rows = await invites(db).where('i.billingPeriodId', '=', billingPeriodId).execute();
+  return rows.map(inviteFromRow);
 }

@@ -45,7 +45,8 @@ export type ErrorCode =
   | 'rule_violation'
   | 'idempotency_key_reused';
 
-export type ErrorDetail = { path: string; message: string };
+/** One problem among several: where (a field path), what (in words), and which rule (when one did). */
+export type ErrorDetail = { path: string; message: string; code?: string };
 
 export class DomainError extends Error {
   readonly code: ErrorCode;

@@ -111,3 +111,9 @@ export function formatCentsPlain(cents: Cents): string {
   const s = `${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
   return negative ? `-${s}` : s;
 }
+
+/** Cents as an amount people read in messages: "12,345.67" (no currency: messages stay locale-free). */
+export function formatAmount(cents: Cents): string {
+  const [whole = '0', frac = '00'] = formatCentsPlain(cents).replace('-', '').split('.');
+  return `${cents < 0 ? '-' : ''}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${frac}`;
+}

@@ -17,7 +17,7 @@
  *   approved application, from its snapshot) · 8 current payment due = 6 − 7
  *   9 balance to finish including retainage = 3 − 6
  */
-import { applyRate, ratioInBasisPoints, sumCents } from './money.ts';
+import { applyRate, formatAmount, ratioInBasisPoints, sumCents } from './money.ts';
 import { computeLineRetainage, ZERO_BALANCE, type RetainageBalance, type RetainageRates } from './retainage.ts';
 
 /** What a person enters on a line. */
@@ -157,7 +157,7 @@ export function computePayApplication(input: PayApplicationInput): PayApplicatio
       issue(
         'materialsInstalledCents',
         'materials_installed_exceed_stored',
-        `Materials moved into work on ${label(spec)} are more than the ${available} cents stored.`,
+        `Materials moved into work on ${label(spec)} are more than the ${formatAmount(available)} stored.`,
       );
     }
     const materialsPresentlyStoredCents = materialsStoredPreviousCents + e.materialsStoredNewCents - e.materialsInstalledCents;
@@ -169,7 +169,7 @@ export function computePayApplication(input: PayApplicationInput): PayApplicatio
         e.workCompletedThisPeriodCents === null ? 'percentCompleteToDateBp' : 'workCompletedThisPeriodCents',
         'work_below_zero',
         floor < 0
-          ? `Work completed to date on ${label(spec)} cannot go below the credit of ${floor} cents.`
+          ? `Work completed to date on ${label(spec)} cannot go below the credit of ${formatAmount(floor)}.`
           : `Work completed to date on ${label(spec)} cannot fall below zero.`,
       );
     }
@@ -179,7 +179,7 @@ export function computePayApplication(input: PayApplicationInput): PayApplicatio
       issue(
         'totalCompletedAndStoredCents',
         'overbilled',
-        `${label(spec)} is billed over 100%: ${G} cents completed and stored against a scheduled value of ${spec.scheduledValueCents}.`,
+        `${label(spec)} is billed over 100%: ${formatAmount(G)} completed and stored against a scheduled value of ${formatAmount(spec.scheduledValueCents)}.`,
       );
     }
     const retainage = computeLineRetainage({
@@ -195,7 +195,7 @@ export function computePayApplication(input: PayApplicationInput): PayApplicatio
       issue(
         'retainageReleasedCents',
         'release_exceeds_held',
-        `Retainage released on ${label(spec)} is more than the ${retainage.availableToReleaseCents} cents held.`,
+        `Retainage released on ${label(spec)} is more than the ${formatAmount(retainage.availableToReleaseCents)} held.`,
       );
     }
     const released = retainage.releasedFromWorkCents + retainage.releasedFromMaterialsCents;

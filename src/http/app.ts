@@ -22,7 +22,7 @@ import { emailPageRoutes } from './email-pages.routes.ts';
 import { mountWebUi } from './web-ui.ts';
 
 export const OPENAPI_INFO = {
-  openapi: '3.0.3',
+  openapi: '3.1.0',
   info: {
     title: 'payapp API',
     version: '1',
@@ -78,8 +78,8 @@ export function createApp(deps: AppDeps, options: { webRoot?: string } = {}): Op
     name: 'payapp_session',
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
-  app.doc('/api/v1/openapi.json', { ...OPENAPI_INFO, security: [{ session: [] }, { bearer: [] }] });
-  app.get('/api/docs', (c) => c.html(renderApiReference(app.getOpenAPIDocument({ ...OPENAPI_INFO }))));
+  app.doc31('/api/v1/openapi.json', { ...OPENAPI_INFO, security: [{ session: [] }, { bearer: [] }] });
+  app.get('/api/docs', (c) => c.html(renderApiReference(app.getOpenAPI31Document({ ...OPENAPI_INFO }))));
   app.all('/api/*', () => {
     throw new DomainError('not_found', 'There is no such API endpoint. See /api/docs.');
   });

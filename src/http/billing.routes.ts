@@ -85,6 +85,7 @@ export function presentInvite(i: Invite) {
     invoiceType: i.invoiceType,
     message: i.message,
     invitedBy: i.invitedBy,
+    invitedByName: i.invitedByName,
     invitedAt: i.invitedAt.toISOString(),
     response: i.response,
     respondedAt: i.respondedAt?.toISOString() ?? null,
@@ -141,6 +142,19 @@ export const billingRoutes = createRouter()
       const { projectId } = c.req.valid('param');
       await setInvoiceDistribution(db, requireViewer(c), projectId, c.req.valid('json').userIds, clock());
       return c.json(await settingsBody(db, await getProjectSettings(db, projectId)), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/company-settings',
+      tags: ['Invoicing'],
+      summary: 'Company-wide settings',
+      responses: { 200: { description: 'Settings.', ...json(z.object({ preventOverbillingAllProjects: z.boolean() })) }, 401: errors[401] },
+    }),
+    async (c) => {
+      requireViewer(c);
+      return c.json(await getCompanySettings(c.get('deps').db), 200);
     },
   )
   .openapi(

@@ -94,6 +94,7 @@ export const InviteSchema = z
     invoiceType: z.enum(INVOICE_TYPES),
     message: z.string(),
     invitedBy: z.string(),
+    invitedByName: z.string(),
     invitedAt: z.string(),
     response: z.enum(['accepted', 'declined']).nullable(),
     respondedAt: z.string().nullable(),
@@ -110,7 +111,7 @@ export const BillingBoardQuery = z.object({
 
 export const BillingBoardSchema = z
   .object({
-    period: BillingPeriodSchema.nullable(),
+    period: z.union([BillingPeriodSchema, z.null()]),
     rows: z.array(
       z.object({
         commitmentId: z.string(),
@@ -122,7 +123,7 @@ export const BillingBoardSchema = z
         invoiceContactCount: z.number().int(),
         billingStatus: z.enum(BILLING_STATUSES),
         billingStatusLabel: z.string(),
-        invite: InviteSchema.nullable(),
+        invite: z.union([InviteSchema, z.null()]),
         latestInvoice: z
           .object({
             id: z.string(),

@@ -7,7 +7,7 @@ export const ErrorResponse = z
       code: z.string().openapi({ example: 'contact_not_employee' }),
       message: z.string().openapi({ example: 'Dana Lee is not an employee of the contract company.' }),
       field: z.string().optional().openapi({ example: 'userId' }),
-      details: z.union([z.array(z.object({ path: z.string(), message: z.string() })), z.record(z.string(), z.unknown())]).optional(),
+      details: z.union([z.array(z.object({ path: z.string(), message: z.string(), code: z.string().optional() })), z.record(z.string(), z.unknown())]).optional(),
     }),
   })
   .openapi('Error');

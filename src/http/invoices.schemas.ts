@@ -101,8 +101,11 @@ export const InvoiceSchema = z
       role: z.enum(['contact', 'admin']),
       canEditClaim: z.boolean(),
       canCertify: z.boolean(),
+      canEditDetails: z.boolean(),
+      canOverrideRates: z.boolean(),
       canReview: z.boolean(),
       canReleaseRetainage: z.boolean(),
+      allowOverbilling: z.boolean().openapi({ description: 'Whether a line may be billed over 100% on this project.' }),
       allowedActions: z.array(z.enum(INVOICE_ACTIONS)),
     }),
     unapprovedEarlierInvoices: z.array(z.string()),
@@ -168,7 +171,11 @@ export const TransitionBody = z
   .openapi('InvoiceTransition');
 
 export const BulkTransitionBody = z
-  .object({ invoiceIds: z.array(z.string()).min(1).max(500), action: z.enum(INVOICE_ACTIONS) })
+  .object({
+    invoiceIds: z.array(z.string()).min(1).max(500),
+    action: z.enum(INVOICE_ACTIONS),
+    note: z.string().max(2000).optional().openapi({ description: 'Sent with each invoice sent back.' }),
+  })
   .openapi('BulkInvoiceTransition');
 
 export const InvoiceListQuery = z.object({

@@ -16,10 +16,10 @@ const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json
 const CommitmentBillingSchema = z
   .object({
     role: z.enum(['contact', 'admin']),
-    period: BillingPeriodSchema.nullable(),
+    period: z.union([BillingPeriodSchema, z.null()]),
     billingStatus: z.enum(BILLING_STATUSES),
     billingStatusLabel: z.string(),
-    invite: InviteSchema.nullable(),
+    invite: z.union([InviteSchema, z.null()]),
     canAnswerInvite: z.boolean(),
     invoices: z.array(
       z.object({

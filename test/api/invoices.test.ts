@@ -442,7 +442,7 @@ describe('amounts and retainage', () => {
       { lineId: l2.id, workCompletedThisPeriodCents: 100_00 },
       { lineId: l1.id, workCompletedThisPeriodCents: 100_00, percentCompleteToDateBp: 1000 },
     ]);
-    assertError(both, 400, 'validation_failed', 'lines.1.percentCompleteToDateBp');
+    assertError(both, 400, 'validation_failed', `lines.${l1.id}.percentCompleteToDateBp`);
     invoice = await saved(s, s.contactApi, invoice, [{ lineId: l1.id, percentCompleteToDateBp: 2550 }]);
     // 25.50% of 10,000.00 = 2,550.00 to date, none before: E = 2,550.00; retainage 10% = 255.00.
     assert.deepEqual(
@@ -684,9 +684,9 @@ describe('certifying a different amount', () => {
 
     assertError(await save(s, s.contactApi, invoice, [{ lineId: l1.id, workCompletedThisPeriodCents: 2_500_00, differenceReason: 'x' }], 'certify'), 403, 'forbidden');
     const noReason = await save(s, s.admin, invoice, [{ lineId: l1.id, workCompletedThisPeriodCents: 2_500_00 }], 'certify');
-    assertError(noReason, 400, 'validation_failed', 'lines.0.differenceReason');
+    assertError(noReason, 400, 'validation_failed', `lines.${l1.id}.differenceReason`);
     const blank = await save(s, s.admin, invoice, [{ lineId: l1.id, workCompletedThisPeriodCents: 2_500_00, differenceReason: '   ' }], 'certify');
-    assertError(blank, 400, 'validation_failed', 'lines.0.differenceReason');
+    assertError(blank, 400, 'validation_failed', `lines.${l1.id}.differenceReason`);
 
     invoice = await saved(s, s.admin, invoice, [{ lineId: l1.id, workCompletedThisPeriodCents: 2_500_00, differenceReason: 'Site walk: 25% in place' }], 'certify');
     const [c1, c2] = invoice.lines as [Line, Line];

@@ -115,7 +115,7 @@ export async function bulkChangeInvoiceStatus(
   db: Db,
   viewer: Viewer,
   projectId: string,
-  input: { invoiceIds: string[]; action: InvoiceAction },
+  input: { invoiceIds: string[]; action: InvoiceAction; note?: string | undefined },
   now: Date,
 ): Promise<BulkResult[]> {
   assertInvoiceAdministrator(await getProjectAccess(db, viewer, projectId), 'change invoices in bulk');
@@ -125,7 +125,7 @@ export async function bulkChangeInvoiceStatus(
       const { status } = await db.transaction().execute(async (trx) => {
         const ctx = await loadInvoiceContext(trx, viewer, projectId, invoiceId, now, { forUpdate: true });
         if (ctx.actor !== 'admin') throw new DomainError('forbidden', 'Only an invoice administrator can change invoices in bulk.');
-        return applyInvoiceAction(trx, ctx, viewer, input.action, now);
+        return applyInvoiceAction(trx, ctx, viewer, input.action, now, input.note);
       });
       results.push({ invoiceId, ok: true, status });
     } catch (error) {

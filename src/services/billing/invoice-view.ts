@@ -18,8 +18,11 @@ export type InvoiceView = {
     role: 'contact' | 'admin';
     canEditClaim: boolean;
     canCertify: boolean;
+    canEditDetails: boolean;
+    canOverrideRates: boolean;
     canReview: boolean;
     canReleaseRetainage: boolean;
+    allowOverbilling: boolean;
     allowedActions: InvoiceAction[];
   };
   /** Per line key: the stored line (live invoices) or its snapshot metadata (approved ones). */
@@ -84,8 +87,11 @@ export async function getInvoiceView(db: Db, viewer: Viewer, projectId: string, 
       role: ctx.actor,
       canEditClaim,
       canCertify,
+      canEditDetails: can(ctx, 'details'),
+      canOverrideRates: ctx.actor === 'admin' && can(ctx, 'rates'),
       canReview: ctx.actor === 'admin' && (ctx.invoice.status === 'under_review' || ctx.invoice.status === 'pending_owner_approval'),
       canReleaseRetainage: (canEditClaim || canCertify) && releaseTypeOk && contactReleaseOk,
+      allowOverbilling: ctx.allowOverbilling,
       allowedActions: ctx.isLatestInPeriod || ctx.actor === 'admin' ? availableActions(ctx.invoice.status, ctx.actor) : [],
     },
     meta,

@@ -35,10 +35,10 @@ export type LineChange = {
 
 export type SaveLinesInput = { version: number; mode: 'claim' | 'certify'; lines: LineChange[] };
 
-function applyChange(entry: LineEntry, change: LineChange, index: number): LineEntry {
+function applyChange(entry: LineEntry, change: LineChange): LineEntry {
   if (change.workCompletedThisPeriodCents !== undefined && change.percentCompleteToDateBp !== undefined) {
     throw new DomainError('validation_failed', 'Enter the work completed this period as an amount or as a percent, not both.', {
-      field: `lines.${index}.percentCompleteToDateBp`,
+      field: `lines.${change.lineId}.percentCompleteToDateBp`,
     });
   }
   const next = { ...entry };
@@ -111,27 +111,39 @@ export async function saveInvoiceLines(
     input.lines.forEach((change, index) => {
       const line = byId.get(change.lineId);
       if (!line || seen.has(change.lineId)) {
+        // No such line to name: the position in the request says which entry it was.
         throw new DomainError('validation_failed', 'That line is not on this invoice.', { field: `lines.${index}.lineId` });
       }
       seen.add(change.lineId);
       before.set(line.id, line);
       const kinds: EditKind[] = [];
-      if (hasEntryChange(change)) kinds.push(input.mode === 'certify' ? 'certify' : 'claim');
+      const reasonOnly = input.mode === 'certify' && !hasEntryChange(change) && change.differenceReason !== undefined;
+      if (hasEntryChange(change) || reasonOnly) kinds.push(input.mode === 'certify' ? 'certify' : 'claim');
       if (change.workRetainageBp !== undefined || change.materialsRetainageBp !== undefined) kinds.push('rates');
       for (const kind of kinds) assertCanEdit({ actor: ctx.actor, status: ctx.invoice.status, isLatestInPeriod: ctx.isLatestInPeriod }, kind);
 
       let next: InvoiceLine = { ...line };
+      if (reasonOnly) {
+        // A new reason for an amount already certified differently (there is nothing to explain otherwise).
+        const reason = change.differenceReason?.trim() || null;
+        if (line.isCertifiedAdjusted && !reason) {
+          throw new DomainError('validation_failed', `Give a reason for the difference on line ${line.itemNumber || line.description}.`, {
+            field: `lines.${line.id}.differenceReason`,
+          });
+        }
+        next = { ...next, differenceReason: line.isCertifiedAdjusted ? reason : null };
+      }
       if (hasEntryChange(change)) {
         if (input.mode === 'claim') {
-          const claimed = applyChange(line.claimed, change, index);
+          const claimed = applyChange(line.claimed, change);
           next = { ...next, claimed, certified: claimed, isCertifiedAdjusted: false, differenceReason: null };
         } else {
-          const certified = applyChange(line.certified, change, index);
+          const certified = applyChange(line.certified, change);
           const isCertifiedAdjusted = !entriesEqual(certified, line.claimed);
           const reason = change.differenceReason?.trim() || (isCertifiedAdjusted ? line.differenceReason : null);
           if (isCertifiedAdjusted && !reason) {
             throw new DomainError('validation_failed', `Give a reason for the difference on line ${line.itemNumber || line.description}.`, {
-              field: `lines.${index}.differenceReason`,
+              field: `lines.${line.id}.differenceReason`,
             });
           }
           next = { ...next, certified, isCertifiedAdjusted, differenceReason: isCertifiedAdjusted ? reason : null };
@@ -166,8 +178,8 @@ export async function saveInvoiceLines(
     const issues = (input.mode === 'claim' ? computed.claimedIssues : computed.issues).filter((i) => changedKeys.has(i.key));
     if (issues.length > 0) {
       const lineIdOf = new Map(lines.map((l) => [l.key, l.id]));
-      const details: ErrorDetail[] = issues.map((i) => ({ path: `lines.${lineIdOf.get(i.key)}.${i.field}`, message: i.message }));
-      throw new DomainError(issues[0]?.code === 'overbilled' ? 'rule_violation' : 'rule_violation', issues.map((i) => i.message).join(' '), {
+      const details: ErrorDetail[] = issues.map((i) => ({ path: `lines.${lineIdOf.get(i.key)}.${i.field}`, message: i.message, code: i.code }));
+      throw new DomainError('rule_violation', issues.map((i) => i.message).join(' '), {
         field: details[0]?.path ?? 'lines',
         details,
       });

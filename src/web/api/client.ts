@@ -71,3 +71,8 @@ export async function call<T>(promise: Promise<{ data?: T; error?: unknown; resp
   }
   return result.data as T;
 }
+
+/** The session's CSRF token, for requests made outside the typed client (upload progress via XHR). */
+export function getCsrfToken(): string | null {
+  return csrfToken;
+}

@@ -3459,7 +3459,38 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Company-wide settings */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Settings. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            preventOverbillingAllProjects: boolean;
+                        };
+                    };
+                };
+                /** @description Not signed in. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         put?: never;
         post?: never;
         delete?: never;
@@ -5496,6 +5527,7 @@ export interface components {
                 details?: {
                     path: string;
                     message: string;
+                    code?: string;
                 }[] | {
                     [key: string]: unknown;
                 };
@@ -6083,7 +6115,7 @@ export interface components {
             response: "accepted" | "declined";
         };
         BillingBoard: {
-            period: components["schemas"]["BillingPeriod"] & unknown;
+            period: components["schemas"]["BillingPeriod"] | null;
             rows: {
                 commitmentId: string;
                 number: string;
@@ -6095,7 +6127,7 @@ export interface components {
                 /** @enum {string} */
                 billingStatus: "no_invoice_contacts" | "ssov_not_approved" | "not_invited" | "invited" | "accepted" | "declined" | "draft" | "under_review" | "revise_and_resubmit" | "pending_owner_approval" | "approved" | "approved_as_noted";
                 billingStatusLabel: string;
-                invite: components["schemas"]["Invite"];
+                invite: components["schemas"]["Invite"] | null;
                 latestInvoice: {
                     id: string;
                     label: string;
@@ -6135,11 +6167,12 @@ export interface components {
             invoiceType: "work_and_materials" | "retainage_release" | "work_materials_retainage";
             message: string;
             invitedBy: string;
+            invitedByName: string;
             invitedAt: string;
             /** @enum {string|null} */
             response: "accepted" | "declined" | null;
             respondedAt: string | null;
-        } | null;
+        };
         InvoiceListItem: components["schemas"]["InvoiceHeader"] & {
             commitmentNumber: string;
             /**
@@ -6207,8 +6240,12 @@ export interface components {
                 role: "contact" | "admin";
                 canEditClaim: boolean;
                 canCertify: boolean;
+                canEditDetails: boolean;
+                canOverrideRates: boolean;
                 canReview: boolean;
                 canReleaseRetainage: boolean;
+                /** @description Whether a line may be billed over 100% on this project. */
+                allowOverbilling: boolean;
                 allowedActions: ("submit" | "request_revision" | "approve" | "approve_as_noted" | "send_to_owner")[];
             };
             unapprovedEarlierInvoices: string[];
@@ -6526,6 +6563,8 @@ export interface components {
             invoiceIds: string[];
             /** @enum {string} */
             action: "submit" | "request_revision" | "approve" | "approve_as_noted" | "send_to_owner";
+            /** @description Sent with each invoice sent back. */
+            note?: string;
         };
         Email: {
             id: number;
@@ -6546,11 +6585,11 @@ export interface components {
         CommitmentBilling: {
             /** @enum {string} */
             role: "contact" | "admin";
-            period: components["schemas"]["BillingPeriod"] & unknown;
+            period: components["schemas"]["BillingPeriod"] | null;
             /** @enum {string} */
             billingStatus: "no_invoice_contacts" | "ssov_not_approved" | "not_invited" | "invited" | "accepted" | "declined" | "draft" | "under_review" | "revise_and_resubmit" | "pending_owner_approval" | "approved" | "approved_as_noted";
             billingStatusLabel: string;
-            invite: components["schemas"]["Invite"];
+            invite: components["schemas"]["Invite"] | null;
             canAnswerInvite: boolean;
             invoices: {
                 id: string;

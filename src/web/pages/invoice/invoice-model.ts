@@ -208,11 +208,11 @@ export type LineCalc = {
 
 export type MoneyFormat = (cents: number) => string;
 
-/** Domain messages speak in cents ("more than the 500000 cents stored"): say them in money. */
+/** Domain messages give amounts as "12,345.67": say them in the project's money. */
 export function humanizeMessage(message: string, money: MoneyFormat): string {
-  return message
-    .replace(/(-?\d+) cents/g, (_, n: string) => money(Number(n)))
-    .replace(/scheduled value of (-?\d+)(?=\.?$)/, (_, n: string) => `scheduled value of ${money(Number(n))}`);
+  return message.replace(/(-?)(\d{1,3}(?:,\d{3})*)\.(\d{2})\b/g, (_, sign: string, whole: string, frac: string) =>
+    money(Number(`${sign}${whole.replace(/,/g, '')}${frac}`)),
+  );
 }
 
 /** The domain names the line in its messages ("on line 3 (Framing)"); on the line itself, "this line" says it. */
