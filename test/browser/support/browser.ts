@@ -1,0 +1,97 @@
+/**
+ * Browser tests: Debian's Chromium driven by playwright-core against a real payapp server (the
+ * built UI, a fresh database, the worker delivering email to the built-in mailbox).
+ * Without Chromium they say so and are skipped — except in CI, where they must run.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { loadConfig } from '../../../src/config.ts';
+import { createApp } from '../../../src/http/app.ts';
+import { DEFAULT_WEB_ROOT } from '../../../src/http/web-ui.ts';
+import { startWorker, type RunningWorker } from '../../../src/worker/scheduler.ts';
+import { openTestDatabase, type TestDatabase } from '../../support/test-db.ts';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ARTIFACTS = join(process.cwd(), 'test-artifacts');
+
+/** Why browser tests cannot run here, or null when they can. In CI a missing browser is a failure. */
+export function browserUnavailable(): string | null {
+  if (existsSync(CHROMIUM)) return null;
+  const reason = `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium); browser tests skipped.`;
+  if (process.env.CI) throw new Error(`${reason} In CI they must run.`);
+  console.log(`# ${reason}`);
+  return reason;
+}
+
+export type BrowserServer = { url: string; database: TestDatabase; stop: () => Promise<void> };
+
+export async function startBrowserServer(): Promise<BrowserServer> {
+  const webRoot = process.env.PAYAPP_TEST_WEB_ROOT ?? DEFAULT_WEB_ROOT;
+  if (!existsSync(join(webRoot, 'index.html'))) throw new Error(`No built UI in ${webRoot}: run npm run build:web (npm test builds it for browser tests).`);
+  const database = await openTestDatabase();
+  let worker: RunningWorker | undefined = undefined;
+  const server = await new Promise<ServerType>((resolve) => {
+    const s: ServerType = serve({ fetch: (req) => app.fetch(req), port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', BASE_URL: url });
+  const app = createApp({ db: database.db, clock: () => new Date(), config }, { webRoot });
+  worker = startWorker(database.db, config, { log: () => {} });
+  return {
+    url,
+    database,
+    stop: async () => {
+      await worker?.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await database.close();
+    },
+  };
+}
+
+export type BrowserSession = { browser: Browser; context: BrowserContext; page: Page; close: () => Promise<void> };
+
+export async function openBrowser(options: { viewport?: { width: number; height: number } } = {}): Promise<BrowserSession> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  return { browser, context, page, close: () => browser.close() };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const dir = join(ARTIFACTS, 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve('axe-core/axe.min.js');
+
+export type AxeViolation = { id: string; impact: string | null; help: string; nodes: { target: string[]; html: string }[] };
+
+/** axe-core's scan of the page as it is: the serious and critical violations. */
+export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]> {
+  await page.addScriptTag({ path: AXE });
+  // A string, so the Node type-check needs no DOM types.
+  const violations = (await page.evaluate("axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)")) as AxeViolation[];
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+export function describeViolations(violations: AxeViolation[]): string {
+  return violations.map((v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n  ')}`).join('\n');
+}
+
+export function scratchDir(prefix: string): { path: string; remove: () => void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
