@@ -780,7 +780,7 @@ describe('retainage edge rules', () => {
   test('a release larger than what is held is reported and capped at the held amount', () => {
     const app = one(line('1', 'Paint', '10,000', [1000, 1000], { release: '500.01' }), { workCompletedCents: $('5,000'), materialsStoredCents: 0, retainage: { workHeldCents: $('500'), materialsHeldCents: 0 } });
     assert.deepEqual(app.issues.map((i) => [i.code, i.field, i.key]), [['release_exceeds_held', 'retainageReleasedCents', 'sov:1']]);
-    assert.match(app.issues[0]!.message, /line 1 \(Paint\).*50000 cents held/);
+    assert.match(app.issues[0]!.message, /line 1 \(Paint\).*500\.00 held/);
     assert.equal(app.lines[0]!.retainageReleasedCents, $('500'));
     assert.equal(app.lines[0]!.retainageHeldCents, 0);
   });
