@@ -71,7 +71,7 @@ export function emailPageRoutes(options: { mailboxEnabled: boolean }): Hono<Env>
         wide: true,
         body: `<div class="card"><h1>Mailbox</h1>
 <p class="muted">No SMTP server is configured (SMTP_URL), so payapp delivers every email here. ${pending.length > 0 ? `${pending.length} message(s) are on their way; reload in a moment.` : ''}</p>
-${messages.length === 0 ? '<p>No email yet. Send an Invite to Bill to see one.</p>' : `<table><thead><tr><th>Sent (UTC)</th><th>To</th><th>Subject</th><th></th></tr></thead><tbody>${rows}</tbody></table>`}</div>`,
+${messages.length === 0 ? '<p>No email yet. Send an Invite to Bill to see one.</p>' : `<table><thead><tr><th>Sent (UTC)</th><th>To</th><th>Subject</th><th><span style="position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)">Text version</span></th></tr></thead><tbody>${rows}</tbody></table>`}</div>`,
       }),
     );
   });

@@ -1,5 +1,5 @@
 /** The frame around every signed-in page: skip link, header, main navigation, the user's menu. */
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { Link, useLocation } from '../lib/router.tsx';
 import { useSession, useUser } from '../lib/session.tsx';
 
@@ -8,6 +8,16 @@ export function AppShell({ children }: { children: ReactNode }) {
   const { signOut } = useSession();
   const { path } = useLocation();
   const current = (prefix: string) => (path === prefix || path.startsWith(`${prefix}/`) ? 'page' : undefined);
+  const mainRef = useRef<HTMLElement>(null);
+  const shownPath = useRef(path);
+  useEffect(() => {
+    if (shownPath.current === path) return;
+    shownPath.current = path;
+    // Another page without a page load: keyboard and screen-reader users start at its content, as
+    // they would after the skip link — unless the new page already put focus somewhere on purpose.
+    const active = document.activeElement;
+    if (!active || active === document.body || !active.isConnected || active.tagName === 'A') mainRef.current?.focus({ preventScroll: true });
+  }, [path]);
   return (
     <>
       <a className="skip-link" href="#main">
@@ -38,7 +48,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           </button>
         </div>
       </header>
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} ref={mainRef}>
         {children}
       </main>
     </>
