@@ -1,12 +1,18 @@
 /** Facts about commitments in one billing period that the invoicing screens and rules need. */
 import { sql } from 'kysely';
+import { isSsovApprovedForBilling, type SsovStatus } from '../domain/ssov.ts';
 import type { DbOrTrx } from './database.ts';
 
 export type CommitmentBillingFacts = {
   commitmentId: string;
   invoiceContactCount: number;
   ssovEnabled: boolean;
-  /** TODO(issue #6): the Subcontractor SOV's approval; until it exists nothing is approved. */
+  /** Its Subcontractor SOV's status (null when none was written yet). */
+  ssovStatus: SsovStatus | null;
+  /**
+   * True when the commitment may be billed as far as the Subcontractor SOV goes: it is disabled,
+   * or it is approved and still fully allocated against the current SOV (src/domain/ssov.ts).
+   */
   ssovApproved: boolean;
 };
 
@@ -14,21 +20,38 @@ export async function listCommitmentBillingFacts(db: DbOrTrx, commitmentIds: str
   if (commitmentIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('commitments as c')
+    .leftJoin('ssovs as v', 'v.commitmentId', 'c.id')
     .select((eb) => [
       'c.id',
       'c.ssovEnabled',
+      'v.status as ssovStatus',
       eb
         .selectFrom('commitmentInvoiceContacts as k')
         .select(sql<number>`count(*)::int`.as('n'))
         .whereRef('k.commitmentId', '=', 'c.id')
         .as('contactCount'),
+      // SOV lines whose detail lines do not add up to the scheduled value (remaining to allocate ≠ 0).
+      sql<number>`(select count(*)::int from sov_lines s
+        where s.commitment_id = c.id
+          and s.scheduled_value_cents <> coalesce((select sum(d.amount_cents) from ssov_lines d where d.sov_line_id = s.id), 0))`.as(
+        'unallocatedCount',
+      ),
     ])
     .where('c.id', 'in', commitmentIds)
     .execute();
   return new Map(
-    rows.map((r) => [
-      r.id,
-      { commitmentId: r.id, invoiceContactCount: Number(r.contactCount ?? 0), ssovEnabled: r.ssovEnabled, ssovApproved: !r.ssovEnabled },
-    ]),
+    rows.map((r) => {
+      const ssovStatus = (r.ssovStatus as SsovStatus | null) ?? null;
+      return [
+        r.id,
+        {
+          commitmentId: r.id,
+          invoiceContactCount: Number(r.contactCount ?? 0),
+          ssovEnabled: r.ssovEnabled,
+          ssovStatus,
+          ssovApproved: !r.ssovEnabled || isSsovApprovedForBilling({ status: ssovStatus, unallocatedSovLineCount: Number(r.unallocatedCount ?? 0) }),
+        },
+      ];
+    }),
   );
 }

@@ -4,6 +4,7 @@ import type { InvoiceType } from '../domain/invite-to-bill.ts';
 import type { Invoice, InvoiceLine, InvoiceSnapshot, LineReview } from '../domain/invoice.ts';
 import type { InvoiceActor, InvoiceStatus } from '../domain/invoice-status.ts';
 import type { LineEntry } from '../domain/pay-application.ts';
+import { detailItemNumber } from '../domain/ssov.ts';
 import { notFound } from '../domain/errors.ts';
 import type { DbOrTrx } from './database.ts';
 import { isUuid } from './ids.ts';
@@ -83,8 +84,9 @@ function entry(row: InvoiceLineRow, which: 'claimed' | 'certified'): LineEntry {
 }
 
 /**
- * The lines of some invoices with what they bill against: the SOV line or approved change-order
- * line (item, description, cost code, scheduled value), in SOV order then change-order order.
+ * The lines of some invoices with what they bill against: the SOV line, Subcontractor SOV detail
+ * line or approved change-order line (item, description, cost code, scheduled value), in SOV order
+ * (detail lines under their SOV line) then change-order order.
  */
 export async function listInvoiceLines(db: DbOrTrx, invoiceIds: string[]): Promise<Map<string, InvoiceLine[]>> {
   const result = new Map<string, InvoiceLine[]>(invoiceIds.map((id) => [id, []]));
@@ -92,32 +94,42 @@ export async function listInvoiceLines(db: DbOrTrx, invoiceIds: string[]): Promi
   const rows = await db
     .selectFrom('invoiceLines as il')
     .leftJoin('sovLines as s', 's.id', 'il.sovLineId')
+    .leftJoin('ssovLines as d', 'd.id', 'il.ssovLineId')
     .leftJoin('changeOrderLines as col', 'col.id', 'il.changeOrderLineId')
     .leftJoin('changeOrders as co', 'co.id', 'col.changeOrderId')
     .selectAll('il')
     .select([
       sql<string>`coalesce(s.item_number, case when col.item_number <> '' then col.item_number else co.number || '.' || col.position end)`.as('itemNumber'),
-      sql<string>`coalesce(s.description, col.description)`.as('description'),
-      sql<string>`coalesce(s.cost_code, col.cost_code)`.as('costCode'),
-      sql<number>`coalesce(s.scheduled_value_cents, col.amount_cents)`.as('scheduledValueCents'),
+      sql<string>`coalesce(d.description, s.description, col.description)`.as('description'),
+      sql<string>`coalesce(d.cost_code, s.cost_code, col.cost_code)`.as('costCode'),
+      sql<number>`coalesce(d.amount_cents, s.scheduled_value_cents, col.amount_cents)`.as('scheduledValueCents'),
       sql<number>`case when il.source = 'sov' then 0 else 1 end`.as('sourceOrder'),
       sql<number>`coalesce(s.position, 0)`.as('sovPosition'),
+      sql<string | null>`s.item_number`.as('sovItemNumber'),
+      sql<string | null>`s.description`.as('sovDescription'),
+      sql<number>`coalesce(d.position, 0)`.as('detailPosition'),
       sql<Date | null>`co.approved_at`.as('coApprovedAt'),
       sql<number>`coalesce(col.position, 0)`.as('coLinePosition'),
     ])
     .where('il.invoiceId', 'in', invoiceIds)
     .orderBy('sourceOrder')
     .orderBy('sovPosition')
+    .orderBy('il.sovLineId')
+    .orderBy('detailPosition')
     .orderBy('coApprovedAt')
     .orderBy('coLinePosition')
     .orderBy('il.id')
     .execute();
   for (const row of rows) {
+    const isDetail = row.ssovLineId !== null;
     const line: InvoiceLine = {
       id: row.id,
-      key: row.source === 'sov' ? `sov:${row.sovLineId}` : `co:${row.changeOrderLineId}`,
+      key: isDetail ? `ssov:${row.ssovLineId}` : row.source === 'sov' ? `sov:${row.sovLineId}` : `co:${row.changeOrderLineId}`,
       source: row.source as InvoiceLine['source'],
-      itemNumber: row.itemNumber,
+      ...(isDetail && {
+        parent: { key: `sov:${row.sovLineId}`, itemNumber: row.sovItemNumber ?? '', description: row.sovDescription ?? '' },
+      }),
+      itemNumber: isDetail ? detailItemNumber({ itemNumber: row.sovItemNumber ?? '', position: Number(row.sovPosition) }, Number(row.detailPosition)) : row.itemNumber,
       description: row.description,
       costCode: row.costCode,
       scheduledValueCents: Number(row.scheduledValueCents),
@@ -128,6 +140,8 @@ export async function listInvoiceLines(db: DbOrTrx, invoiceIds: string[]): Promi
       rates: { workBp: row.workRetainageBp, materialsBp: row.materialsRetainageBp },
       isRateOverridden: row.isRateOverridden,
       review: { status: row.reviewStatus as LineReview['status'], reason: row.reviewReason },
+      retainageOverride:
+        row.workRetainageOverrideCents !== null ? { workRetainageThisPeriodCents: row.workRetainageOverrideCents, reason: row.workRetainageOverrideReason ?? '' } : null,
     };
     result.get(row.invoiceId)?.push(line);
   }
@@ -136,8 +150,10 @@ export async function listInvoiceLines(db: DbOrTrx, invoiceIds: string[]): Promi
 
 /**
  * Adds a line (all zero) to every not-yet-approved invoice of the commitment for each SOV line and
- * approved change-order line it lacks, at the commitment's current retainage rates. Run when an
- * invoice is created, an SOV line is added or a change order is approved.
+ * approved change-order line it lacks, at the commitment's current retainage rates. With the
+ * Subcontractor SOV enabled, the SOV part is its detail lines instead — once the SSOV is approved —
+ * each carrying the SOV line it rolls up to. Run when an invoice is created, an SOV line is added,
+ * a change order is approved, or an approved SSOV gains lines.
  */
 export async function addMissingInvoiceLines(db: DbOrTrx, commitmentId: string, onlyInvoiceId?: string): Promise<void> {
   const invoiceFilter = onlyInvoiceId ? sql`and i.id = ${onlyInvoiceId}` : sql``;
@@ -148,7 +164,18 @@ export async function addMissingInvoiceLines(db: DbOrTrx, commitmentId: string, 
       join commitments c on c.id = i.commitment_id
       join sov_lines s on s.commitment_id = i.commitment_id
      where i.commitment_id = ${commitmentId} and i.status not in ('approved','approved_as_noted') ${invoiceFilter}
+       and not c.ssov_enabled
        and not exists (select 1 from invoice_lines x where x.invoice_id = i.id and x.sov_line_id = s.id)
+  `.execute(db);
+  await sql`
+    insert into invoice_lines (invoice_id, source, sov_line_id, ssov_line_id, claimed_work_cents, certified_work_cents, work_retainage_bp, materials_retainage_bp)
+    select i.id, 'sov', d.sov_line_id, d.id, 0, 0, c.retainage_work_bp, c.retainage_materials_bp
+      from invoices i
+      join commitments c on c.id = i.commitment_id and c.ssov_enabled
+      join ssovs v on v.commitment_id = i.commitment_id and v.status = 'approved'
+      join ssov_lines d on d.commitment_id = i.commitment_id
+     where i.commitment_id = ${commitmentId} and i.status not in ('approved','approved_as_noted') ${invoiceFilter}
+       and not exists (select 1 from invoice_lines x where x.invoice_id = i.id and x.ssov_line_id = d.id)
   `.execute(db);
   await sql`
     insert into invoice_lines (invoice_id, source, change_order_line_id, claimed_work_cents, certified_work_cents, work_retainage_bp, materials_retainage_bp)

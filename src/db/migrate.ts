@@ -7,12 +7,18 @@ import type { Db } from './database.ts';
 import { foundation } from './migrations/2026_11_25_0001_foundation.ts';
 import { billingCycle } from './migrations/2026_11_25_0002_billing_cycle.ts';
 import { email } from './migrations/2026_11_25_0003_email.ts';
+import { payments } from './migrations/2026_11_25_0004_payments.ts';
+import { ssov } from './migrations/2026_11_25_0005_ssov.ts';
+import { slidingScale } from './migrations/2026_11_25_0006_sliding_scale.ts';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
   '2026_11_25_0001_foundation': foundation,
   '2026_11_25_0002_billing_cycle': billingCycle,
   '2026_11_25_0003_email': email,
+  '2026_11_25_0004_payments': payments,
+  '2026_11_25_0005_ssov': ssov,
+  '2026_11_25_0006_sliding_scale': slidingScale,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

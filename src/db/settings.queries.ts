@@ -18,6 +18,8 @@ export function projectSettingsFromRow(row: ProjectSettingsRow): ProjectSettings
     reminderFrequencyDays: row.reminderFrequencyDays as ReminderFrequency,
     digestEnabled: row.digestEnabled,
     approvalNoticesEnabled: row.approvalNoticesEnabled,
+    twoPersonPaymentRule: row.twoPersonPaymentRule,
+    ssovEnabledByDefault: row.ssovEnabledByDefault,
     version: row.version,
   };
 }

@@ -194,6 +194,8 @@ export type ProjectSettingsTable = {
   reminderFrequencyDays: Generated<number>;
   digestEnabled: Generated<boolean>;
   approvalNoticesEnabled: Generated<boolean>;
+  twoPersonPaymentRule: Generated<boolean>;
+  ssovEnabledByDefault: Generated<boolean>;
   version: Generated<number>;
   updatedAt: UpdatedAt;
 };
@@ -256,6 +258,8 @@ export type InvoiceLineTable = {
   invoiceId: string;
   source: string;
   sovLineId: string | null;
+  /** A Subcontractor SOV detail line (then `sovLineId` is the SOV line it rolls up to). */
+  ssovLineId: Generated<string | null>;
   changeOrderLineId: string | null;
   claimedWorkCents: number | null;
   claimedPercentBp: number | null;
@@ -274,6 +278,8 @@ export type InvoiceLineTable = {
   isRateOverridden: Generated<boolean>;
   reviewStatus: string | null;
   reviewReason: string | null;
+  workRetainageOverrideCents: number | null;
+  workRetainageOverrideReason: string | null;
 };
 
 export type InvoiceAttachmentTable = {
@@ -286,6 +292,73 @@ export type InvoiceAttachmentTable = {
   uploadedBy: string;
   createdAt: CreatedAt;
   deletedAt: Date | null;
+};
+
+export type CommitmentRetainageRulesTable = {
+  commitmentId: string;
+  rules: Json;
+  afterRateBp: number;
+  version: Generated<number>;
+  updatedBy: string | null;
+  updatedAt: Date;
+};
+
+export type PaymentTable = {
+  id: Generated<string>;
+  projectId: string;
+  commitmentId: string;
+  invoiceId: string;
+  paymentNumber: Generated<string>;
+  amountCents: number;
+  paidOn: string;
+  method: string;
+  reference: Generated<string>;
+  notes: Generated<string>;
+  recordedBy: string;
+  recordedAt: Date;
+  voidedAt: Date | null;
+  voidedBy: string | null;
+  voidReason: string | null;
+};
+
+export type PaymentAttachmentTable = {
+  id: Generated<string>;
+  paymentId: string;
+  filename: string;
+  contentType: string;
+  sizeBytes: number;
+  content: Buffer;
+  uploadedBy: string;
+  createdAt: CreatedAt;
+};
+
+export type SsovTable = {
+  commitmentId: string;
+  status: Generated<string>;
+  version: Generated<number>;
+  submittedAt: Date | null;
+  submittedBy: string | null;
+  approvedAt: Date | null;
+  approvedBy: string | null;
+  sentBackAt: Date | null;
+  sentBackBy: string | null;
+  sentBackReason: string | null;
+  requestedAt: Date | null;
+  requestedBy: string | null;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+};
+
+export type SsovLineTable = {
+  id: Generated<string>;
+  commitmentId: string;
+  sovLineId: string;
+  position: number;
+  description: string;
+  costCode: Generated<string>;
+  amountCents: number;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
 };
 
 export type IdempotencyKeyTable = {
@@ -370,6 +443,11 @@ export type Database = {
   invoices: InvoiceTable;
   invoiceLines: InvoiceLineTable;
   invoiceAttachments: InvoiceAttachmentTable;
+  payments: PaymentTable;
+  commitmentRetainageRules: CommitmentRetainageRulesTable;
+  paymentAttachments: PaymentAttachmentTable;
+  ssovs: SsovTable;
+  ssovLines: SsovLineTable;
   idempotencyKeys: IdempotencyKeyTable;
   emailMessages: EmailMessageTable;
   projectInvoiceDistribution: ProjectInvoiceDistributionTable;
@@ -388,3 +466,5 @@ export type BillingPeriodRow = Selectable<BillingPeriodTable>;
 export type InvoiceRow = Selectable<InvoiceTable>;
 export type InvoiceLineRow = Selectable<InvoiceLineTable>;
 export type ProjectSettingsRow = Selectable<ProjectSettingsTable>;
+export type SsovRow = Selectable<SsovTable>;
+export type SsovLineRow = Selectable<SsovLineTable>;

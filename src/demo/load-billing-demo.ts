@@ -4,6 +4,7 @@
  * review, one sent back for revision — and Rosa's commitment invited, waiting for her answer.
  * Every step goes through the services, as the people involved would do it.
  */
+import { getInvoicePayments, recordPayment } from '../services/billing/payments.ts';
 import { addDays, addMonths, dayOfMonth, todayIn } from '../domain/calendar.ts';
 import type { Viewer } from '../domain/permissions.ts';
 import type { Db } from '../db/database.ts';
@@ -73,6 +74,10 @@ export async function loadBillingDemo(db: Db, projectName: string, now: Date): P
     await billPercent(db, accountant, projectId, invoice.id, 1500, now);
     await changeInvoiceStatus(db, accountant, projectId, invoice.id, { action: 'submit', version: await version(db, projectId, invoice.id) }, now);
     await changeInvoiceStatus(db, accountant, projectId, invoice.id, { action: 'approve', version: await version(db, projectId, invoice.id) }, now);
+    // Paid outside payapp and recorded here: SC-001 in full, SC-002 half so far.
+    const { dueCents } = await getInvoicePayments(db, accountant, projectId, invoice.id, now);
+    const amountCents = number === 'SC-001' ? dueCents : Math.floor(dueCents / 2);
+    await recordPayment(db, accountant, projectId, invoice.id, { amountCents, paidOn: dayOfMonth(thisMonth, 5) < today ? dayOfMonth(thisMonth, 5) : today, method: number === 'SC-001' ? 'check' : 'electronic', reference: number === 'SC-001' ? '10482' : 'ACH-2291' }, now);
   }
   // This month: open until at least two weeks out, due in ten days.
   const dueOn = addDays(today, 10);

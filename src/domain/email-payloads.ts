@@ -64,6 +64,39 @@ export type WeeklyDigestPayload = {
   boardUrl: string;
 };
 
+/** An administrator asks the invoice contacts to break down the schedule of values (reference §10 E3). */
+export type SsovRequestPayload = {
+  project: ProjectRef;
+  commitment: CommitmentRef;
+  recipientName: string;
+  requesterName: string;
+  message: string | null;
+  /** The Subcontractor SOV editor. */
+  ssovUrl: string;
+};
+
+/** A contact (or an administrator) submitted the Subcontractor SOV for review (reference §10 E9). */
+export type SsovSubmittedPayload = {
+  project: ProjectRef;
+  commitment: CommitmentRef;
+  recipientName: string;
+  submitterName: string;
+  contractCompanyName: string;
+  totalCents: number;
+  detailLineCount: number;
+  ssovUrl: string;
+};
+
+/** An administrator sent the Subcontractor SOV back to the contacts, with the reason (reference §10 E5). */
+export type SsovSentBackPayload = {
+  project: ProjectRef;
+  commitment: CommitmentRef;
+  recipientName: string;
+  reviewerName: string;
+  reason: string;
+  ssovUrl: string;
+};
+
 export type AccountInvitationPayload = { recipientName: string; inviterName: string | null; companyName: string; url: string; expiresAt: string };
 export type PasswordResetPayload = { recipientName: string; url: string; expiresAt: string };
 
@@ -76,4 +109,7 @@ export type EmailPayloads = {
   weekly_digest: WeeklyDigestPayload;
   account_invitation: AccountInvitationPayload;
   password_reset: PasswordResetPayload;
+  ssov_request: SsovRequestPayload;
+  ssov_submitted: SsovSubmittedPayload;
+  ssov_sent_back: SsovSentBackPayload;
 };

@@ -39,10 +39,17 @@ export type ErrorCode =
   | 'private_list_contact'
   | 'accounting_method_locked'
   | 'sov_line_billed'
+  // Subcontractor SOV
+  | 'ssov_not_allocated'
+  | 'ssov_line_billed'
   | 'change_order_locked'
   | 'invalid_transition'
   | 'invalid_state'
   | 'rule_violation'
+  // payments
+  | 'overpayment'
+  | 'two_person_rule'
+  | 'payment_voided'
   | 'idempotency_key_reused';
 
 /** One problem among several: where (a field path), what (in words), and which rule (when one did). */

@@ -38,7 +38,11 @@ export function decideInvoiceCreation(facts: InvoiceCreationFacts): { invoiceTyp
     });
   }
   if (facts.ssovEnabled && !facts.ssovApproved) {
-    throw new DomainError('rule_violation', 'The Subcontractor SOV must be approved before invoicing.', { field: 'commitmentId' });
+    // The same reason code the Invite to Bill prerequisites and the billing board use.
+    throw new DomainError('rule_violation', 'The Subcontractor SOV must be approved before invoicing.', {
+      field: 'commitmentId',
+      details: { reason: 'ssov_not_approved' },
+    });
   }
   // Invoices created by an administrator always cover work, materials and retainage (reference §2).
   if (facts.actor === 'admin') return { invoiceType: 'work_materials_retainage' };

@@ -12,18 +12,22 @@ import {
   type G702,
   type LineEntry,
   type LineIssue,
+  type LineParent,
   type LineSpec,
   type LineToDate,
 } from './pay-application.ts';
 import type { RetainageRates } from './retainage.ts';
+import type { SlidingScale, SlidingScaleOverride } from './sliding-scale.ts';
 
 export type LineReview = { status: 'approved' | 'rejected' | null; reason: string | null };
 
 export type InvoiceLine = {
   id: string;
-  /** 'sov:<id>' or 'co:<id>': the same key on every invoice of the commitment. */
+  /** 'sov:<id>', 'ssov:<id>' or 'co:<id>': the same key on every invoice of the commitment. */
   key: string;
   source: 'sov' | 'change_order';
+  /** On a Subcontractor SOV detail line: the SOV line it rolls up to. */
+  parent?: LineParent | undefined;
   itemNumber: string;
   description: string;
   costCode: string;
@@ -35,6 +39,8 @@ export type InvoiceLine = {
   rates: RetainageRates;
   isRateOverridden: boolean;
   review: LineReview;
+  /** On a sliding-scale commitment: an administrator's work retainage this period, with the reason. */
+  retainageOverride?: SlidingScaleOverride | null | undefined;
 };
 
 /** What an approved invoice keeps forever: exactly what was certified, and what was claimed. */
@@ -80,12 +86,14 @@ function specsOf(lines: readonly InvoiceLine[], which: 'claimed' | 'certified'):
   return lines.map((l) => ({
     key: l.key,
     source: l.source,
+    ...(l.parent && { parent: l.parent }),
     itemNumber: l.itemNumber,
     description: l.description,
     costCode: l.costCode,
     scheduledValueCents: l.scheduledValueCents,
     rates: l.rates,
     entry: l[which],
+    retainageOverride: l.retainageOverride ?? null,
   }));
 }
 
@@ -111,7 +119,7 @@ export type PreviousApplications = {
  * later, not-yet-approved invoices. Line 7 is the snapshot's line 6: only approved applications
  * are certificates.
  */
-export function previousApplications(earlier: readonly EarlierInvoice[], allowOverbilling: boolean): PreviousApplications {
+export function previousApplications(earlier: readonly EarlierInvoice[], allowOverbilling: boolean, slidingScale: SlidingScale | null = null): PreviousApplications {
   const ordered = [...earlier].sort((a, b) => a.sequence - b.sequence);
   let lastApprovedIndex = -1;
   ordered.forEach((inv, i) => {
@@ -128,6 +136,7 @@ export function previousApplications(earlier: readonly EarlierInvoice[], allowOv
       previous,
       previousCertificatesCents,
       allowOverbilling,
+      slidingScale,
     });
     previous = new Map([...previous, ...toDateAfter(computed)]);
   }
@@ -147,9 +156,14 @@ export type InvoiceComputation = {
 };
 
 /** The live G702/G703 of an invoice that is not yet approved: claimed and certified side by side. */
-export function computeInvoice(lines: readonly InvoiceLine[], earlier: readonly EarlierInvoice[], allowOverbilling: boolean): InvoiceComputation {
-  const prior = previousApplications(earlier, allowOverbilling);
-  const base = { previous: prior.previous, previousCertificatesCents: prior.previousCertificatesCents, allowOverbilling };
+export function computeInvoice(
+  lines: readonly InvoiceLine[],
+  earlier: readonly EarlierInvoice[],
+  allowOverbilling: boolean,
+  slidingScale: SlidingScale | null = null,
+): InvoiceComputation {
+  const prior = previousApplications(earlier, allowOverbilling, slidingScale);
+  const base = { previous: prior.previous, previousCertificatesCents: prior.previousCertificatesCents, allowOverbilling, slidingScale };
   const certified = computePayApplication({ ...base, lines: specsOf(lines, 'certified') });
   const claimed = computePayApplication({ ...base, lines: specsOf(lines, 'claimed') });
   return {

@@ -2,6 +2,8 @@
 export const paths = {
   project: (projectId: string) => `/projects/${projectId}`,
   commitment: (projectId: string, commitmentId: string) => `/projects/${projectId}/commitments/${commitmentId}`,
+  /** The commitment's Subcontractor SOV editor. */
+  ssov: (projectId: string, commitmentId: string) => `/projects/${projectId}/commitments/${commitmentId}/ssov`,
   invoice: (projectId: string, invoiceId: string) => `/projects/${projectId}/invoices/${invoiceId}`,
   invoicing: (projectId: string) => `/projects/${projectId}/invoicing`,
   inviteResponse: (token: string) => `/respond/${encodeURIComponent(token)}`,

@@ -13,6 +13,9 @@ export const EMAIL_KINDS = [
   'weekly_digest',
   'account_invitation',
   'password_reset',
+  'ssov_request',
+  'ssov_submitted',
+  'ssov_sent_back',
 ] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
 
@@ -27,7 +30,7 @@ export const SKIP_REASON_LABELS: Record<SkipReason, string> = {
 };
 
 /** Emails for the invoice distribution list, which only invoice administrators may receive. */
-export const ADMINISTRATOR_EMAILS: readonly EmailKind[] = ['invoice_submitted', 'weekly_digest'];
+export const ADMINISTRATOR_EMAILS: readonly EmailKind[] = ['invoice_submitted', 'weekly_digest', 'ssov_submitted'];
 
 export type RecipientFacts = {
   isActive: boolean;

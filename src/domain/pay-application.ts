@@ -18,7 +18,9 @@
  *   9 balance to finish including retainage = 3 − 6
  */
 import { applyRate, formatAmount, ratioInBasisPoints, sumCents } from './money.ts';
+import { DomainError } from './errors.ts';
 import { computeLineRetainage, ZERO_BALANCE, type RetainageBalance, type RetainageRates } from './retainage.ts';
+import { computeSlidingScaleRetainage, type SlidingScale, type SlidingScaleLine, type SlidingScaleOverride } from './sliding-scale.ts';
 
 /** What a person enters on a line. */
 export type LineEntry = {
@@ -44,25 +46,37 @@ export type LineToDate = {
   workCompletedCents: number;
   materialsStoredCents: number;
   retainage: RetainageBalance;
+  /**
+   * Work retainage withheld to date, not reduced by releases: what sliding-scale caps count
+   * (absent on snapshots taken before sliding scales existed: the held balance stands in).
+   */
+  workWithheldCents?: number | undefined;
 };
 
 export const NOTHING_YET: LineToDate = { workCompletedCents: 0, materialsStoredCents: 0, retainage: ZERO_BALANCE };
 
+/** The SOV line a Subcontractor SOV detail line rolls up to (G703 grouping; absent on other lines). */
+export type LineParent = { key: string; itemNumber: string; description: string };
+
 export type LineSpec = {
-  /** Stable identity across invoices: 'sov:<id>' or 'co:<id>'. */
+  /** Stable identity across invoices: 'sov:<id>', 'ssov:<id>' (an SSOV detail line) or 'co:<id>'. */
   key: string;
   source: 'sov' | 'change_order';
+  parent?: LineParent | undefined;
   itemNumber: string;
   description: string;
   costCode: string;
   scheduledValueCents: number;
   rates: RetainageRates;
   entry: LineEntry;
+  /** An administrator's work retainage for this period on a sliding-scale commitment, with the reason. */
+  retainageOverride?: SlidingScaleOverride | null | undefined;
 };
 
 export type ComputedLine = {
   key: string;
   source: 'sov' | 'change_order';
+  parent?: LineParent | undefined;
   itemNumber: string;
   description: string;
   costCode: string;
@@ -92,6 +106,13 @@ export type ComputedLine = {
   /** earned − retainage held this period + retainage released. */
   netThisPeriodCents: number;
   enteredAsPercent: boolean;
+  /** Which sliding-scale rule (or override) set the work retainage this period; absent with flat rates. */
+  workRetainageRule?: string | undefined;
+  workRetainageOverridden?: boolean | undefined;
+  /** What the rules alone would have held this period (shown beside an override). */
+  workRetainageByRulesCents?: number | undefined;
+  /** Work retainage withheld to date, not reduced by releases (what the caps count). */
+  workRetainageWithheldToDateCents?: number | undefined;
 };
 
 export type G702 = {
@@ -111,7 +132,7 @@ export type G702 = {
 export type LineIssue = {
   key: string;
   field: keyof LineEntry | 'totalCompletedAndStoredCents';
-  code: 'negative_amount' | 'materials_installed_exceed_stored' | 'release_exceeds_held' | 'overbilled' | 'work_below_zero' | 'invalid_percent';
+  code: 'negative_amount' | 'materials_installed_exceed_stored' | 'release_exceeds_held' | 'overbilled' | 'work_below_zero' | 'invalid_percent' | 'retainage_rules';
   message: string;
 };
 
@@ -122,6 +143,8 @@ export type PayApplicationInput = {
   /** G702 line 6 of the previous approved application (its snapshot), 0 for the first. */
   previousCertificatesCents: number;
   allowOverbilling: boolean;
+  /** The commitment's sliding-scale retention, when it has one: it sets each line's work retainage. */
+  slidingScale?: SlidingScale | null | undefined;
 };
 
 export type PayApplication = { lines: ComputedLine[]; summary: G702; issues: LineIssue[] };
@@ -140,6 +163,7 @@ export function resolveWorkThisPeriod(entry: LineEntry, scheduledValueCents: num
 /** Computes every G703 column and the G702 summary, and lists each line's problems. Pure. */
 export function computePayApplication(input: PayApplicationInput): PayApplication {
   const issues: LineIssue[] = [];
+  const scaled = input.slidingScale ? slidingScaleOf(input, input.slidingScale, issues) : null;
   const lines = input.lines.map((spec): ComputedLine => {
     const prior = input.previous.get(spec.key) ?? NOTHING_YET;
     const e = spec.entry;
@@ -190,7 +214,9 @@ export function computePayApplication(input: PayApplicationInput): PayApplicatio
       materialsStoredNewCents: e.materialsStoredNewCents,
       materialsInstalledCents: e.materialsInstalledCents,
       retainageReleasedCents: e.retainageReleasedCents,
+      workThisPeriodCents: scaled?.get(spec.key)?.workRetainageThisPeriodCents,
     });
+    const rule = scaled?.get(spec.key);
     if (e.retainageReleasedCents > retainage.availableToReleaseCents) {
       issue(
         'retainageReleasedCents',
@@ -204,6 +230,7 @@ export function computePayApplication(input: PayApplicationInput): PayApplicatio
     return {
       key: spec.key,
       source: spec.source,
+      ...(spec.parent && { parent: spec.parent }),
       itemNumber: spec.itemNumber,
       description: spec.description,
       costCode: spec.costCode,
@@ -230,9 +257,59 @@ export function computePayApplication(input: PayApplicationInput): PayApplicatio
       earnedThisPeriodCents,
       netThisPeriodCents: earnedThisPeriodCents - heldThisPeriod + released,
       enteredAsPercent: e.workCompletedThisPeriodCents === null,
+      ...(rule && {
+        workRetainageRule: rule.explanation,
+        workRetainageOverridden: rule.overridden,
+        workRetainageByRulesCents: rule.byRulesCents,
+      }),
+      workRetainageWithheldToDateCents: (prior.workWithheldCents ?? prior.retainage.workHeldCents) + retainage.workThisPeriodCents,
     };
   });
   return { lines, summary: summarize(lines, input.previousCertificatesCents), issues };
+}
+
+/** E of a line before anything else is computed (the sliding scale needs every line's E at once). */
+function workThisPeriodOf(spec: LineSpec, prior: LineToDate): number {
+  const e = spec.entry;
+  const stored = prior.materialsStoredCents + e.materialsStoredNewCents - e.materialsInstalledCents;
+  return resolveWorkThisPeriod(e, spec.scheduledValueCents, prior.workCompletedCents, stored);
+}
+
+/**
+ * The sliding scale over all lines of this application at once (caps are shared by the lines):
+ * each line's work retainage this period and the rule that set it. Inputs it cannot use (an
+ * override below what the line holds, say) become an issue on that line instead of an error.
+ */
+function slidingScaleOf(input: PayApplicationInput, scale: SlidingScale, issues: LineIssue[]): Map<string, SlidingScaleLine> | null {
+  const original = sumCents(input.lines.filter((l) => l.source === 'sov').map((l) => l.scheduledValueCents));
+  const revised = sumCents(input.lines.map((l) => l.scheduledValueCents));
+  const withheldBefore = sumCents([...input.previous.values()].map((p) => Math.max(p.workWithheldCents ?? p.retainage.workHeldCents, p.retainage.workHeldCents)));
+  try {
+    const result = computeSlidingScaleRetainage({
+      scale,
+      originalCommitmentValueCents: original,
+      revisedCommitmentValueCents: revised,
+      withheldBeforeCents: Math.max(withheldBefore, 0),
+      lines: input.lines.map((spec) => {
+        const prior = input.previous.get(spec.key) ?? NOTHING_YET;
+        return {
+          key: spec.key,
+          scheduledValueCents: spec.scheduledValueCents,
+          workCompletedPreviousCents: prior.workCompletedCents,
+          workCompletedThisPeriodCents: workThisPeriodOf(spec, prior),
+          workRetainageHeldPreviousCents: prior.retainage.workHeldCents,
+          override: spec.retainageOverride ?? null,
+        };
+      }),
+    });
+    return new Map(result.lines.map((l) => [l.key, l]));
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    const index = /^lines\.(\d+)\./.exec(error.field ?? '')?.[1];
+    const key = input.lines[Number(index ?? 0)]?.key;
+    if (key) issues.push({ key, field: 'workCompletedThisPeriodCents', code: 'retainage_rules', message: error.message });
+    return null;
+  }
 }
 
 /** The G702 lines: each a sum of rounded G703 lines, so the summary always ties to the detail. */
@@ -271,6 +348,7 @@ export function toDateAfter(application: Pick<PayApplication, 'lines'>): Map<str
         workCompletedCents: l.workCompletedPreviousCents + l.workCompletedThisPeriodCents,
         materialsStoredCents: l.materialsPresentlyStoredCents,
         retainage: { workHeldCents: l.workRetainageHeldCents, materialsHeldCents: l.materialsRetainageHeldCents },
+        workWithheldCents: l.workRetainageWithheldToDateCents ?? l.workRetainageHeldCents,
       },
     ]),
   );

@@ -25,6 +25,10 @@ export type ProjectSettings = {
   digestEnabled: boolean;
   /** Email the contacts when their invoice is approved or approved as noted (default off). */
   approvalNoticesEnabled: boolean;
+  /** Two-person rule (default off): whoever approved an invoice cannot record its payment. */
+  twoPersonPaymentRule: boolean;
+  /** "Enable Subcontractor SOV by default" on new amount-based commitments (payapp default off). */
+  ssovEnabledByDefault: boolean;
   version: number;
 };
 

@@ -11,7 +11,8 @@
  *   installed ÷ (previously stored + newly stored) of the materials balance.
  * - Release: an amount per line, never more than is held; it comes out of the work balance
  *   first, then the materials balance.
- * Sliding-scale rules (issue #6) plug in as another `RetainagePolicy` over the same inputs.
+ * Sliding-scale rules (src/domain/sliding-scale.ts) decide the work retainage this period instead
+ * of rate × E when a commitment has them; everything else here is the same.
  */
 import { applyRate, scale } from './money.ts';
 
@@ -30,6 +31,8 @@ export type LineRetainageInput = {
   materialsStoredNewCents: number;
   materialsInstalledCents: number;
   retainageReleasedCents: number;
+  /** Work retainage this period decided elsewhere (a sliding scale, or an override) instead of rate × E. */
+  workThisPeriodCents?: number | undefined;
 };
 
 export type LineRetainage = {
@@ -48,7 +51,7 @@ export type LineRetainage = {
 
 /** Retainage of one line for one period. A release beyond what is held is capped here (and reported by the caller). */
 export function computeLineRetainage(input: LineRetainageInput): LineRetainage {
-  const workThisPeriodRaw = applyRate(input.workCompletedThisPeriodCents, input.rates.workBp);
+  const workThisPeriodRaw = input.workThisPeriodCents ?? applyRate(input.workCompletedThisPeriodCents, input.rates.workBp);
   // A negative E gives back retainage, but never more than was held.
   const workThisPeriodCents = Math.max(workThisPeriodRaw, -input.previous.workHeldCents);
   const workBeforeRelease = input.previous.workHeldCents + workThisPeriodCents;

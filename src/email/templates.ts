@@ -12,6 +12,9 @@ import type {
   InvoiceSubmittedPayload,
   PasswordResetPayload,
   ProjectRef,
+  SsovRequestPayload,
+  SsovSentBackPayload,
+  SsovSubmittedPayload,
   WeeklyDigestPayload,
 } from '../domain/email-payloads.ts';
 import { formatDay, formatDayRange, formatMoney } from '../domain/format.ts';
@@ -208,6 +211,73 @@ export function passwordReset(d: PasswordResetPayload, link: Link): Rendered {
   });
 }
 
+/** Subject as Procore words it (reference §10 E3): "[User Name] invites you to break down your Schedule of Values for this commitment." */
+export function ssovRequest(d: SsovRequestPayload, link: Link): Rendered {
+  const v = vocabularyFor(d.project.terminology);
+  const blocks: Block[] = [
+    {
+      kind: 'paragraph',
+      text: `Hello ${d.recipientName}, ${d.requesterName} asks you to break down each line of the schedule of values of this commitment into detail lines (description, cost code, amount). The detail lines under each line must add up to it; then submit the ${v.subcontractorSov} for review.`,
+    },
+    {
+      kind: 'facts',
+      rows: [
+        ['Project', d.project.name],
+        ['Commitment', `${d.commitment.number} – ${d.commitment.title}`],
+        ['Requested by', d.requesterName],
+      ],
+    },
+  ];
+  if (d.message?.trim()) blocks.push({ kind: 'quote', text: d.message.trim() });
+  blocks.push(
+    { kind: 'buttons', buttons: [{ label: `Open the ${v.subcontractorSov}`, url: link(d.ssovUrl) }] },
+    { kind: 'paragraph', text: `Once it is approved, your invoices for ${d.commitment.number} bill these detail lines.` },
+  );
+  return renderEmail({
+    subject: `${d.requesterName} invites you to break down your Schedule of Values for this commitment.`,
+    heading: 'Break down your schedule of values',
+    blocks,
+    footer: FOOTER,
+  });
+}
+
+export function ssovSubmitted(d: SsovSubmittedPayload, link: Link): Rendered {
+  const v = vocabularyFor(d.project.terminology);
+  return renderEmail({
+    subject: `${d.project.name}: ${d.contractCompanyName} submitted the ${v.subcontractorSov} for ${d.commitment.number}`,
+    heading: `A ${v.subcontractorSov} is ready for review`,
+    blocks: [
+      { kind: 'paragraph', text: `Hello ${d.recipientName}, ${d.submitterName} submitted the ${v.subcontractorSov} for review.` },
+      {
+        kind: 'facts',
+        rows: [
+          ['Commitment', `${d.commitment.number} – ${d.commitment.title}`],
+          ['Company', d.contractCompanyName],
+          ['Detail lines', String(d.detailLineCount)],
+          ['Total', money(d.project, d.totalCents)],
+        ],
+      },
+      { kind: 'buttons', buttons: [{ label: `Review the ${v.subcontractorSov}`, url: link(d.ssovUrl) }] },
+    ],
+    footer: `${FOOTER} You receive this as a member of the project's invoice distribution list.`,
+  });
+}
+
+export function ssovSentBack(d: SsovSentBackPayload, link: Link): Rendered {
+  const v = vocabularyFor(d.project.terminology);
+  return renderEmail({
+    subject: `${d.project.name}: the ${v.subcontractorSov} for ${d.commitment.number} needs revision`,
+    heading: `Your ${v.subcontractorSov} was sent back for revision`,
+    blocks: [
+      { kind: 'paragraph', text: `Hello ${d.recipientName}, ${d.reviewerName} sent the ${v.subcontractorSov} of ${d.commitment.number} – ${d.commitment.title} back to you to revise and resubmit.` },
+      { kind: 'quote', text: d.reason },
+      { kind: 'buttons', buttons: [{ label: `Revise the ${v.subcontractorSov}`, url: link(d.ssovUrl) }] },
+      { kind: 'paragraph', text: 'Change the detail lines, then submit it for review again.' },
+    ],
+    footer: FOOTER,
+  });
+}
+
 const RENDERERS: { [K in EmailKind]: (payload: EmailPayloads[K], link: Link) => Rendered } = {
   invite_to_bill: inviteToBill,
   bill_reminder: billReminder,
@@ -217,6 +287,9 @@ const RENDERERS: { [K in EmailKind]: (payload: EmailPayloads[K], link: Link) => 
   weekly_digest: weeklyDigest,
   account_invitation: accountInvitation,
   password_reset: passwordReset,
+  ssov_request: ssovRequest,
+  ssov_submitted: ssovSubmitted,
+  ssov_sent_back: ssovSentBack,
 };
 
 export function renderMessage<K extends EmailKind>(kind: K, payload: EmailPayloads[K], baseUrl: string): Rendered {

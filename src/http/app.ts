@@ -14,8 +14,11 @@ import { projectRoutes } from './projects.routes.ts';
 import { renderApiReference } from './api-reference.ts';
 import { sessionRoutes } from './session.routes.ts';
 import { sovRoutes } from './sov.routes.ts';
+import { ssovRoutes } from './ssov.routes.ts';
 import { billingRoutes } from './billing.routes.ts';
 import { invoiceRoutes } from './invoices.routes.ts';
+import { paymentRoutes } from './payments.routes.ts';
+import { retainageRuleRoutes } from './retainage-rules.routes.ts';
 import { emailRoutes } from './emails.routes.ts';
 import { workRoutes } from './work.routes.ts';
 import { emailPageRoutes } from './email-pages.routes.ts';
@@ -67,8 +70,11 @@ export function createApp(deps: AppDeps, options: { webRoot?: string } = {}): Op
   app.route('/api/v1', projectRoutes);
   app.route('/api/v1', commitmentRoutes);
   app.route('/api/v1', sovRoutes);
+  app.route('/api/v1', ssovRoutes);
   app.route('/api/v1', billingRoutes);
   app.route('/api/v1', invoiceRoutes);
+  app.route('/api/v1', paymentRoutes);
+  app.route('/api/v1', retainageRuleRoutes);
   app.route('/api/v1', emailRoutes);
   app.route('/api/v1', workRoutes);
 

@@ -2,6 +2,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { BillingPeriod } from '../domain/billing-period.ts';
 import { BILLING_STATUS_LABELS } from '../domain/invite-to-bill.ts';
+import { isApproved } from '../domain/invoice-status.ts';
+import { paidStatus } from '../domain/payment.ts';
 import { assertInvoiceAdministrator } from '../domain/permissions.ts';
 import { effectiveAllowOverbilling, type ProjectSettings } from '../domain/project-settings.ts';
 import { listBillingPeriods } from '../db/billing-periods.queries.ts';
@@ -62,6 +64,8 @@ function presentSettings(s: ProjectSettings, companyPrevents: boolean) {
     reminderFrequencyDays: s.reminderFrequencyDays,
     digestEnabled: s.digestEnabled,
     approvalNoticesEnabled: s.approvalNoticesEnabled,
+    twoPersonPaymentRule: s.twoPersonPaymentRule,
+    ssovEnabledByDefault: s.ssovEnabledByDefault,
     version: s.version,
   };
 }
@@ -314,7 +318,10 @@ export const billingRoutes = createRouter()
               totalCompletedAndStoredCents: r.latestInvoice.summary.totalCompletedAndStoredCents,
               submittedAt: r.latestInvoice.submittedAt?.toISOString() ?? null,
               version: r.latestInvoice.version,
+              paidCents: r.latestInvoicePaidCents,
+              paidStatus: isApproved(r.latestInvoice.status) ? paidStatus(r.latestInvoice.summary.currentPaymentDueCents, r.latestInvoicePaidCents) : null,
             },
+            payments: r.payments,
             invoicesInPeriod: r.invoicesInPeriod,
             contractSumToDateCents: r.contractSumToDateCents,
             billedToDateCents: r.billedToDateCents,

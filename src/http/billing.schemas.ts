@@ -4,6 +4,7 @@ import { INVOICE_STATUSES } from '../domain/invoice-status.ts';
 import { INVOICE_TYPES } from '../domain/invite-to-bill.ts';
 import { CONTACT_INVOICE_TYPES } from '../domain/project-settings.ts';
 import { Cents, csv, Version } from './common.schemas.ts';
+import { PaymentRollupSchema } from './payments.schemas.ts';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-11-30.').openapi({ example: '2026-11-30' });
 const dayOfMonth = z.number().int().min(1).max(31);
@@ -25,6 +26,8 @@ export const ProjectSettingsSchema = z
     reminderFrequencyDays: z.union([z.literal(1), z.literal(2), z.literal(3)]),
     digestEnabled: z.boolean().openapi({ description: 'Weekly digest on Monday to the invoice distribution list (default off).' }),
     approvalNoticesEnabled: z.boolean().openapi({ description: 'Email contacts when their invoice is approved (default off).' }),
+    twoPersonPaymentRule: z.boolean().openapi({ description: 'Two-person rule: whoever approved an invoice cannot record its payment (default off).' }),
+    ssovEnabledByDefault: z.boolean().openapi({ description: 'New amount-based commitments get a Subcontractor SOV unless their creator says otherwise (default off).' }),
     invoiceDistribution: z.array(z.object({ userId: z.string(), name: z.string(), email: z.string() })),
     version: z.number().int(),
   })
@@ -46,6 +49,8 @@ export const UpdateProjectSettingsBody = z
     reminderFrequencyDays: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(),
     digestEnabled: z.boolean().optional(),
     approvalNoticesEnabled: z.boolean().optional(),
+    twoPersonPaymentRule: z.boolean().optional(),
+    ssovEnabledByDefault: z.boolean().optional(),
   })
   .openapi('UpdateInvoicingSettings');
 
@@ -133,8 +138,11 @@ export const BillingBoardSchema = z
             totalCompletedAndStoredCents: Cents,
             submittedAt: z.string().nullable(),
             version: z.number().int(),
+            paidCents: Cents,
+            paidStatus: z.enum(['unpaid', 'partially_paid', 'paid']).nullable().openapi({ description: 'Null until the invoice is approved.' }),
           })
           .nullable(),
+        payments: PaymentRollupSchema,
         invoicesInPeriod: z.number().int(),
         contractSumToDateCents: Cents,
         billedToDateCents: Cents,

@@ -36,10 +36,15 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   private_list_contact: 422,
   accounting_method_locked: 422,
   sov_line_billed: 422,
+  ssov_not_allocated: 422,
+  ssov_line_billed: 422,
   change_order_locked: 422,
   invalid_transition: 422,
   invalid_state: 422,
   rule_violation: 422,
+  overpayment: 422,
+  two_person_rule: 403,
+  payment_voided: 422,
 };
 
 export function statusFor(code: ErrorCode): ContentfulStatusCode {

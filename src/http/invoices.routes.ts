@@ -7,6 +7,7 @@ import { DomainError, notFound } from '../domain/errors.ts';
 import { invoiceLabel } from '../domain/invoice.ts';
 import { STATUS_LABELS } from '../domain/invoice-status.ts';
 import type { ComputedLine } from '../domain/pay-application.ts';
+import { groupBySovLine } from '../domain/ssov.ts';
 import { isInvoiceAdministrator } from '../domain/permissions.ts';
 import { listAudit } from '../db/audit.queries.ts';
 import { listCommitments } from '../db/commitments.queries.ts';
@@ -50,6 +51,7 @@ function presentLine(view: InvoiceView, line: ComputedLine, claimed: ComputedLin
     id: meta?.id ?? line.key,
     key: line.key,
     source: line.source,
+    parent: line.parent ?? null,
     itemNumber: line.itemNumber,
     description: line.description,
     costCode: line.costCode,
@@ -88,6 +90,11 @@ function presentLine(view: InvoiceView, line: ComputedLine, claimed: ComputedLin
     isCertifiedAdjusted: meta?.isCertifiedAdjusted ?? false,
     differenceReason: meta?.differenceReason ?? null,
     isRateOverridden: meta?.isRateOverridden ?? false,
+    workRetainageRule: line.workRetainageRule ?? null,
+    workRetainageOverridden: line.workRetainageOverridden ?? false,
+    workRetainageWithheldToDateCents: line.workRetainageWithheldToDateCents ?? line.workRetainageHeldCents,
+    workRetainageByRulesCents: line.workRetainageByRulesCents ?? null,
+    retainageOverride: meta?.retainageOverride ?? null,
     review: meta?.review ?? { status: null, reason: null },
     issues: [...view.amounts.issues, ...(view.you.role === 'contact' ? view.amounts.claimedIssues : [])]
       .filter((i) => i.key === line.key)
@@ -125,6 +132,9 @@ function presentInvoiceView(c: Context<Env>, view: InvoiceView) {
     commitment: { id: commitment.id, number: commitment.number, title: commitment.title, contractCompanyName: view.contractCompanyName },
     period: { id: period.id, startsOn: period.startsOn, endsOn: period.endsOn, dueOn: period.dueOn, status: period.status },
     lines: view.amounts.lines.map((l) => presentLine(view, l, claimedByKey.get(l.key))),
+    sovGroups: groupBySovLine(view.amounts.lines),
+    retentionRules: view.ctx.invoice.snapshot || !view.ctx.slidingScale ? null : { rules: [...view.ctx.slidingScale.rules], afterRateBp: view.ctx.slidingScale.afterRateBp },
+    slidingScale: view.ctx.invoice.snapshot ? view.amounts.lines.some((l) => l.workRetainageRule !== undefined) : view.ctx.slidingScale !== null,
     summary: view.amounts.summary,
     claimedSummary: view.amounts.claimedSummary,
     attachments: view.attachments.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })),

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { SlidingScaleSchema } from './retainage-rules.schemas.ts';
 import { INVOICE_ACTIONS, INVOICE_STATUSES } from '../domain/invoice-status.ts';
 import { INVOICE_TYPES } from '../domain/invite-to-bill.ts';
 import { BasisPoints, Cents, csv, LineAmount, Version } from './common.schemas.ts';
@@ -32,8 +33,12 @@ const entryFields = {
 export const InvoiceLineSchema = z
   .object({
     id: z.string(),
-    key: z.string(),
+    key: z.string().openapi({ description: "'sov:<id>', 'ssov:<id>' (a Subcontractor SOV detail line) or 'co:<id>': the same on every invoice of the commitment." }),
     source: z.enum(['sov', 'change_order']),
+    parent: z
+      .object({ key: z.string(), itemNumber: z.string(), description: z.string() })
+      .nullable()
+      .openapi({ description: 'On a Subcontractor SOV detail line: the SOV line it rolls up to (see `sovGroups`).' }),
     itemNumber: z.string().openapi({ description: 'A' }),
     description: z.string().openapi({ description: 'B' }),
     costCode: z.string(),
@@ -60,6 +65,11 @@ export const InvoiceLineSchema = z
     isCertifiedAdjusted: z.boolean().openapi({ description: 'The administrator certified a different amount than claimed.' }),
     differenceReason: z.string().nullable(),
     isRateOverridden: z.boolean(),
+    workRetainageRule: z.string().nullable().openapi({ description: 'Sliding-scale retention: the rule (or override) that set the work retainage this period.' }),
+    workRetainageOverridden: z.boolean(),
+    workRetainageWithheldToDateCents: Cents.openapi({ description: 'Work retainage withheld to date, not reduced by releases (what sliding-scale caps count).' }),
+    workRetainageByRulesCents: Cents.nullable().openapi({ description: 'What the rules alone would hold this period (beside an override).' }),
+    retainageOverride: z.object({ workRetainageThisPeriodCents: Cents, reason: z.string() }).nullable(),
     review: z.object({ status: z.enum(['approved', 'rejected']).nullable(), reason: z.string().nullable() }),
     issues: z.array(z.object({ field: z.string(), code: z.string(), message: z.string() })),
   })
@@ -94,6 +104,25 @@ export const InvoiceSchema = z
     commitment: z.object({ id: z.string(), number: z.string(), title: z.string(), contractCompanyName: z.string().nullable() }),
     period: z.object({ id: z.string(), startsOn: day, endsOn: day, dueOn: day, status: z.enum(['open', 'closed']) }),
     lines: z.array(InvoiceLineSchema),
+    retentionRules: SlidingScaleSchema.nullable().openapi({ description: 'The sliding scale in force (for live recomputation), null with flat rates or once approved.' }),
+    slidingScale: z.boolean().openapi({ description: 'Work retainage follows the commitment’s sliding-scale rules.' }),
+    sovGroups: z
+      .array(
+        z.object({
+          key: z.string().openapi({ description: "The SOV line: 'sov:<id>'." }),
+          itemNumber: z.string(),
+          description: z.string(),
+          lineKeys: z.array(z.string()),
+          scheduledValueCents: Cents,
+          workCompletedPreviousCents: Cents,
+          workCompletedThisPeriodCents: Cents,
+          materialsPresentlyStoredCents: Cents,
+          totalCompletedAndStoredCents: Cents,
+          balanceToFinishCents: Cents,
+          retainageHeldCents: Cents,
+        }),
+      )
+      .openapi({ description: 'The SOV part of the G703 grouped by SOV line, with subtotals (certified amounts): with a Subcontractor SOV each group holds its detail lines.' }),
     summary: G702Schema,
     claimedSummary: G702Schema,
     attachments: z.array(z.object({ id: z.string(), filename: z.string(), contentType: z.string(), sizeBytes: z.number().int(), createdAt: z.string() })),
@@ -152,6 +181,11 @@ export const SaveLinesBody = z
           differenceReason: z.string().max(2000).optional(),
           workRetainageBp: BasisPoints.optional(),
           materialsRetainageBp: BasisPoints.optional(),
+          retainageOverride: z
+            .object({ workRetainageThisPeriodCents: LineAmount, reason: z.string().max(2000) })
+            .nullable()
+            .optional()
+            .openapi({ description: 'Administrators, on a sliding-scale commitment: the work retainage this period for this line instead of the rules (null clears it).' }),
         }),
       )
       .max(5000),

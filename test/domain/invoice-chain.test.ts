@@ -104,8 +104,8 @@ describe('snapshotOf: what an approval freezes', () => {
 
   test('toDate is where each line stands after the certified amounts (not the claimed ones)', () => {
     assert.deepEqual(snapshot1.toDate, Object.fromEntries(toDateAfter({ lines: computed1.lines })));
-    assert.deepEqual(snapshot1.toDate['sov:1'], { workCompletedCents: 300_000, materialsStoredCents: 0, retainage: { workHeldCents: 30_000, materialsHeldCents: 0 } });
-    assert.deepEqual(snapshot1.toDate['sov:2'], { workCompletedCents: 500_000, materialsStoredCents: 100_000, retainage: { workHeldCents: 50_000, materialsHeldCents: 10_000 } });
+    assert.deepEqual(snapshot1.toDate['sov:1'], { workCompletedCents: 300_000, materialsStoredCents: 0, retainage: { workHeldCents: 30_000, materialsHeldCents: 0 }, workWithheldCents: 30_000 });
+    assert.deepEqual(snapshot1.toDate['sov:2'], { workCompletedCents: 500_000, materialsStoredCents: 100_000, retainage: { workHeldCents: 50_000, materialsHeldCents: 10_000 }, workWithheldCents: 50_000 });
   });
 
   test('the line metadata keeps the reason for the difference and the review', () => {
@@ -166,9 +166,9 @@ describe('previousApplications / computeInvoice: the chain', () => {
     const history = [earlier(1, 'approved', lines1, snapshot1), earlier(2, 'under_review', lines2)];
     const prior = previousApplications(history, false);
     // D = 3,000 (#1 certified) + 1,500 (#2 certified, not the 2,000 claimed); retainage 300 + 150.
-    assert.deepEqual(prior.previous.get('sov:1'), { workCompletedCents: 450_000, materialsStoredCents: 0, retainage: { workHeldCents: 45_000, materialsHeldCents: 0 } });
+    assert.deepEqual(prior.previous.get('sov:1'), { workCompletedCents: 450_000, materialsStoredCents: 0, retainage: { workHeldCents: 45_000, materialsHeldCents: 0 }, workWithheldCents: 45_000 });
     // Line 2: D 5,000 + 1,000 installed; F 1,000 − 1,000 = 0; the 100 materials retainage moved into work (+100 on 1,000 of E).
-    assert.deepEqual(prior.previous.get('sov:2'), { workCompletedCents: 600_000, materialsStoredCents: 0, retainage: { workHeldCents: 60_000, materialsHeldCents: 0 } });
+    assert.deepEqual(prior.previous.get('sov:2'), { workCompletedCents: 600_000, materialsStoredCents: 0, retainage: { workHeldCents: 60_000, materialsHeldCents: 0 }, workWithheldCents: 60_000 });
     assert.equal(prior.previousCertificatesCents, 810_000, 'line 7 = #1 line 6; #2 is not a certificate');
     assert.deepEqual(prior.unapprovedLabels, ['#2']);
 

@@ -710,8 +710,8 @@ describe('golden: a multi-period chain (hand-built; every rule of the billing-cy
 
   test('toDateAfter carries D + E, F and the retainage balances into the next application', () => {
     const after2 = toDateAfter(at(apps, 1));
-    assert.deepEqual(after2.get('sov:2'), { workCompletedCents: $('8,000'), materialsStoredCents: $('3,000'), retainage: { workHeldCents: $('800'), materialsHeldCents: $('150') } });
-    assert.deepEqual(after2.get('co:CO1'), { workCompletedCents: $('1,000'), materialsStoredCents: 0, retainage: { workHeldCents: $('100'), materialsHeldCents: 0 } });
+    assert.deepEqual(after2.get('sov:2'), { workCompletedCents: $('8,000'), materialsStoredCents: $('3,000'), retainage: { workHeldCents: $('800'), materialsHeldCents: $('150') }, workWithheldCents: $('800') });
+    assert.deepEqual(after2.get('co:CO1'), { workCompletedCents: $('1,000'), materialsStoredCents: 0, retainage: { workHeldCents: $('100'), materialsHeldCents: 0 }, workWithheldCents: $('100') });
   });
 });
 
@@ -772,7 +772,7 @@ describe('retainage edge rules', () => {
   test('a negative E gives back retainage but never more than is held (balance stays ≥ 0)', () => {
     // 2,000 of work to date with only 100.00 held (e.g. after a partial release); E −2,000 at 10%
     // would give back 200.00 → capped at 100.00; net = −2,000 + 100 = −1,900.
-    const app = one(line('1', 'x', '10,000', [1000, 1000], { E: '-2,000' }), { workCompletedCents: $('2,000'), materialsStoredCents: 0, retainage: { workHeldCents: $('100'), materialsHeldCents: 0 } });
+    const app = one(line('1', 'x', '10,000', [1000, 1000], { E: '-2,000' }), { workCompletedCents: $('2,000'), materialsStoredCents: 0, retainage: { workHeldCents: $('100'), materialsHeldCents: 0 }, workWithheldCents: $('100') });
     const l = app.lines[0]!;
     assert.deepEqual([l.workRetainageThisPeriodCents, l.retainageHeldCents, l.netThisPeriodCents], [-$('100'), 0, -$('1,900')]);
   });

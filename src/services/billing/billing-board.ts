@@ -14,6 +14,9 @@ import type { Db, DbOrTrx } from '../../db/database.ts';
 import { listInvitesOfPeriod, type Invite } from '../../db/invites.queries.ts';
 import { getProjectAccess } from '../../db/projects.queries.ts';
 import { listInvoicesWithSummaries, type InvoiceWithSummary } from './invoice-summaries.ts';
+import { commitmentRollup } from './payments.ts';
+import type { PaymentRollup } from '../../domain/payment.ts';
+import { sumPaidByInvoice } from '../../db/payments.queries.ts';
 
 export type BillingBoardRow = {
   commitment: CommitmentSummary;
@@ -25,6 +28,9 @@ export type BillingBoardRow = {
   contractSumToDateCents: number;
   /** G702 line 4 of the latest invoice of the commitment (any period): completed and stored to date. */
   billedToDateCents: number;
+  /** What was paid on the latest invoice of the period (approved invoices only). */
+  latestInvoicePaidCents: number;
+  payments: PaymentRollup;
 };
 
 export async function getBillingBoard(
@@ -53,6 +59,7 @@ export async function buildBillingBoard(
   const facts = await listCommitmentBillingFacts(db, ids);
   const invoices = await listInvoicesWithSummaries(db, projectId, ids);
   const invites = period ? await listInvitesOfPeriod(db, period.id) : [];
+  const paid = await sumPaidByInvoice(db, ids);
   const inviteByCommitment = new Map(invites.map((i) => [i.commitmentId, i]));
   const rows = commitments.map((commitment): BillingBoardRow => {
     const own = invoices.filter((i) => i.commitmentId === commitment.id);
@@ -76,6 +83,8 @@ export async function buildBillingBoard(
       invoicesInPeriod: inPeriod.length,
       contractSumToDateCents: revisedContractSum(commitment.originalContractSumCents, commitment.approvedChangeOrdersCents),
       billedToDateCents: latestOverall?.summary.totalCompletedAndStoredCents ?? 0,
+      latestInvoicePaidCents: latestInPeriod ? (paid.get(latestInPeriod.id) ?? 0) : 0,
+      payments: commitmentRollup(commitment, own, paid),
     };
   });
   const wanted = filter.statuses && filter.statuses.length > 0 ? new Set(filter.statuses) : null;

@@ -18,7 +18,9 @@ import { isInvoiceContact } from '../../db/contacts.queries.ts';
 import type { DbOrTrx } from '../../db/database.ts';
 import { getInvoice, listCommitmentInvoices, listInvoiceLines } from '../../db/invoices.queries.ts';
 import { findProject, getProjectAccess } from '../../db/projects.queries.ts';
+import { getSlidingScale } from '../../db/retainage-rules.queries.ts';
 import { getCompanySettings, getProjectSettings } from '../../db/settings.queries.ts';
+import type { SlidingScale } from '../../domain/sliding-scale.ts';
 
 export type InvoiceContext = {
   access: ProjectAccess;
@@ -30,6 +32,8 @@ export type InvoiceContext = {
   lines: InvoiceLine[];
   earlier: EarlierInvoice[];
   allowOverbilling: boolean;
+  /** The commitment's sliding-scale retention, or null (flat rates on the lines). */
+  slidingScale: SlidingScale | null;
   isLatestInPeriod: boolean;
   isLatestOfCommitment: boolean;
   today: CalendarDate;
@@ -92,6 +96,7 @@ export async function loadInvoiceContext(
       label: invoiceLabel(i),
     })),
     allowOverbilling: effectiveAllowOverbilling(settings.allowOverbilling, company.preventOverbillingAllProjects),
+    slidingScale: await getSlidingScale(db, invoice.commitmentId),
     isLatestInPeriod: Math.max(...inPeriod.map((i) => i.sequence)) === invoice.sequence,
     isLatestOfCommitment: Math.max(...all.map((i) => i.sequence)) === invoice.sequence,
     today: todayIn(project.timeZone, now),
@@ -99,7 +104,7 @@ export async function loadInvoiceContext(
 }
 
 /** The invoice's G702/G703: the approval snapshot once approved, else computed live. */
-export function invoiceAmounts(ctx: Pick<InvoiceContext, 'invoice' | 'lines' | 'earlier' | 'allowOverbilling'>): InvoiceComputation {
+export function invoiceAmounts(ctx: Pick<InvoiceContext, 'invoice' | 'lines' | 'earlier' | 'allowOverbilling' | 'slidingScale'>): InvoiceComputation {
   const snapshot = ctx.invoice.snapshot;
   if (snapshot) {
     return {
@@ -112,5 +117,5 @@ export function invoiceAmounts(ctx: Pick<InvoiceContext, 'invoice' | 'lines' | '
       unapprovedEarlierLabels: [],
     };
   }
-  return computeInvoice(ctx.lines, ctx.earlier, ctx.allowOverbilling);
+  return computeInvoice(ctx.lines, ctx.earlier, ctx.allowOverbilling, ctx.slidingScale);
 }

@@ -7,6 +7,7 @@ import type { G702 } from '../../domain/pay-application.ts';
 import { effectiveAllowOverbilling } from '../../domain/project-settings.ts';
 import type { DbOrTrx } from '../../db/database.ts';
 import { invoiceFromRow, listInvoiceLines } from '../../db/invoices.queries.ts';
+import { listSlidingScales } from '../../db/retainage-rules.queries.ts';
 import { getCompanySettings, getProjectSettings } from '../../db/settings.queries.ts';
 
 export type InvoiceWithSummary = Invoice & { summary: G702; lineIssueCount: number };
@@ -26,6 +27,7 @@ export async function listInvoicesWithSummaries(db: DbOrTrx, projectId: string, 
   const settings = await getProjectSettings(db, projectId);
   const company = await getCompanySettings(db);
   const allowOverbilling = effectiveAllowOverbilling(settings.allowOverbilling, company.preventOverbillingAllProjects);
+  const scales = await listSlidingScales(db, commitmentIds);
   const result: InvoiceWithSummary[] = [];
   const earlierByCommitment = new Map<string, EarlierInvoice[]>();
   for (const invoice of invoices) {
@@ -34,7 +36,7 @@ export async function listInvoicesWithSummaries(db: DbOrTrx, projectId: string, 
     if (invoice.snapshot) {
       result.push({ ...invoice, summary: invoice.snapshot.summary, lineIssueCount: 0 });
     } else {
-      const computed = computeInvoice(own, earlier, allowOverbilling);
+      const computed = computeInvoice(own, earlier, allowOverbilling, scales.get(invoice.commitmentId) ?? null);
       result.push({ ...invoice, summary: computed.summary, lineIssueCount: computed.issues.length });
     }
     earlier.push({ sequence: invoice.sequence, status: invoice.status, snapshot: invoice.snapshot, lines: own, label: invoiceLabel(invoice) });

@@ -29,7 +29,7 @@ export type InvoiceView = {
   meta: Map<string, LineMeta>;
 };
 
-export type LineMeta = Pick<InvoiceLine, 'id' | 'isCertifiedAdjusted' | 'differenceReason' | 'review' | 'isRateOverridden'> & {
+export type LineMeta = Pick<InvoiceLine, 'id' | 'isCertifiedAdjusted' | 'differenceReason' | 'review' | 'isRateOverridden' | 'retainageOverride'> & {
   /** The percent complete a person typed, when they entered the work as a percent. */
   claimedPercentBp: number | null;
   certifiedPercentBp: number | null;

@@ -31,6 +31,8 @@ export type LineChange = {
   /** rates (administrators): this invoice line's retainage rates. */
   workRetainageBp?: number | undefined;
   materialsRetainageBp?: number | undefined;
+  /** rates (administrators, sliding-scale commitments): override the work retainage this period; null clears it. */
+  retainageOverride?: { workRetainageThisPeriodCents: number; reason: string } | null | undefined;
 };
 
 export type SaveLinesInput = { version: number; mode: 'claim' | 'certify'; lines: LineChange[] };
@@ -85,6 +87,8 @@ async function writeLine(trx: Trx, line: InvoiceLine): Promise<void> {
       workRetainageBp: line.rates.workBp,
       materialsRetainageBp: line.rates.materialsBp,
       isRateOverridden: line.isRateOverridden,
+      workRetainageOverrideCents: line.retainageOverride?.workRetainageThisPeriodCents ?? null,
+      workRetainageOverrideReason: line.retainageOverride ? line.retainageOverride.reason : null,
     })
     .where('id', '=', line.id)
     .execute();
@@ -119,7 +123,7 @@ export async function saveInvoiceLines(
       const kinds: EditKind[] = [];
       const reasonOnly = input.mode === 'certify' && !hasEntryChange(change) && change.differenceReason !== undefined;
       if (hasEntryChange(change) || reasonOnly) kinds.push(input.mode === 'certify' ? 'certify' : 'claim');
-      if (change.workRetainageBp !== undefined || change.materialsRetainageBp !== undefined) kinds.push('rates');
+      if (change.workRetainageBp !== undefined || change.materialsRetainageBp !== undefined || change.retainageOverride !== undefined) kinds.push('rates');
       for (const kind of kinds) assertCanEdit({ actor: ctx.actor, status: ctx.invoice.status, isLatestInPeriod: ctx.isLatestInPeriod }, kind);
 
       let next: InvoiceLine = { ...line };
@@ -169,12 +173,26 @@ export async function saveInvoiceLines(
           isRateOverridden: true,
         };
       }
+      if (change.retainageOverride !== undefined) {
+        if (change.retainageOverride !== null && !ctx.slidingScale) {
+          throw new DomainError('invalid_state', 'This commitment has no sliding-scale retention: change the line’s retainage rate instead.', {
+            field: `lines.${index}.retainageOverride`,
+          });
+        }
+        const reason = change.retainageOverride?.reason.trim() ?? '';
+        if (change.retainageOverride && reason === '') {
+          throw new DomainError('validation_failed', `Give a reason for overriding the retainage on line ${line.itemNumber || line.description}.`, {
+            field: `lines.${index}.retainageOverride.reason`,
+          });
+        }
+        next = { ...next, retainageOverride: change.retainageOverride ? { workRetainageThisPeriodCents: change.retainageOverride.workRetainageThisPeriodCents, reason } : null };
+      }
       byId.set(line.id, next);
       changedKeys.add(line.key);
     });
 
     const lines = ctx.lines.map((l) => byId.get(l.id) ?? l);
-    const computed = computeInvoice(lines, ctx.earlier, ctx.allowOverbilling);
+    const computed = computeInvoice(lines, ctx.earlier, ctx.allowOverbilling, ctx.slidingScale);
     const issues = (input.mode === 'claim' ? computed.claimedIssues : computed.issues).filter((i) => changedKeys.has(i.key));
     if (issues.length > 0) {
       const lineIdOf = new Map(lines.map((l) => [l.key, l.id]));
@@ -194,10 +212,10 @@ export async function saveInvoiceLines(
       entityType: 'invoice',
       entityId: invoiceId,
       action: input.mode === 'certify' ? 'certify_lines' : 'save_lines',
-      before: [...before.values()].map((l) => ({ lineId: l.id, claimed: l.claimed, certified: l.certified, rates: l.rates })),
+      before: [...before.values()].map((l) => ({ lineId: l.id, claimed: l.claimed, certified: l.certified, rates: l.rates, retainageOverride: l.retainageOverride ?? null })),
       after: lines
         .filter((l) => changedKeys.has(l.key))
-        .map((l) => ({ lineId: l.id, claimed: l.claimed, certified: l.certified, rates: l.rates, differenceReason: l.differenceReason })),
+        .map((l) => ({ lineId: l.id, claimed: l.claimed, certified: l.certified, rates: l.rates, differenceReason: l.differenceReason, retainageOverride: l.retainageOverride ?? null })),
     });
     return { version };
   });

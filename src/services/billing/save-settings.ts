@@ -32,6 +32,8 @@ export type UpdateProjectSettingsInput = {
   reminderFrequencyDays?: ReminderFrequency | undefined;
   digestEnabled?: boolean | undefined;
   approvalNoticesEnabled?: boolean | undefined;
+  twoPersonPaymentRule?: boolean | undefined;
+  ssovEnabledByDefault?: boolean | undefined;
 };
 
 export async function updateProjectSettings(
@@ -76,6 +78,8 @@ export async function updateProjectSettings(
         ...(input.reminderFrequencyDays !== undefined && { reminderFrequencyDays: input.reminderFrequencyDays }),
         ...(input.digestEnabled !== undefined && { digestEnabled: input.digestEnabled }),
         ...(input.approvalNoticesEnabled !== undefined && { approvalNoticesEnabled: input.approvalNoticesEnabled }),
+        ...(input.twoPersonPaymentRule !== undefined && { twoPersonPaymentRule: input.twoPersonPaymentRule }),
+        ...(input.ssovEnabledByDefault !== undefined && { ssovEnabledByDefault: input.ssovEnabledByDefault }),
         version: before.version + 1,
         updatedAt: now,
       })

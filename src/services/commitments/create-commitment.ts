@@ -16,6 +16,7 @@ import type { Db } from '../../db/database.ts';
 import { findCompany } from '../../db/directory.queries.ts';
 import { isUuid } from '../../db/ids.ts';
 import { getProjectAccess, isCompanyInProject } from '../../db/projects.queries.ts';
+import { getProjectSettings } from '../../db/settings.queries.ts';
 import type { Trx } from '../../db/database.ts';
 
 export type CreateCommitmentInput = {
@@ -30,6 +31,7 @@ export type CreateCommitmentInput = {
   accountingMethod?: AccountingMethod | undefined;
   retainageWorkBp?: number | undefined;
   retainageMaterialsBp?: number | undefined;
+  /** Omitted: the project's "enable Subcontractor SOV by default" (amount-based commitments only). */
   ssovEnabled?: boolean | undefined;
   /** Omitted: pre-filled with the contract company's default invoice contact, when eligible. */
   invoiceContactIds?: string[] | undefined;
@@ -63,7 +65,9 @@ export async function createCommitment(
   assertInvoiceAdministrator(access, 'create commitments');
   assertRetainageRate(input.retainageWorkBp ?? 0, 'retainageWorkBp');
   assertRetainageRate(input.retainageMaterialsBp ?? 0, 'retainageMaterialsBp');
-  assertSsovAllowed(input.accountingMethod ?? 'amount', input.ssovEnabled ?? false);
+  const accountingMethod = input.accountingMethod ?? 'amount';
+  const ssovEnabled = input.ssovEnabled ?? ((await getProjectSettings(db, projectId)).ssovEnabledByDefault && accountingMethod === 'amount');
+  assertSsovAllowed(accountingMethod, ssovEnabled);
   const contractCompanyId = input.contractCompanyId ?? null;
   return db.transaction().execute(async (trx) => {
     const number = input.number.trim();
@@ -85,10 +89,10 @@ export async function createCommitment(
         contractCompanyId,
         isPrivate: input.isPrivate ?? true,
         privateSovVisible: input.privateSovVisible ?? false,
-        accountingMethod: input.accountingMethod ?? 'amount',
+        accountingMethod,
         retainageWorkBp: input.retainageWorkBp ?? 0,
         retainageMaterialsBp: input.retainageMaterialsBp ?? 0,
-        ssovEnabled: input.ssovEnabled ?? false,
+        ssovEnabled,
         createdAt: now,
         updatedAt: now,
       })

@@ -11,11 +11,13 @@ import {
 import { DomainError } from '../../domain/errors.ts';
 import { planContractCompanyChange } from '../../domain/invoice-contacts.ts';
 import type { Viewer } from '../../domain/permissions.ts';
+import { assertSsovToggleAllowed } from '../../domain/ssov.ts';
 import { recordAudit } from '../../db/audit.queries.ts';
 import { commitmentFromRow, isNumberTaken } from '../../db/commitments.queries.ts';
 import { deleteInvoiceContact, listContactsWithCompany } from '../../db/contacts.queries.ts';
 import type { Db } from '../../db/database.ts';
 import { countSovLines } from '../../db/sov.queries.ts';
+import { countCommitmentInvoices, resetSsovToDraft } from '../../db/ssov.queries.ts';
 import { assertContractCompanyUsable } from './create-commitment.ts';
 import { loadCommitmentForWrite } from './load-for-write.ts';
 
@@ -56,6 +58,11 @@ export async function updateCommitment(
       assertAccountingMethodChangeAllowed(before.accountingMethod, input.accountingMethod, await countSovLines(trx, commitmentId));
     }
     assertSsovAllowed(accountingMethod, input.ssovEnabled ?? before.ssovEnabled);
+    if (input.ssovEnabled !== undefined && input.ssovEnabled !== before.ssovEnabled) {
+      assertSsovToggleAllowed(before.ssovEnabled, input.ssovEnabled, await countCommitmentInvoices(trx, commitmentId));
+      // Turned (back) on, the Subcontractor SOV is reviewed again from Draft; its lines stay.
+      if (input.ssovEnabled) await resetSsovToDraft(trx, commitmentId, now);
+    }
     const number = input.number?.trim();
     if (number !== undefined && number !== before.number && (await isNumberTaken(trx, projectId, number, commitmentId))) {
       throw new DomainError('duplicate_number', `Commitment number ${number} is already used on this project.`, {

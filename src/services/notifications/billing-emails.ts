@@ -2,7 +2,9 @@
  * The billing-cycle emails, written in the transaction of the change that causes them:
  * Invite to Bill (with one-click Yes / No links), invoice submitted (to the distribution list),
  * sent back (to the contacts, with the rejected lines and reasons), approved (to the contacts, when
- * the project sends approval notices).
+ * the project sends approval notices); and the Subcontractor SOV's: the request to break down the
+ * SOV (to the contacts), submitted (to the distribution list), sent back (to the contacts, with the
+ * reason). Nothing goes to the contacts when an administrator edits or approves on their behalf.
  */
 import type { Commitment } from '../../domain/commitment.ts';
 import type { CommitmentRef, InvoiceRef, ProjectRef } from '../../domain/email-payloads.ts';
@@ -161,6 +163,90 @@ export async function emailInvoiceApproved(
         invoice: invoiceRef(input.invoice, input.currentPaymentDueCents, input.status),
         recipientName: r.name,
         approverName,
+      }),
+    },
+    now,
+  );
+}
+
+/** An administrator asks the commitment's invoice contacts to fill in the Subcontractor SOV (E3). */
+export async function emailSsovRequest(
+  trx: Trx,
+  input: { project: Project; commitment: Commitment; requesterUserId: string; message: string | null },
+  now: Date,
+): Promise<EnqueueResult> {
+  const requesterName = await nameOf(trx, input.requesterUserId);
+  return enqueueEmail(
+    trx,
+    {
+      kind: 'ssov_request',
+      projectId: input.project.id,
+      commitment: input.commitment,
+      userIds: await listInvoiceContactIds(trx, input.commitment.id),
+      payload: (r) => ({
+        project: projectRef(input.project),
+        commitment: commitmentRef(input.commitment),
+        recipientName: r.name,
+        requesterName,
+        message: input.message,
+        ssovUrl: paths.ssov(input.project.id, input.commitment.id),
+      }),
+    },
+    now,
+  );
+}
+
+/** The Subcontractor SOV went to Under Review: the invoice distribution list hears of it (E9). */
+export async function emailSsovSubmitted(
+  trx: Trx,
+  input: { project: Project; commitment: Commitment; submitterUserId: string; totalCents: number; detailLineCount: number },
+  now: Date,
+): Promise<EnqueueResult> {
+  const submitterName = await nameOf(trx, input.submitterUserId);
+  const company = input.commitment.contractCompanyId ? await findCompany(trx, input.commitment.contractCompanyId) : undefined;
+  return enqueueEmail(
+    trx,
+    {
+      kind: 'ssov_submitted',
+      projectId: input.project.id,
+      commitment: input.commitment,
+      userIds: await listDistributionUserIds(trx, input.project.id),
+      payload: (r) => ({
+        project: projectRef(input.project),
+        commitment: commitmentRef(input.commitment),
+        recipientName: r.name,
+        submitterName,
+        contractCompanyName: company?.name ?? 'The subcontractor',
+        totalCents: input.totalCents,
+        detailLineCount: input.detailLineCount,
+        ssovUrl: paths.ssov(input.project.id, input.commitment.id),
+      }),
+    },
+    now,
+  );
+}
+
+/** The Subcontractor SOV was sent back: the contacts get the reason (E5). */
+export async function emailSsovSentBack(
+  trx: Trx,
+  input: { project: Project; commitment: Commitment; reviewerUserId: string; reason: string },
+  now: Date,
+): Promise<EnqueueResult> {
+  const reviewerName = await nameOf(trx, input.reviewerUserId);
+  return enqueueEmail(
+    trx,
+    {
+      kind: 'ssov_sent_back',
+      projectId: input.project.id,
+      commitment: input.commitment,
+      userIds: await listInvoiceContactIds(trx, input.commitment.id),
+      payload: (r) => ({
+        project: projectRef(input.project),
+        commitment: commitmentRef(input.commitment),
+        recipientName: r.name,
+        reviewerName,
+        reason: input.reason,
+        ssovUrl: paths.ssov(input.project.id, input.commitment.id),
       }),
     },
     now,

@@ -3208,6 +3208,604 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/projects/{projectId}/commitments/{commitmentId}/ssov": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A commitment's Subcontractor SOV: detail lines by SOV line, with the remaining to allocate
+         * @description Visible to whoever may see the SOV items (invoice administrators, invoice contacts, …); a commitment you cannot see answers 404, private SOV items 403. `you` says what you may do.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                    commitmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The Subcontractor SOV as you may see it (ETag: its version). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SubcontractorSov"];
+                    };
+                };
+                /** @description Not signed in. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but not allowed to do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found — or not visible to you, which answers the same. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Save the whole breakdown
+         * @description Invoice contacts in Draft and Revise & Resubmit; administrators at any time (no email to the contacts), but Under Review or Approved every SOV line must stay fully allocated (`ssov_not_allocated`). A detail line billed on an approved invoice keeps its amount and SOV line and cannot be removed; one with amounts on an invoice not yet approved cannot be removed (`ssov_line_billed`, naming the invoice).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                    commitmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SaveSubcontractorSov"];
+                };
+            };
+            responses: {
+                /** @description The Subcontractor SOV as you may see it (ETag: its version). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SubcontractorSov"];
+                    };
+                };
+                /** @description Invalid input: `error.field` names the offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but not allowed to do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found — or not visible to you, which answers the same. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: a stale version or a duplicate. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match names a version that is no longer current. */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A business rule refused the change; `error.code` says which. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectId}/commitments/{commitmentId}/ssov/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit the Subcontractor SOV for review
+         * @description Draft or Revise & Resubmit → Under Review, by a contact or an administrator on their behalf. Refused (`ssov_not_allocated`, naming each SOV line and its remaining amount) until every SOV line is fully allocated. Emails the invoice distribution list.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                    commitmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SsovTransition"];
+                };
+            };
+            responses: {
+                /** @description The Subcontractor SOV as you may see it (ETag: its version). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SubcontractorSov"];
+                    };
+                };
+                /** @description Invalid input: `error.field` names the offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but not allowed to do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found — or not visible to you, which answers the same. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: a stale version or a duplicate. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match names a version that is no longer current. */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A business rule refused the change; `error.code` says which. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectId}/commitments/{commitmentId}/ssov/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve the Subcontractor SOV (administrators)
+         * @description Draft, Under Review or Revise & Resubmit → Approved; every SOV line must be fully allocated. From then on new invoices bill the detail lines. No email.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                    commitmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SsovTransition"];
+                };
+            };
+            responses: {
+                /** @description The Subcontractor SOV as you may see it (ETag: its version). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SubcontractorSov"];
+                    };
+                };
+                /** @description Invalid input: `error.field` names the offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but not allowed to do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found — or not visible to you, which answers the same. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: a stale version or a duplicate. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match names a version that is no longer current. */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A business rule refused the change; `error.code` says which. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectId}/commitments/{commitmentId}/ssov/send-back": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the Subcontractor SOV back to the contacts, with the reason (administrators)
+         * @description Under Review or Approved → Revise & Resubmit. Emails the invoice contacts the reason. While not approved, the commitment cannot be invited to bill or invoiced.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                    commitmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SsovSendBack"];
+                };
+            };
+            responses: {
+                /** @description The Subcontractor SOV as you may see it (ETag: its version). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SubcontractorSov"];
+                    };
+                };
+                /** @description Invalid input: `error.field` names the offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but not allowed to do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found — or not visible to you, which answers the same. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: a stale version or a duplicate. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match names a version that is no longer current. */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A business rule refused the change; `error.code` says which. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectId}/commitments/{commitmentId}/ssov/request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask the invoice contacts to break down the schedule of values (administrators)
+         * @description In Draft or Revise & Resubmit. Emails each invoice contact "[Name] invites you to break down your Schedule of Values for this commitment." with a link to /projects/{projectId}/commitments/{commitmentId}/ssov. Needs no version (it changes no line).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                    commitmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["SsovRequest"];
+                };
+            };
+            responses: {
+                /** @description Asked. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SsovRequestResult"];
+                    };
+                };
+                /** @description Invalid input: `error.field` names the offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but not allowed to do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found — or not visible to you, which answers the same. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: a stale version or a duplicate. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match names a version that is no longer current. */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A business rule refused the change; `error.code` says which. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{projectId}/invoicing-settings": {
         parameters: {
             query?: never;
@@ -5193,6 +5791,629 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{projectId}/invoices/{invoiceId}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Payments of an invoice and its paid status (administrators and the invoice’s contacts) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                    invoiceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The invoice’s payments and paid status. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InvoicePayments"];
+                    };
+                };
+                /** @description Not signed in. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found — or not visible to you, which answers the same. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Record a payment against an approved invoice (invoice administrators)
+         * @description Refused when the invoice is not approved, when it would overpay the current payment due (`overpayment`), or — with the project’s two-person rule — when you approved the invoice (`two_person_rule`). Send an `Idempotency-Key` so a retry never records it twice.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                    invoiceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RecordPaymentBody"];
+                };
+            };
+            responses: {
+                /** @description The invoice’s payments and paid status. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InvoicePayments"];
+                    };
+                };
+                /** @description Invalid input: `error.field` names the offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but not allowed to do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found — or not visible to you, which answers the same. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: a stale version or a duplicate. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A business rule refused the change; `error.code` says which. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectId}/invoices/{invoiceId}/payments/{paymentId}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Void a payment with a reason (it is kept, marked void; never deleted) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                    invoiceId: string;
+                    paymentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["VoidPaymentBody"];
+                };
+            };
+            responses: {
+                /** @description The invoice’s payments and paid status. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InvoicePayments"];
+                    };
+                };
+                /** @description Invalid input: `error.field` names the offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but not allowed to do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found — or not visible to you, which answers the same. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: a stale version or a duplicate. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A business rule refused the change; `error.code` says which. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectId}/invoices/{invoiceId}/payments/{paymentId}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Attach the remittance or check image to a payment (at most 10 MB) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                    invoiceId: string;
+                    paymentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": {
+                        /** Format: binary */
+                        file?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Attached. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            filename: string;
+                            contentType: string;
+                            sizeBytes: number;
+                        };
+                    };
+                };
+                /** @description Invalid input: `error.field` names the offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but not allowed to do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found — or not visible to you, which answers the same. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: a stale version or a duplicate. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Type not accepted. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A business rule refused the change; `error.code` says which. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectId}/invoices/{invoiceId}/payments/{paymentId}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a payment’s attachment */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                    invoiceId: string;
+                    paymentId: string;
+                    attachmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not signed in. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found — or not visible to you, which answers the same. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectId}/payment-rollups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Invoiced, paid, % paid, retainage held and remaining balance per commitment and for the project
+         * @description Administrators see every commitment; an invoice contact sees only the commitments they bill.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only this commitment (the project figures are then its own). */
+                    commitmentId?: string;
+                };
+                header?: never;
+                path: {
+                    projectId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Roll-ups. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PaymentRollups"];
+                    };
+                };
+                /** @description Not signed in. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found — or not visible to you, which answers the same. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{projectId}/commitments/{commitmentId}/retainage-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A commitment's sliding-scale retention rules */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                    commitmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The rules in order. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RetainageRules"];
+                    };
+                };
+                /** @description Not signed in. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found — or not visible to you, which answers the same. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Set (or remove) the sliding-scale retention rules (invoice administrators)
+         * @description Up to five rules, applied in order; retention on invoices not yet approved follows them, approved invoices keep what they were approved with.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                    commitmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SaveRetainageRules"];
+                };
+            };
+            responses: {
+                /** @description Saved. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RetainageRules"];
+                    };
+                };
+                /** @description Invalid input: `error.field` names the offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but not allowed to do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found — or not visible to you, which answers the same. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: a stale version or a duplicate. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A business rule refused the change; `error.code` says which. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{projectId}/emails": {
         parameters: {
             query?: never;
@@ -5996,6 +7217,176 @@ export interface components {
                 amountCents: number;
             }[];
         };
+        SubcontractorSov: {
+            commitmentId: string;
+            /** @description The commitment uses a Subcontractor SOV (`ssovEnabled`). When false, nothing can be saved. */
+            enabled: boolean;
+            /** @enum {string} */
+            status: "draft" | "under_review" | "approved" | "revise_and_resubmit";
+            statusLabel: string;
+            /** @description Send it back (body `version` or If-Match) with every write. */
+            version: number;
+            submittedAt: string | null;
+            submittedBy: {
+                userId: string;
+                name: string;
+            } | null;
+            approvedAt: string | null;
+            approvedBy: {
+                userId: string;
+                name: string;
+            } | null;
+            sentBackAt: string | null;
+            sentBackBy: {
+                userId: string;
+                name: string;
+            } | null;
+            sentBackReason: string | null;
+            /** @description When an administrator last asked the contacts to fill it in. */
+            requestedAt: string | null;
+            requestedBy: {
+                userId: string;
+                name: string;
+            } | null;
+            /** @description Every SOV line has 0 remaining to allocate (needed to submit and approve). */
+            isFullyAllocated: boolean;
+            /** @description Approved and still fully allocated against the current SOV: invoices can be created. */
+            isApprovedForBilling: boolean;
+            totals: {
+                /**
+                 * @description An amount in integer cents (12345 = 123.45).
+                 * @example 1250000
+                 */
+                scheduledValueCents: number;
+                /**
+                 * @description An amount in integer cents (12345 = 123.45).
+                 * @example 1250000
+                 */
+                allocatedCents: number;
+                /**
+                 * @description An amount in integer cents (12345 = 123.45).
+                 * @example 1250000
+                 */
+                remainingToAllocateCents: number;
+            };
+            sovLines: {
+                sovLineId: string;
+                position: number;
+                itemNumber: string;
+                description: string;
+                costCode: string;
+                /**
+                 * @description An amount in integer cents (12345 = 123.45).
+                 * @example 1250000
+                 */
+                scheduledValueCents: number;
+                /**
+                 * @description An amount in integer cents (12345 = 123.45).
+                 * @example 1250000
+                 */
+                allocatedCents: number;
+                /**
+                 * @description Scheduled value − Σ detail lines; negative when over-allocated.
+                 * @example 1250000
+                 */
+                remainingToAllocateCents: number;
+                isFullyAllocated: boolean;
+                lines: components["schemas"]["SsovDetailLine"][];
+            }[];
+            you: {
+                /**
+                 * @description viewer: may see it, not change it.
+                 * @enum {string}
+                 */
+                role: "admin" | "contact" | "viewer";
+                canEditLines: boolean;
+                /** @description Status actions open to you now (before the allocation check). */
+                allowedActions: ("submit" | "approve" | "send_back")[];
+                /** @description Administrators, in Draft or Revise & Resubmit: ask the contacts to fill it in. */
+                canRequest: boolean;
+                /** @description Under review or approved: a save must leave every SOV line fully allocated. */
+                mustStayFullyAllocated: boolean;
+            };
+        };
+        SsovDetailLine: {
+            id: string;
+            sovLineId: string;
+            /** @description Order under its SOV line, from 1. */
+            position: number;
+            /**
+             * @description The SOV item and the position, e.g. "2.3" (as on the invoice).
+             * @example 2.3
+             */
+            itemNumber: string;
+            description: string;
+            costCode: string;
+            /**
+             * @description An amount in integer cents (12345 = 123.45).
+             * @example 1250000
+             */
+            amountCents: number;
+            /** @description What billing still allows on this line; refusals are `ssov_line_billed` naming the invoice. */
+            billing: {
+                /** @description The invoices this line is on (shown to administrators and invoice contacts only). */
+                invoices: {
+                    label: string;
+                    isApproved: boolean;
+                    /** @description Any amount entered on this line of that invoice. */
+                    hasAmounts: boolean;
+                }[];
+                /** @description False once an approved invoice billed an amount on it. */
+                canChangeAmount: boolean;
+                /** @description False once it is on any invoice. */
+                canChangeSovLine: boolean;
+                /** @description False when it is on an approved invoice, or has amounts on one not yet approved. */
+                canRemove: boolean;
+            };
+        };
+        /** @description The whole breakdown: stored lines left out are removed; the order under each SOV line is the array order. */
+        SaveSubcontractorSov: {
+            /** @description The version this change is based on. */
+            version?: number;
+            lines: {
+                /**
+                 * Format: uuid
+                 * @description A stored detail line to keep (and change); omit to add a line.
+                 */
+                id?: string;
+                /** @description The SOV line it is part of. */
+                sovLineId: string;
+                description: string;
+                costCode?: string;
+                /**
+                 * @description An amount in integer cents (12345 = 123.45).
+                 * @example 1250000
+                 */
+                amountCents: number;
+            }[];
+        };
+        SsovTransition: {
+            /** @description The version this change is based on. */
+            version?: number;
+        };
+        SsovSendBack: {
+            /** @description The version this change is based on. */
+            version?: number;
+            /** @description Emailed to the invoice contacts. */
+            reason: string;
+        };
+        SsovRequestResult: {
+            ssov: components["schemas"]["SubcontractorSov"];
+            /** @description Invoice contacts (user ids) the request goes to. */
+            emailed: string[];
+            /** @description Contacts who get no email, and why. */
+            skipped: {
+                userId: string;
+                reason: string;
+            }[];
+        };
+        SsovRequest: {
+            /** @description Added to the email. */
+            message?: string;
+        };
         InvoicingSettings: {
             periodStartDay: number;
             /** @description 31 means the last day of the month. */
@@ -6021,6 +7412,10 @@ export interface components {
             digestEnabled: boolean;
             /** @description Email contacts when their invoice is approved (default off). */
             approvalNoticesEnabled: boolean;
+            /** @description Two-person rule: whoever approved an invoice cannot record its payment (default off). */
+            twoPersonPaymentRule: boolean;
+            /** @description New amount-based commitments get a Subcontractor SOV unless their creator says otherwise (default off). */
+            ssovEnabledByDefault: boolean;
             invoiceDistribution: {
                 userId: string;
                 name: string;
@@ -6047,6 +7442,8 @@ export interface components {
             reminderFrequencyDays?: 1 | 2 | 3;
             digestEnabled?: boolean;
             approvalNoticesEnabled?: boolean;
+            twoPersonPaymentRule?: boolean;
+            ssovEnabledByDefault?: boolean;
         };
         InvoiceDistribution: {
             userIds: string[];
@@ -6145,7 +7542,18 @@ export interface components {
                     totalCompletedAndStoredCents: number;
                     submittedAt: string | null;
                     version: number;
+                    /**
+                     * @description An amount in integer cents (12345 = 123.45).
+                     * @example 1250000
+                     */
+                    paidCents: number;
+                    /**
+                     * @description Null until the invoice is approved.
+                     * @enum {string|null}
+                     */
+                    paidStatus: "unpaid" | "partially_paid" | "paid" | null;
                 } | null;
+                payments: components["schemas"]["PaymentRollup"];
                 invoicesInPeriod: number;
                 /**
                  * @description An amount in integer cents (12345 = 123.45).
@@ -6172,6 +7580,40 @@ export interface components {
             /** @enum {string|null} */
             response: "accepted" | "declined" | null;
             respondedAt: string | null;
+        };
+        PaymentRollup: {
+            /**
+             * @description An amount in integer cents (12345 = 123.45).
+             * @example 1250000
+             */
+            contractSumToDateCents: number;
+            /**
+             * @description Σ current payment due (line 8) of approved invoices.
+             * @example 1250000
+             */
+            invoicedToDateCents: number;
+            /**
+             * @description An amount in integer cents (12345 = 123.45).
+             * @example 1250000
+             */
+            paidToDateCents: number;
+            /** @description Paid to date as basis points of the contract sum to date. */
+            percentPaidBp: number;
+            /**
+             * @description An amount in integer cents (12345 = 123.45).
+             * @example 1250000
+             */
+            retainageHeldCents: number;
+            /**
+             * @description An amount in integer cents (12345 = 123.45).
+             * @example 1250000
+             */
+            unpaidInvoicedCents: number;
+            /**
+             * @description Contract sum to date − paid to date.
+             * @example 1250000
+             */
+            remainingBalanceCents: number;
         };
         InvoiceListItem: components["schemas"]["InvoiceHeader"] & {
             commitmentNumber: string;
@@ -6226,6 +7668,52 @@ export interface components {
                 status: "open" | "closed";
             };
             lines: components["schemas"]["InvoiceLine"][];
+            retentionRules: components["schemas"]["SlidingScale"];
+            /** @description Work retainage follows the commitment’s sliding-scale rules. */
+            slidingScale: boolean;
+            /** @description The SOV part of the G703 grouped by SOV line, with subtotals (certified amounts): with a Subcontractor SOV each group holds its detail lines. */
+            sovGroups: {
+                /** @description The SOV line: 'sov:<id>'. */
+                key: string;
+                itemNumber: string;
+                description: string;
+                lineKeys: string[];
+                /**
+                 * @description An amount in integer cents (12345 = 123.45).
+                 * @example 1250000
+                 */
+                scheduledValueCents: number;
+                /**
+                 * @description An amount in integer cents (12345 = 123.45).
+                 * @example 1250000
+                 */
+                workCompletedPreviousCents: number;
+                /**
+                 * @description An amount in integer cents (12345 = 123.45).
+                 * @example 1250000
+                 */
+                workCompletedThisPeriodCents: number;
+                /**
+                 * @description An amount in integer cents (12345 = 123.45).
+                 * @example 1250000
+                 */
+                materialsPresentlyStoredCents: number;
+                /**
+                 * @description An amount in integer cents (12345 = 123.45).
+                 * @example 1250000
+                 */
+                totalCompletedAndStoredCents: number;
+                /**
+                 * @description An amount in integer cents (12345 = 123.45).
+                 * @example 1250000
+                 */
+                balanceToFinishCents: number;
+                /**
+                 * @description An amount in integer cents (12345 = 123.45).
+                 * @example 1250000
+                 */
+                retainageHeldCents: number;
+            }[];
             summary: components["schemas"]["G702"];
             claimedSummary: components["schemas"]["G702"];
             attachments: {
@@ -6252,9 +7740,16 @@ export interface components {
         };
         InvoiceLine: {
             id: string;
+            /** @description 'sov:<id>', 'ssov:<id>' (a Subcontractor SOV detail line) or 'co:<id>': the same on every invoice of the commitment. */
             key: string;
             /** @enum {string} */
             source: "sov" | "change_order";
+            /** @description On a Subcontractor SOV detail line: the SOV line it rolls up to (see `sovGroups`). */
+            parent: {
+                key: string;
+                itemNumber: string;
+                description: string;
+            } | null;
             /** @description A */
             itemNumber: string;
             /** @description B */
@@ -6409,6 +7904,27 @@ export interface components {
             isCertifiedAdjusted: boolean;
             differenceReason: string | null;
             isRateOverridden: boolean;
+            /** @description Sliding-scale retention: the rule (or override) that set the work retainage this period. */
+            workRetainageRule: string | null;
+            workRetainageOverridden: boolean;
+            /**
+             * @description Work retainage withheld to date, not reduced by releases (what sliding-scale caps count).
+             * @example 1250000
+             */
+            workRetainageWithheldToDateCents: number;
+            /**
+             * @description What the rules alone would hold this period (beside an override).
+             * @example 1250000
+             */
+            workRetainageByRulesCents: number | null;
+            retainageOverride: {
+                /**
+                 * @description An amount in integer cents (12345 = 123.45).
+                 * @example 1250000
+                 */
+                workRetainageThisPeriodCents: number;
+                reason: string;
+            } | null;
             review: {
                 /** @enum {string|null} */
                 status: "approved" | "rejected" | null;
@@ -6419,6 +7935,82 @@ export interface components {
                 code: string;
                 message: string;
             }[];
+        };
+        /** @description The sliding scale in force (for live recomputation), null with flat rates or once approved. */
+        SlidingScale: {
+            rules: components["schemas"]["RetainageRule"][];
+            /**
+             * @description A rate in basis points (1000 = 10%).
+             * @example 1000
+             */
+            afterRateBp: number;
+        } | null;
+        /** @description Hold `rateBp` of the work until: `thresholdBp` of the original / revised commitment value is held; `capCents` is held; the line (or the whole commitment) is `untilCompleteBp` complete. */
+        RetainageRule: {
+            /** @enum {string} */
+            kind: "until_percent_of_original";
+            /**
+             * @description A rate in basis points (1000 = 10%).
+             * @example 1000
+             */
+            rateBp: number;
+            /**
+             * @description A rate in basis points (1000 = 10%).
+             * @example 1000
+             */
+            thresholdBp: number;
+        } | {
+            /** @enum {string} */
+            kind: "until_percent_of_revised";
+            /**
+             * @description A rate in basis points (1000 = 10%).
+             * @example 1000
+             */
+            rateBp: number;
+            /**
+             * @description A rate in basis points (1000 = 10%).
+             * @example 1000
+             */
+            thresholdBp: number;
+        } | {
+            /** @enum {string} */
+            kind: "until_amount";
+            /**
+             * @description A rate in basis points (1000 = 10%).
+             * @example 1000
+             */
+            rateBp: number;
+            /**
+             * @description An amount in integer cents (12345 = 123.45).
+             * @example 1250000
+             */
+            capCents: number;
+        } | {
+            /** @enum {string} */
+            kind: "by_line_percent_complete";
+            /**
+             * @description A rate in basis points (1000 = 10%).
+             * @example 1000
+             */
+            rateBp: number;
+            /**
+             * @description A rate in basis points (1000 = 10%).
+             * @example 1000
+             */
+            untilCompleteBp: number;
+        } | {
+            /** @enum {string} */
+            kind: "by_commitment_percent_complete";
+            /**
+             * @description A rate in basis points (1000 = 10%).
+             * @example 1000
+             */
+            rateBp: number;
+            /**
+             * @description A rate in basis points (1000 = 10%).
+             * @example 1000
+             */
+            untilCompleteBp: number;
         };
         G702: {
             /**
@@ -6539,6 +8131,15 @@ export interface components {
                  * @example 1000
                  */
                 materialsRetainageBp?: number;
+                /** @description Administrators, on a sliding-scale commitment: the work retainage this period for this line instead of the rules (null clears it). */
+                retainageOverride?: {
+                    /**
+                     * @description An amount in integer cents (12345 = 123.45).
+                     * @example 1250000
+                     */
+                    workRetainageThisPeriodCents: number;
+                    reason: string;
+                } | null;
             }[];
         };
         ReviewInvoice: {
@@ -6565,6 +8166,124 @@ export interface components {
             action: "submit" | "request_revision" | "approve" | "approve_as_noted" | "send_to_owner";
             /** @description Sent with each invoice sent back. */
             note?: string;
+        };
+        InvoicePayments: {
+            /** @description Payments are recorded against approved invoices only. */
+            payable: boolean;
+            /**
+             * @description Null until the invoice is approved.
+             * @enum {string|null}
+             */
+            status: "unpaid" | "partially_paid" | "paid" | null;
+            statusLabel: string | null;
+            /**
+             * @description G702 line 8, current payment due (certified).
+             * @example 1250000
+             */
+            dueCents: number;
+            /**
+             * @description An amount in integer cents (12345 = 123.45).
+             * @example 1250000
+             */
+            paidCents: number;
+            /**
+             * @description An amount in integer cents (12345 = 123.45).
+             * @example 1250000
+             */
+            remainingCents: number;
+            canRecord: boolean;
+            canVoid: boolean;
+            cannotRecordReason: string | null;
+            payments: components["schemas"]["Payment"][];
+        };
+        Payment: {
+            id: string;
+            invoiceId: string;
+            paymentNumber: string;
+            /**
+             * @description An amount in integer cents (12345 = 123.45).
+             * @example 1250000
+             */
+            amountCents: number;
+            paidOn: string;
+            /** @enum {string} */
+            method: "check" | "electronic" | "card" | "other";
+            methodLabel: string;
+            reference: string;
+            notes: string;
+            recordedAt: string;
+            recordedByName: string | null;
+            voided: boolean;
+            voidedAt: string | null;
+            voidedByName: string | null;
+            voidReason: string | null;
+            attachment: {
+                id: string;
+                filename: string;
+                contentType: string;
+                sizeBytes: number;
+            } | null;
+        };
+        RecordPaymentBody: {
+            /**
+             * @description An amount in integer cents (12345 = 123.45).
+             * @example 1250000
+             */
+            amountCents: number;
+            /**
+             * @description The date the payment was issued.
+             * @example 2026-11-30
+             */
+            paidOn: string;
+            /**
+             * @description Check, electronic transfer, card or other.
+             * @enum {string}
+             */
+            method: "check" | "electronic" | "card" | "other";
+            /** @description Your own payment number. */
+            paymentNumber?: string;
+            /** @description Check number or transfer reference. */
+            reference?: string;
+            notes?: string;
+        };
+        VoidPaymentBody: {
+            reason: string;
+        };
+        PaymentRollups: {
+            project: components["schemas"]["PaymentRollup"];
+            commitments: (components["schemas"]["PaymentRollup"] & {
+                commitmentId: string;
+                number: string;
+                title: string;
+                contractCompanyName: string | null;
+            })[];
+        };
+        RetainageRules: {
+            /** @description False: the flat retainage rates of the lines apply. */
+            enabled: boolean;
+            rules: (components["schemas"]["RetainageRule"] & {
+                description: string;
+            })[];
+            /**
+             * @description The rate after the last rule (often 0).
+             * @example 1000
+             */
+            afterRateBp: number;
+            /** @description 0 until rules are first saved. */
+            version: number;
+            updatedAt: string | null;
+            updatedByName: string | null;
+        };
+        SaveRetainageRules: {
+            /** @description The version you read (0 when there were no rules). */
+            version: number;
+            /** @description In order; null removes the sliding scale. */
+            rules: components["schemas"]["RetainageRule"][] | null;
+            /**
+             * @description A rate in basis points (1000 = 10%).
+             * @example 1000
+             */
+            afterRateBp?: number;
         };
         Email: {
             id: number;
@@ -6621,7 +8340,14 @@ export interface components {
                 commitmentId: string;
                 commitmentNumber: string;
                 commitmentTitle: string;
-                actions: ("answer_invite" | "fix_invoice" | "submit_invoice" | "create_invoice")[];
+                /** @description fill_ssov: the Subcontractor SOV is enabled and in Draft — break down the schedule of values (/projects/{projectId}/commitments/{commitmentId}/ssov); fix_ssov: it was sent back (Revise & Resubmit). Then the billing actions. */
+                actions: ("fill_ssov" | "fix_ssov" | "answer_invite" | "fix_invoice" | "submit_invoice" | "create_invoice")[];
+                /** @description The commitment's Subcontractor SOV, when it uses one. */
+                ssov: {
+                    /** @enum {string} */
+                    status: "draft" | "under_review" | "approved" | "revise_and_resubmit";
+                    statusLabel: string;
+                } | null;
                 billing: components["schemas"]["CommitmentBilling"];
             }[];
         };

@@ -10,6 +10,8 @@ import { useDocumentTitle, useLoad, useUnsavedChangesGuard } from '../../lib/hoo
 import { useProject } from '../../lib/project.tsx';
 import { Link } from '../../lib/router.tsx';
 import { BillingPanel } from './billing-panel.tsx';
+import { PaymentsCard } from './payments-card.tsx';
+import { RetainageRulesCard } from './retainage-rules-card.tsx';
 import { ChangeOrders } from './change-orders.tsx';
 import { CommitmentForm } from './commitment-form.tsx';
 import { InvoiceContactsCard, PrivateListCard } from './contacts-cards.tsx';
@@ -112,6 +114,12 @@ export function CommitmentPage({ params }: { params: Record<string, string> }) {
             <div id="billing">
               <BillingPanel projectId={projectId} commitmentId={commitmentId} refreshKey={billingKey} />
             </div>
+            <div id="retention">
+              <RetainageRulesCard projectId={projectId} commitmentId={commitmentId} canEdit />
+            </div>
+            <div id="payments">
+              <PaymentsCard projectId={projectId} commitmentId={commitmentId} refreshKey={billingKey} />
+            </div>
             <div id="contacts">
               <InvoiceContactsCard projectId={projectId} detail={d} onDetail={setDetail} />
             </div>
@@ -130,11 +138,13 @@ export function CommitmentPage({ params }: { params: Record<string, string> }) {
       <div className="cm-layout">
         <div className="cm-main">
           {d.you.isInvoiceContact ? <BillingPanel projectId={projectId} commitmentId={commitmentId} refreshKey={billingKey} /> : null}
+          {d.you.isInvoiceContact ? <PaymentsCard projectId={projectId} commitmentId={commitmentId} refreshKey={billingKey} /> : null}
           <SovReadOnly projectId={projectId} commitmentId={commitmentId} canSee={d.you.canSeeSovItems} />
           {d.you.canSeeSovItems ? <ChangeOrders projectId={projectId} commitmentId={commitmentId} canEdit={false} onApprovedChange={reloadDetail} /> : null}
         </div>
         <div className="cm-aside">
           <DetailsReadOnly detail={d} />
+          {d.you.isInvoiceContact ? <RetainageRulesCard projectId={projectId} commitmentId={commitmentId} canEdit={false} /> : null}
         </div>
       </div>
     </div>

@@ -24,6 +24,9 @@ const KIND_LABELS: Record<EmailKind, string> = {
   weekly_digest: 'Weekly digest',
   account_invitation: 'Account invitation',
   password_reset: 'Password reset',
+  ssov_request: 'Subcontractor SOV requested',
+  ssov_submitted: 'Subcontractor SOV submitted',
+  ssov_sent_back: 'Subcontractor SOV sent back',
 };
 
 const TABS = [

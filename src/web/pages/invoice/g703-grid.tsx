@@ -320,10 +320,10 @@ export function focusLine(lineId: string, column?: string): void {
   table?.dispatchEvent(new CustomEvent('g703-focus', { detail: { lineId, column } }));
 }
 
-/** Grids with more lines than this render only the lines near the view (see the header comment). */
-export const VIRTUAL_THRESHOLD = 150;
+/** Grids with more lines than this render only the lines near the view (see the header comment; bench/grid-1000.ts measured 40–150 fully drawn lines as slower per keystroke than 1,000 windowed ones). */
+export const VIRTUAL_THRESHOLD = 40;
 const ESTIMATED_ROW_PX = 46;
-const OVERSCAN_PX = 700;
+const OVERSCAN_PX = 300;
 
 export type G703GridProps = {
   /** The lines in display order (the same array while people type: it shapes the grid). */

@@ -6,6 +6,7 @@
  */
 import type { Schemas } from '../../api/client.ts';
 import { formatCentsPlain, parseDecimalToCents } from '../../../domain/money.ts';
+import type { SlidingScale } from '../../../domain/sliding-scale.ts';
 import {
   computePayApplication,
   summarize,
@@ -382,6 +383,41 @@ export function computeAll(
     return calc;
   });
   return { calcs, cache: { stamp, map } };
+}
+
+/**
+ * On a sliding-scale commitment the lines share caps, so work retainage is computed over all lines
+ * at once with the domain's own code (src/domain/sliding-scale.ts via computePayApplication) and
+ * replaces each line's flat-rate figure. Costs one pass over the lines per keystroke.
+ */
+export function applySlidingScale(calcs: readonly LineCalc[], scale: SlidingScale | null | undefined, mode: EditMode): readonly LineCalc[] {
+  if (!scale || mode === 'read' || calcs.length === 0) return calcs;
+  const app = computePayApplication({
+    lines: calcs.map((c) => ({
+      key: c.line.key,
+      source: c.line.source,
+      itemNumber: c.line.itemNumber,
+      description: c.line.description,
+      costCode: c.line.costCode,
+      scheduledValueCents: c.line.scheduledValueCents,
+      rates: c.rates,
+      entry: c.entry,
+      retainageOverride: c.line.retainageOverride,
+    })),
+    previous: new Map(
+      calcs.map((c) => [
+        c.line.key,
+        { ...previousOf(c.line), workWithheldCents: c.line.workRetainageWithheldToDateCents - c.line.workRetainageThisPeriodCents },
+      ]),
+    ),
+    previousCertificatesCents: 0,
+    allowOverbilling: true,
+    slidingScale: scale,
+  });
+  return calcs.map((c, i) => {
+    const computed = app.lines[i];
+    return computed && computed.workRetainageThisPeriodCents !== c.computed.workRetainageThisPeriodCents ? { ...c, computed } : c;
+  });
 }
 
 export type Totals = {

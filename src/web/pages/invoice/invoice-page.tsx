@@ -16,9 +16,12 @@ import { useProject, useProjectFormat } from '../../lib/project.tsx';
 import { Link } from '../../lib/router.tsx';
 import { AttachmentsPanel, type Attachment } from './attachments.tsx';
 import { AuditHistory } from './audit-history.tsx';
+import { PaymentsPanel } from './payments-panel.tsx';
+import { RetentionPanel } from './retention-panel.tsx';
 import { G702Summary, type SummaryColumn } from './g702-summary.tsx';
 import { focusLine, G703Grid, rowName, type GridConfig, type GridHandlers } from './g703-grid.tsx';
 import {
+  applySlidingScale,
   baseEntry,
   buildLineChanges,
   computeAll,
@@ -257,12 +260,13 @@ export function InvoicePage({ params }: { params: Record<string, string> }) {
   const lineById = useMemo(() => new Map(orderedLines.map((l) => [l.id, l])), [orderedLines]);
 
   const cacheRef = useRef<CalcCache | null>(null);
+  const retentionRules = data?.retentionRules ?? null;
   const stamp = `${mode}|${overbilling}|${fmt.locale}|${fmt.currency}`;
   const calcs = useMemo(() => {
     const result = computeAll(orderedLines, drafts, mode, overbilling, fmt.money, cacheRef.current, stamp);
     cacheRef.current = result.cache;
-    return result.calcs;
-  }, [orderedLines, drafts, mode, overbilling, fmt.money, stamp]);
+    return applySlidingScale(result.calcs, retentionRules, mode);
+  }, [orderedLines, drafts, mode, overbilling, fmt.money, stamp, retentionRules]);
 
   const previousCertificates = data?.summary.lessPreviousCertificatesCents ?? 0;
   const live = useMemo(() => summarizeAll(calcs, previousCertificates), [calcs, previousCertificates]);
@@ -1086,6 +1090,10 @@ export function InvoicePage({ params }: { params: Record<string, string> }) {
         </section>
         <AttachmentsPanel projectId={projectId} invoiceId={invoiceId} attachments={attachments} editable={mode !== 'read'} onChange={setAttachments} />
       </div>
+
+      {data.slidingScale ? <RetentionPanel projectId={projectId} invoice={data} canOverride={you.canOverrideRates} money={fmt.money} onSaved={setData} /> : null}
+
+      {approved ? <PaymentsPanel key={inv.version} projectId={projectId} invoiceId={invoiceId} money={fmt.money} formatDay={fmt.day} today={todayIn(fmt.timeZone)} /> : null}
 
       {isAdmin ? <AuditHistory projectId={projectId} invoiceId={invoiceId} lines={orderedLines} money={fmt.money} locale={fmt.locale} timeZone={fmt.timeZone} /> : null}
 

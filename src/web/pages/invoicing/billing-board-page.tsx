@@ -5,7 +5,8 @@
  */
 import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type ChangeEvent } from 'react';
 import { api, ApiError, call, type Schemas } from '../../api/client.ts';
-import { Button, Day, EmptyState, ErrorBanner, Loading, Money, Notice, PageHeader, StatusBadge } from '../../components/ui.tsx';
+import { PAID_STATUS_LABELS } from '../../../domain/payment.ts';
+import { Button, Day, EmptyState, ErrorBanner, Loading, Money, Notice, PageHeader, Percent, StatusBadge } from '../../components/ui.tsx';
 import { useDocumentTitle, useLoad } from '../../lib/hooks.ts';
 import { useProject } from '../../lib/project.tsx';
 import { Link, navigate } from '../../lib/router.tsx';
@@ -143,12 +144,16 @@ export function BillingBoardPage({ params }: { params: Record<string, string> })
     let due = 0;
     let contract = 0;
     let billed = 0;
+    let paid = 0;
+    let remaining = 0;
     for (const r of visible) {
+      paid += r.payments.paidToDateCents;
+      remaining += r.payments.remainingBalanceCents;
       due += r.latestInvoice?.currentPaymentDueCents ?? 0;
       contract += r.contractSumToDateCents;
       billed += r.billedToDateCents;
     }
-    return { due, contract, billed };
+    return { due, contract, billed, paid, remaining };
   }, [visible]);
 
   const filtered = statuses.size > 0 || search.trim() !== '';
@@ -256,6 +261,8 @@ export function BillingBoardPage({ params }: { params: Record<string, string> })
                     <th scope="col" className="num">Current payment due</th>
                     <th scope="col" className="num">Contract sum to date</th>
                     <th scope="col" className="num">Billed to date</th>
+                    <th scope="col" className="num">Paid to date</th>
+                    <th scope="col" className="num">Remaining balance</th>
                     <th scope="col">Due date</th>
                   </tr>
                 </thead>
@@ -283,6 +290,8 @@ export function BillingBoardPage({ params }: { params: Record<string, string> })
                     <td className="num"><Money cents={totals.due} /></td>
                     <td className="num"><Money cents={totals.contract} /></td>
                     <td className="num"><Money cents={totals.billed} /></td>
+                    <td className="num"><Money cents={totals.paid} /></td>
+                    <td className="num"><Money cents={totals.remaining} /></td>
                     <td />
                   </tr>
                 </tfoot>
@@ -428,12 +437,26 @@ const Row = memo(function Row({
           <span className="muted">None</span>
         )}
       </td>
-      <td className="num">{invoice ? <Money cents={invoice.currentPaymentDueCents} /> : <span className="muted">—</span>}</td>
+      <td className="num">
+        {invoice ? <Money cents={invoice.currentPaymentDueCents} /> : <span className="muted">—</span>}
+        {invoice?.paidStatus ? <span className="inv-cell-note">{PAID_STATUS_LABELS[invoice.paidStatus]}</span> : null}
+      </td>
       <td className="num">
         <Money cents={row.contractSumToDateCents} />
       </td>
       <td className="num">
         <Money cents={row.billedToDateCents} />
+      </td>
+      <td className="num">
+        <Money cents={row.payments.paidToDateCents} />
+        {row.payments.contractSumToDateCents !== 0 ? (
+          <span className="inv-cell-note">
+            <Percent bp={row.payments.percentPaidBp} /> paid
+          </span>
+        ) : null}
+      </td>
+      <td className="num">
+        <Money cents={row.payments.remainingBalanceCents} />
       </td>
       <td className="inv-nowrap">
         <ShortDay value={row.dueOn} />
@@ -441,6 +464,7 @@ const Row = memo(function Row({
     </tr>
   );
 });
+
 
 /** An instant shown as the day it fell on in the project's time zone. */
 /** A calendar day, without the year when it is this year ("Nov 25"); the full date on hover. */

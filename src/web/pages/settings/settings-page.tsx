@@ -91,6 +91,7 @@ type Fields = {
   digestEnabled: boolean;
   approvalNoticesEnabled: boolean;
   allowOverbilling: boolean;
+  twoPersonPaymentRule: boolean;
 };
 
 function fieldsOf(s: Settings): Fields {
@@ -106,6 +107,7 @@ function fieldsOf(s: Settings): Fields {
     digestEnabled: s.digestEnabled,
     approvalNoticesEnabled: s.approvalNoticesEnabled,
     allowOverbilling: s.allowOverbilling,
+    twoPersonPaymentRule: s.twoPersonPaymentRule,
   };
 }
 
@@ -150,6 +152,7 @@ function InvoicingSettingsForm({
     digestEnabled: 'Weekly digest',
     approvalNoticesEnabled: 'Approval notices',
     allowOverbilling: 'Allow overbilling',
+    twoPersonPaymentRule: 'Two-person rule for payments',
   };
   const show = (k: keyof Fields, v: string | boolean): string => {
     if (typeof v === 'boolean') return v ? 'On' : 'Off';
@@ -341,6 +344,16 @@ function InvoicingSettingsForm({
                 {errors.allowOverbilling}
               </p>
             ) : null}
+          </fieldset>
+
+          <fieldset className="set-fieldset">
+            <legend>Payments</legend>
+            <Checkbox
+              label="Two-person rule: whoever approved an invoice cannot record its payment"
+              hint="Another invoice administrator records the payment of an invoice you approved."
+              checked={d.twoPersonPaymentRule}
+              onChange={(e) => form.set('twoPersonPaymentRule', e.target.checked)}
+            />
           </fieldset>
         </div>
 
