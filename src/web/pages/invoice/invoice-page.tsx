@@ -18,6 +18,7 @@ import { AttachmentsPanel, type Attachment } from './attachments.tsx';
 import { AuditHistory } from './audit-history.tsx';
 import { PaymentsPanel } from './payments-panel.tsx';
 import { RetentionPanel } from './retention-panel.tsx';
+import { SovGroupsCard } from './sov-groups.tsx';
 import { G702Summary, type SummaryColumn } from './g702-summary.tsx';
 import { focusLine, G703Grid, rowName, type GridConfig, type GridHandlers } from './g703-grid.tsx';
 import {
@@ -1090,6 +1091,8 @@ export function InvoicePage({ params }: { params: Record<string, string> }) {
         </section>
         <AttachmentsPanel projectId={projectId} invoiceId={invoiceId} attachments={attachments} editable={mode !== 'read'} onChange={setAttachments} />
       </div>
+
+      <SovGroupsCard calcs={calcs} money={fmt.money} pct={fmt.pct} />
 
       {data.slidingScale ? <RetentionPanel projectId={projectId} invoice={data} canOverride={you.canOverrideRates} money={fmt.money} onSaved={setData} /> : null}
 
