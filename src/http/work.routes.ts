@@ -10,6 +10,7 @@ import { Cents, CommitmentParams, errors } from './common.schemas.ts';
 import { requireViewer } from './context.ts';
 import { createRouter } from './router.ts';
 import { INVOICE_STATUSES } from '../domain/invoice-status.ts';
+import { SSOV_STATUSES } from '../domain/ssov.ts';
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 
@@ -98,7 +99,14 @@ export const workRoutes = createRouter()
                   commitmentId: z.string(),
                   commitmentNumber: z.string(),
                   commitmentTitle: z.string(),
-                  actions: z.array(z.enum(['answer_invite', 'fix_invoice', 'submit_invoice', 'create_invoice'])),
+                  actions: z.array(z.enum(['fill_ssov', 'fix_ssov', 'answer_invite', 'fix_invoice', 'submit_invoice', 'create_invoice'])).openapi({
+                    description:
+                      'fill_ssov: the Subcontractor SOV is enabled and in Draft — break down the schedule of values (/projects/{projectId}/commitments/{commitmentId}/ssov); fix_ssov: it was sent back (Revise & Resubmit). Then the billing actions.',
+                  }),
+                  ssov: z
+                    .object({ status: z.enum(SSOV_STATUSES), statusLabel: z.string() })
+                    .nullable()
+                    .openapi({ description: 'The commitment\'s Subcontractor SOV, when it uses one.' }),
                   billing: CommitmentBillingSchema,
                 }),
               ),

@@ -1,16 +1,20 @@
 /**
  * An invoice contact's home: every commitment they are a contact on, across projects, with what
- * needs their action first — an invite to answer, an invoice to fix or to submit, an invoice to
- * create — and the due date.
+ * needs their action first — a Subcontractor SOV to fill in or to fix, an invite to answer, an
+ * invoice to fix or to submit, an invoice to create — and the due date.
  */
 import { compareDates } from '../../domain/calendar.ts';
 import type { Viewer } from '../../domain/permissions.ts';
 import type { Db } from '../../db/database.ts';
 import { commitmentFromRow } from '../../db/commitments.queries.ts';
 import { projectFromRow } from '../../db/projects.queries.ts';
+import { isEditableByContact, SSOV_STATUS_LABELS, type SsovStatus } from '../../domain/ssov.ts';
 import { describeCommitmentBilling, type CommitmentBilling } from './commitment-billing.ts';
 
-export type WorkAction = 'answer_invite' | 'fix_invoice' | 'submit_invoice' | 'create_invoice';
+export type WorkAction = 'fill_ssov' | 'fix_ssov' | 'answer_invite' | 'fix_invoice' | 'submit_invoice' | 'create_invoice';
+
+/** The commitment's Subcontractor SOV, when it uses one (null otherwise). */
+export type WorkSsov = { status: SsovStatus; statusLabel: string };
 
 export type WorkItem = {
   projectId: string;
@@ -19,8 +23,18 @@ export type WorkItem = {
   commitmentNumber: string;
   commitmentTitle: string;
   billing: CommitmentBilling;
+  ssov: WorkSsov | null;
   actions: WorkAction[];
 };
+
+/**
+ * A Subcontractor SOV is the contacts' to fill in while it is Draft (never written counts as Draft)
+ * and to fix while it is Revise & Resubmit; under review or approved it needs nothing from them.
+ */
+export function ssovActionsFor(ssov: WorkSsov | null): WorkAction[] {
+  if (!ssov || !isEditableByContact(ssov.status)) return [];
+  return [ssov.status === 'revise_and_resubmit' ? 'fix_ssov' : 'fill_ssov'];
+}
 
 export function actionsFor(billing: CommitmentBilling): WorkAction[] {
   const actions: WorkAction[] = [];
@@ -45,6 +59,9 @@ export async function listMyWork(db: Db, viewer: Viewer, now: Date): Promise<Wor
     .orderBy('p.name')
     .orderBy('c.number')
     .execute();
+  const withSsov = rows.filter((r) => r.ssovEnabled).map((r) => r.id);
+  const ssovRows = withSsov.length > 0 ? await db.selectFrom('ssovs').select(['commitmentId', 'status']).where('commitmentId', 'in', withSsov).execute() : [];
+  const ssovStatus = new Map(ssovRows.map((r) => [r.commitmentId, r.status as SsovStatus]));
   const items: WorkItem[] = [];
   for (const row of rows) {
     const commitment = commitmentFromRow(row);
@@ -61,6 +78,8 @@ export async function listMyWork(db: Db, viewer: Viewer, now: Date): Promise<Wor
       updatedAt: row.updatedAt,
     });
     const billing = await describeCommitmentBilling(db, { actor: 'contact', project, commitment }, now);
+    const status = ssovStatus.get(commitment.id) ?? 'draft';
+    const ssov = commitment.ssovEnabled ? { status, statusLabel: SSOV_STATUS_LABELS[status] } : null;
     items.push({
       projectId: project.id,
       projectName: project.name,
@@ -68,7 +87,8 @@ export async function listMyWork(db: Db, viewer: Viewer, now: Date): Promise<Wor
       commitmentNumber: commitment.number,
       commitmentTitle: commitment.title,
       billing,
-      actions: actionsFor(billing),
+      ssov,
+      actions: [...ssovActionsFor(ssov), ...actionsFor(billing)],
     });
   }
   // What needs action first, soonest due first.

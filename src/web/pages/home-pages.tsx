@@ -4,6 +4,7 @@ import { Card, Day, EmptyState, ErrorBanner, Loading, Money, PageHeader, StatusB
 import { useDocumentTitle, useLoad } from '../lib/hooks.ts';
 import { FormatScope } from '../lib/project.tsx';
 import { Link } from '../lib/router.tsx';
+import { paths } from '../../domain/links.ts';
 
 const LEVELS: Record<string, string> = { admin: 'Invoice administrator', standard: 'Standard', read_only: 'Read only', none: 'No access to commitments' };
 
@@ -35,6 +36,8 @@ export function ProjectsPage() {
 }
 
 const ACTION_LABELS: Record<string, string> = {
+  fill_ssov: 'Break down the schedule of values',
+  fix_ssov: 'Fix and resubmit the schedule of values breakdown',
   answer_invite: 'Answer the invite to bill',
   fix_invoice: 'Revise and resubmit your invoice',
   submit_invoice: 'Submit your draft invoice',
@@ -92,7 +95,25 @@ export function MyWorkPage() {
                       <Day value={i.billing.period?.dueOn} />
                     </td>
                     <td>{latest ? <Link to={`/projects/${i.projectId}/invoices/${latest.id}`}>{latest.label}: <Money cents={latest.currentPaymentDueCents} /></Link> : <span className="muted">None yet</span>}</td>
-                    <td>{i.actions.length > 0 ? i.actions.map((a) => <span key={a} className="todo">{ACTION_LABELS[a]}</span>) : <span className="muted">—</span>}</td>
+                    <td>
+                      {i.actions.length > 0 ? (
+                        i.actions.map((a) =>
+                          a === 'fill_ssov' || a === 'fix_ssov' ? (
+                            // The Subcontractor SOV comes first: billing waits for its approval.
+                            <Link key={a} className="todo" to={paths.ssov(i.projectId, i.commitmentId)}>
+                              {ACTION_LABELS[a]}
+                              <span className="visually-hidden"> for {i.commitmentNumber}</span>
+                            </Link>
+                          ) : (
+                            <span key={a} className="todo">
+                              {ACTION_LABELS[a]}
+                            </span>
+                          ),
+                        )
+                      ) : (
+                        <span className="muted">—</span>
+                      )}
+                    </td>
                   </tr>
                 );
                 return project ? (

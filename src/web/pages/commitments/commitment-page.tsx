@@ -19,6 +19,7 @@ import { takeFlash } from './flash.ts';
 import { useDirtyRegistry } from './form-kit.tsx';
 import { ACCOUNTING_LABELS, capitalize, COMMITMENT_STATUS_LABELS, COMMITMENT_STATUS_TONES, KIND_LABELS } from './labels.ts';
 import { SovEditor, SovReadOnly } from './sov-editor.tsx';
+import { SsovCard } from '../ssov/ssov-card.tsx';
 import './commitments.css';
 
 type Detail = Schemas['CommitmentDetail'];
@@ -94,6 +95,7 @@ export function CommitmentPage({ params }: { params: Record<string, string> }) {
           <a href="#details">Details</a>
           <a href="#sov">Schedule of values</a>
           <a href="#change-orders">Change orders</a>
+          {c.ssovEnabled ? <a href="#ssov">{vocabulary.subcontractorSov}</a> : null}
           <a href="#billing">{vocabulary.invoicing}</a>
           <a href="#contacts">{capitalize(vocabulary.invoiceContacts)}</a>
           <a href="#private-list">Private list</a>
@@ -111,6 +113,11 @@ export function CommitmentPage({ params }: { params: Record<string, string> }) {
             </div>
           </div>
           <div className="cm-aside">
+            {c.ssovEnabled ? (
+              <div id="ssov">
+                <SsovCard projectId={projectId} commitmentId={commitmentId} refreshKey={c.version} />
+              </div>
+            ) : null}
             <div id="billing">
               <BillingPanel projectId={projectId} commitmentId={commitmentId} refreshKey={billingKey} />
             </div>
@@ -137,6 +144,7 @@ export function CommitmentPage({ params }: { params: Record<string, string> }) {
       {header}
       <div className="cm-layout">
         <div className="cm-main">
+          {c.ssovEnabled && (d.you.isInvoiceContact || d.you.canSeeSovItems) ? <SsovCard projectId={projectId} commitmentId={commitmentId} refreshKey={c.version} /> : null}
           {d.you.isInvoiceContact ? <BillingPanel projectId={projectId} commitmentId={commitmentId} refreshKey={billingKey} /> : null}
           {d.you.isInvoiceContact ? <PaymentsCard projectId={projectId} commitmentId={commitmentId} refreshKey={billingKey} /> : null}
           <SovReadOnly projectId={projectId} commitmentId={commitmentId} canSee={d.you.canSeeSovItems} />
