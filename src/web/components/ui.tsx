@@ -113,6 +113,9 @@ export function Card({ title, children, actions }: { title?: string; children: R
 }
 
 const STATUS_TONES: Record<string, string> = {
+  paid: 'success',
+  partially_paid: 'info',
+  unpaid: 'warning',
   approved: 'success',
   approved_as_noted: 'success',
   accepted: 'success',

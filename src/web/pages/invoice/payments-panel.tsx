@@ -21,8 +21,6 @@ const METHODS: { value: Method; label: string }[] = [
   { value: 'other', label: 'Other' },
 ];
 
-const PAID_TONES: Record<string, string> = { unpaid: 'warning', partially_paid: 'info', paid: 'success' };
-
 /** Whole cents as the text of an amount input ("1234.50"), without going through floats. */
 function centsToInput(cents: number): string {
   return `${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
@@ -65,7 +63,7 @@ export function PaymentsPanel({
         <h2 id={titleId}>Payments</h2>
         {current.status ? (
           <span data-testid="paid-status">
-            <StatusBadge status={PAID_TONES[current.status] ?? 'muted'} label={current.statusLabel ?? ''} />
+            <StatusBadge status={current.status} label={current.statusLabel ?? ''} />
           </span>
         ) : null}
       </div>
@@ -89,7 +87,7 @@ export function PaymentsPanel({
       )}
       {current.payments.length > 0 ? (
         <div className="table-wrap">
-          <table className="data-table payments-table">
+          <table className="table payments-table">
             <caption className="ip-sr-only">Payments recorded on this invoice</caption>
             <thead>
               <tr>

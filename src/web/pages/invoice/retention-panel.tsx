@@ -78,7 +78,7 @@ export function RetentionPanel({
         <p className="muted">No work billed yet this period.</p>
       ) : (
         <div className="table-wrap">
-          <table className="data-table" data-testid="retention-by-rule">
+          <table className="table" data-testid="retention-by-rule">
             <caption className="ip-sr-only">Work retainage this period by line and rule</caption>
             <thead>
               <tr>

@@ -37,7 +37,7 @@ export const SovGroupsCard = memo(function SovGroupsCard({ calcs, money, pct }: 
       </div>
       <p className="hint">The detail lines above roll up to these lines of the commitment&rsquo;s schedule of values.</p>
       <div className="table-wrap">
-        <table className="data-table" data-testid="sov-groups">
+        <table className="table" data-testid="sov-groups">
           <caption className="ip-sr-only">G703 grouped by schedule of values line</caption>
           <thead>
             <tr>
