@@ -5,6 +5,9 @@
  * Every step goes through the services, as the people involved would do it.
  */
 import { getInvoicePayments, recordPayment } from '../services/billing/payments.ts';
+import { setRetainageRules } from '../services/commitments/retainage-rules.ts';
+import { updateCommitment } from '../services/commitments/update-commitment.ts';
+import { requestSsov } from '../services/ssov/request-ssov.ts';
 import { addDays, addMonths, dayOfMonth, todayIn } from '../domain/calendar.ts';
 import type { Viewer } from '../domain/permissions.ts';
 import type { Db } from '../db/database.ts';
@@ -117,4 +120,19 @@ export async function loadBillingDemo(db: Db, projectName: string, now: Date): P
       now,
     );
   }
+
+  // SC-003 holds retainage on a sliding scale; SC-004's contact is asked for a Subcontractor SOV.
+  const drywall = await commitmentByNumber(db, projectId, 'SC-003');
+  await setRetainageRules(
+    db,
+    accountant,
+    projectId,
+    drywall.id,
+    { version: 0, scale: { rules: [{ kind: 'until_percent_of_original', rateBp: 1000, thresholdBp: 500 }], afterRateBp: 0 } },
+    now,
+  );
+  const electrical = await commitmentByNumber(db, projectId, 'SC-004');
+  const { version: electricalVersion } = await db.selectFrom('commitments').select('version').where('id', '=', electrical.id).executeTakeFirstOrThrow();
+  await updateCommitment(db, accountant, projectId, electrical.id, { version: electricalVersion, ssovEnabled: true }, now);
+  await requestSsov(db, accountant, projectId, electrical.id, { message: 'Please break the electrical SOV down by floor before your first invoice.' }, now);
 }

@@ -196,3 +196,17 @@ test('an empty database prints a note instead of accounts', async (t) => {
     await empty.close();
   }
 });
+
+test('the demo shows the features of issue 6: paid invoices, a sliding scale, and a Subcontractor SOV asked for', async () => {
+  const payments = await database.db.selectFrom('payments').select(['amountCents', 'voidedAt']).execute();
+  assert.equal(payments.length, 2);
+  assert.ok(payments.every((p) => p.voidedAt === null && p.amountCents > 0));
+  const rules = await database.db.selectFrom('commitmentRetainageRules').select('commitmentId').execute();
+  assert.equal(rules.length, 1);
+  const ssov = await database.db.selectFrom('ssovs').select(['status', 'requestedAt']).execute();
+  assert.equal(ssov.length, 1);
+  assert.equal(ssov[0]?.status, 'draft');
+  assert.notEqual(ssov[0]?.requestedAt, null);
+  const emails = await database.db.selectFrom('emailMessages').select('kind').where('kind', '=', 'ssov_request').execute();
+  assert.ok(emails.length >= 1, 'the request is in the mailbox');
+});
