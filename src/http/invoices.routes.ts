@@ -1,8 +1,6 @@
 /** Subcontractor invoices: create, read, enter amounts, review, move through statuses, attachments. */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { MAX_ATTACHMENT_BYTES } from '../domain/attachments.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
 import { invoiceLabel } from '../domain/invoice.ts';
 import { STATUS_LABELS } from '../domain/invoice-status.ts';
@@ -22,7 +20,7 @@ import { getInvoiceView, type InvoiceView } from '../services/billing/invoice-vi
 import { reviewInvoice } from '../services/billing/review-invoice.ts';
 import { saveInvoiceLines } from '../services/billing/save-invoice-lines.ts';
 import { updateInvoice } from '../services/billing/update-invoice.ts';
-import { CommitmentParams, ErrorResponse, errors, NoContent, ProjectParams } from './common.schemas.ts';
+import { CommitmentParams, errors, NoContent, ProjectParams } from './common.schemas.ts';
 import { requireViewer, type Env } from './context.ts';
 import { idempotency } from './idempotency.middleware.ts';
 import {
@@ -38,6 +36,7 @@ import {
 } from './invoices.schemas.ts';
 import { AuditEntrySchema } from './projects.schemas.ts';
 import { createRouter } from './router.ts';
+import { fileResponse, readUploadedFile, requireMultipart, uploadBody, uploadLimit, uploadResponses } from './uploads.ts';
 import { etagFor } from './versioning.ts';
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
@@ -151,19 +150,7 @@ async function respondWithInvoice(c: Context<Env>, projectId: string, invoiceId:
 export const invoiceRoutes = createRouter();
 invoiceRoutes.use('/projects/:projectId/commitments/:commitmentId/invoices', idempotency);
 invoiceRoutes.use('/projects/:projectId/invoices/:invoiceId/transitions', idempotency);
-// Before the framework's own 415 ("send JSON"), which would tell an uploader the opposite of what to do.
-invoiceRoutes.use('/projects/:projectId/invoices/:invoiceId/attachments', async (c, next) => {
-  if (c.req.method === 'POST' && !(c.req.header('content-type') ?? '').toLowerCase().startsWith('multipart/form-data')) {
-    throw new DomainError('unsupported_media_type', 'Send the file as multipart/form-data in a field named "file".', { field: 'file' });
-  }
-  await next();
-});
-invoiceRoutes.use('/projects/:projectId/invoices/:invoiceId/attachments', bodyLimit({
-  maxSize: MAX_ATTACHMENT_BYTES + 64 * 1024,
-  onError: () => {
-    throw new DomainError('payload_too_large', 'Attachments can be at most 10 MB.', { field: 'file' });
-  },
-}));
+invoiceRoutes.use('/projects/:projectId/invoices/:invoiceId/attachments', requireMultipart, uploadLimit);
 
 invoiceRoutes
   .openapi(
@@ -377,38 +364,13 @@ invoiceRoutes
       path: '/projects/{projectId}/invoices/{invoiceId}/attachments',
       tags: ['Invoices'],
       summary: 'Attach a file (PDF, image, CSV, text, Word, Excel; at most 10 MB)',
-      request: {
-        params: InvoiceParams,
-        body: {
-          required: true,
-          content: { 'multipart/form-data': { schema: z.object({ file: z.any().openapi({ type: 'string', format: 'binary' }) }) } },
-        },
-      },
-      responses: {
-        201: { description: 'Attached.', ...json(z.object({ id: z.string(), filename: z.string(), contentType: z.string(), sizeBytes: z.number().int() })) },
-        ...writeErrors,
-        413: { description: 'Too large.', ...json(ErrorResponse) },
-        415: { description: 'Type not accepted.', ...json(ErrorResponse) },
-      },
+      request: { params: InvoiceParams, body: uploadBody },
+      responses: { ...uploadResponses, ...writeErrors },
     }),
     async (c) => {
       const { db, clock } = c.get('deps');
       const { projectId, invoiceId } = c.req.valid('param');
-      const form = await c.req.parseBody().catch(() => {
-        throw new DomainError('validation_failed', 'Send the file as multipart/form-data in a field named "file".', { field: 'file' });
-      });
-      const file = form.file;
-      if (!(file instanceof File)) {
-        throw new DomainError('validation_failed', 'Send the file as multipart/form-data in a field named "file".', { field: 'file' });
-      }
-      const saved = await addInvoiceAttachment(
-        db,
-        requireViewer(c),
-        projectId,
-        invoiceId,
-        { filename: file.name, contentType: file.type || 'application/octet-stream', content: Buffer.from(await file.arrayBuffer()) },
-        clock(),
-      );
+      const saved = await addInvoiceAttachment(db, requireViewer(c), projectId, invoiceId, await readUploadedFile(c), clock());
       return c.json(saved, 201);
     },
   )
@@ -435,14 +397,7 @@ invoiceRoutes
             .executeTakeFirst()
         : undefined;
       if (!file) throw notFound('The attachment');
-      return new Response(new Uint8Array(file.content), {
-        status: 200,
-        headers: {
-          'content-type': file.contentType,
-          'content-disposition': `attachment; filename="${file.filename.replace(/"/g, '')}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
-          'x-content-type-options': 'nosniff',
-        },
-      }) as never;
+      return fileResponse(file) as never;
     },
   )
   .openapi(

@@ -1,8 +1,5 @@
 /** Payments issued against approved invoices, and the paid roll-ups of commitments and the project. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
-import { MAX_ATTACHMENT_BYTES } from '../domain/attachments.ts';
-import { DomainError } from '../domain/errors.ts';
 import { PAID_STATUS_LABELS, PAYMENT_METHOD_LABELS } from '../domain/payment.ts';
 import type { PaymentWithNames } from '../db/payments.queries.ts';
 import {
@@ -14,11 +11,12 @@ import {
   voidPayment,
   type InvoicePayments,
 } from '../services/billing/payments.ts';
-import { ErrorResponse, errors, ProjectParams } from './common.schemas.ts';
+import { errors, ProjectParams } from './common.schemas.ts';
 import { requireViewer } from './context.ts';
 import { idempotency } from './idempotency.middleware.ts';
 import { InvoicePaymentsSchema, PaymentRollupsSchema, RecordPaymentBody, VoidPaymentBody } from './payments.schemas.ts';
 import { createRouter } from './router.ts';
+import { fileResponse, readUploadedFile, requireMultipart, uploadBody, uploadLimit, uploadResponses } from './uploads.ts';
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 const writeErrors = { 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409], 422: errors[422] };
@@ -64,21 +62,7 @@ export function presentInvoicePayments(p: InvoicePayments) {
 
 export const paymentRoutes = createRouter();
 paymentRoutes.use('/projects/:projectId/invoices/:invoiceId/payments', idempotency);
-paymentRoutes.use('/projects/:projectId/invoices/:invoiceId/payments/:paymentId/attachments', async (c, next) => {
-  if (c.req.method === 'POST' && !(c.req.header('content-type') ?? '').toLowerCase().startsWith('multipart/form-data')) {
-    throw new DomainError('unsupported_media_type', 'Send the file as multipart/form-data in a field named "file".', { field: 'file' });
-  }
-  await next();
-});
-paymentRoutes.use(
-  '/projects/:projectId/invoices/:invoiceId/payments/:paymentId/attachments',
-  bodyLimit({
-    maxSize: MAX_ATTACHMENT_BYTES + 64 * 1024,
-    onError: () => {
-      throw new DomainError('payload_too_large', 'Attachments can be at most 10 MB.', { field: 'file' });
-    },
-  }),
-);
+paymentRoutes.use('/projects/:projectId/invoices/:invoiceId/payments/:paymentId/attachments', requireMultipart, uploadLimit);
 
 paymentRoutes
   .openapi(
@@ -134,34 +118,13 @@ paymentRoutes
       path: '/projects/{projectId}/invoices/{invoiceId}/payments/{paymentId}/attachments',
       tags: ['Payments'],
       summary: 'Attach the remittance or check image to a payment (at most 10 MB)',
-      request: {
-        params: PaymentParams,
-        body: { required: true, content: { 'multipart/form-data': { schema: z.object({ file: z.any().openapi({ type: 'string', format: 'binary' }) }) } } },
-      },
-      responses: {
-        201: { description: 'Attached.', ...json(z.object({ id: z.string(), filename: z.string(), contentType: z.string(), sizeBytes: z.number().int() })) },
-        ...writeErrors,
-        413: { description: 'Too large.', ...json(ErrorResponse) },
-        415: { description: 'Type not accepted.', ...json(ErrorResponse) },
-      },
+      request: { params: PaymentParams, body: uploadBody },
+      responses: { ...uploadResponses, ...writeErrors },
     }),
     async (c) => {
       const { db, clock } = c.get('deps');
       const { projectId, invoiceId, paymentId } = c.req.valid('param');
-      const form = await c.req.parseBody().catch(() => {
-        throw new DomainError('validation_failed', 'Send the file as multipart/form-data in a field named "file".', { field: 'file' });
-      });
-      const file = form.file;
-      if (!(file instanceof File)) throw new DomainError('validation_failed', 'Send the file as multipart/form-data in a field named "file".', { field: 'file' });
-      const saved = await attachToPayment(
-        db,
-        requireViewer(c),
-        projectId,
-        invoiceId,
-        paymentId,
-        { filename: file.name, contentType: file.type || 'application/octet-stream', content: Buffer.from(await file.arrayBuffer()) },
-        clock(),
-      );
+      const saved = await attachToPayment(db, requireViewer(c), projectId, invoiceId, paymentId, await readUploadedFile(c), clock());
       return c.json(saved, 201);
     },
   )
@@ -178,14 +141,7 @@ paymentRoutes
       const { db, clock } = c.get('deps');
       const { projectId, invoiceId, paymentId, attachmentId } = c.req.valid('param');
       const file = await downloadPaymentAttachment(db, requireViewer(c), projectId, invoiceId, paymentId, attachmentId, clock());
-      return new Response(new Uint8Array(file.content), {
-        status: 200,
-        headers: {
-          'content-type': file.contentType,
-          'content-disposition': `attachment; filename="${file.filename.replace(/"/g, '')}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
-          'x-content-type-options': 'nosniff',
-        },
-      }) as never;
+      return fileResponse(file) as never;
     },
   )
   .openapi(
