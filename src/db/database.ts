@@ -46,6 +46,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   installTypeParsers();
   if ('url' in options) {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    // An idle connection the server closes (a restart, a terminated backend) is reported here and
+    // dropped from the pool; without a listener node-postgres would take the whole process down.
+    pool.on('error', (error) => console.error(`payapp: an idle database connection was closed (${error.message}); it will be replaced.`));
     const db = createKysely(pool);
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
