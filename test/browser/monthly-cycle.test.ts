@@ -9,53 +9,17 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { addDays, dayOfMonth, todayIn } from '../../src/domain/calendar.ts';
 import { formatDay, formatDayRange } from '../../src/domain/format.ts';
 import { addToProject, makeCompany, makeProject, makeUser } from '../support/factories.ts';
-import { browserUnavailable, openBrowser, screenshot, startBrowserServer, type BrowserServer, type BrowserSession } from './support/browser.ts';
+import { browserUnavailable, eventually, hasText, hasValue, openBrowser, screenshot, signIn, startBrowserServer, type BrowserServer, type BrowserSession } from './support/browser.ts';
 
 const skip = browserUnavailable();
-
-/** Asks until the answer is truthy (for what arrives on its own: email from the worker). */
-async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-/** The locator's text once it has exactly `expected` (React renders after the click that caused it). */
-async function hasText(locator: Locator, expected: string | RegExp, what: string): Promise<void> {
-  await eventually(
-    `${what} to read ${String(expected)}`,
-    async () => {
-      const text = ((await locator.textContent({ timeout: 5_000 }).catch(() => null)) ?? '').replace(/\s+/g, ' ').trim();
-      return typeof expected === 'string' ? text === expected : expected.test(text);
-    },
-    10_000,
-  );
-}
-
-/** An input's value once it is `expected` (a cell is tidied when it is left). */
-async function hasValue(locator: Locator, expected: string, what: string): Promise<void> {
-  await eventually(`${what} to hold ${expected}`, async () => (await locator.inputValue({ timeout: 5_000 }).catch(() => null)) === expected, 10_000);
-}
 
 /** The accessible label of the focused element (a string, so the Node type-check needs no DOM types). */
 async function focusedLabel(page: Page): Promise<string | null> {
   return (await page.evaluate("document.activeElement?.getAttribute('aria-label') ?? null")) as string | null;
-}
-
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.waitForURL(/\/sign-in/);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
 }
 
 /** The billing board's row of a commitment. */

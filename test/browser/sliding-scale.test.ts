@@ -13,7 +13,7 @@ import { createInvoice } from '../../src/services/billing/create-invoice.ts';
 import { saveInvoiceLines } from '../../src/services/billing/save-invoice-lines.ts';
 import { getInvoice, listInvoiceLines } from '../../src/db/invoices.queries.ts';
 import { addToProject, makeCommitment, makeCompany, makeProject, makeUser, systemAdminOf, viewerOf } from '../support/factories.ts';
-import { browserUnavailable, describeViolations, openBrowser, screenshot, seriousA11yViolations, startBrowserServer, type BrowserServer, type BrowserSession } from './support/browser.ts';
+import { browserUnavailable, describeViolations, openBrowser, screenshot, seriousA11yViolations, signIn, startBrowserServer, type BrowserServer, type BrowserSession } from './support/browser.ts';
 
 const skip = browserUnavailable();
 
@@ -54,10 +54,7 @@ describe('sliding-scale retention in the browser', { skip: skip ?? false }, () =
 
     // The administrator sets "10% until 5% of the original value is held, then 0%".
     await page.goto(`${server.url}/projects/${project.id}/commitments/${commitment.id}`);
-    await page.waitForURL(/\/sign-in/);
-    await page.getByLabel('Email').fill(admin.email);
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, admin.email, 'correct horse battery');
     await page.getByRole('button', { name: 'Add sliding scale' }).click();
     await page.getByLabel('Hold %', { exact: true }).fill('10');
     await page.getByLabel('Until').selectOption('until_percent_of_original');

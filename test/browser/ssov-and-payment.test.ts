@@ -14,56 +14,31 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createBillingPeriod } from '../../src/services/billing/billing-periods.ts';
 import { replaceSovLines } from '../../src/services/commitments/schedule-of-values.ts';
 import { saveSsovLines } from '../../src/services/ssov/save-ssov-lines.ts';
 import { addToProject, makeCommitment, makeCompany, makeProject, makeUser, viewerOf } from '../support/factories.ts';
-import { browserUnavailable, describeViolations, openBrowser, screenshot, seriousA11yViolations, startBrowserServer, type BrowserServer, type BrowserSession } from './support/browser.ts';
+import {
+  browserUnavailable,
+  describeViolations,
+  eventually,
+  hasText,
+  hasValue,
+  openBrowser,
+  screenshot,
+  seriousA11yViolations,
+  signIn,
+  startBrowserServer,
+  type BrowserServer,
+  type BrowserSession,
+} from './support/browser.ts';
 
 const skip = browserUnavailable();
-
-/** Asks until the answer is truthy. */
-async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-const squash = (text: string | null) => (text ?? '').replace(/\s+/g, ' ').trim();
-
-/** The locator's text once it reads `expected` (React renders after the event that caused it). */
-async function hasText(locator: Locator, expected: string | RegExp, what: string): Promise<void> {
-  let last = '';
-  try {
-    await eventually(`${what} to read ${String(expected)}`, async () => {
-      last = squash(await locator.textContent({ timeout: 5_000 }).catch(() => null));
-      return typeof expected === 'string' ? last === expected : expected.test(last);
-    });
-  } catch (error) {
-    throw new Error(`${(error as Error).message} It reads: "${last}"`);
-  }
-}
-
-async function hasValue(locator: Locator, expected: string, what: string): Promise<void> {
-  await eventually(`${what} to hold ${expected}`, async () => (await locator.inputValue({ timeout: 5_000 }).catch(() => null)) === expected);
-}
 
 /** The accessible label (or text) of the focused element (a string, so the Node type-check needs no DOM types). */
 async function focused(page: Page): Promise<string | null> {
   return (await page.evaluate("document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? null")) as string | null;
-}
-
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.waitForURL(/\/sign-in/);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
 }
 
 async function assertAccessible(page: Page, what: string): Promise<void> {

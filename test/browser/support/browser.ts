@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { loadConfig } from '../../../src/config.ts';
 import { createApp } from '../../../src/http/app.ts';
 import { DEFAULT_WEB_ROOT } from '../../../src/http/web-ui.ts';
@@ -94,4 +94,48 @@ export function describeViolations(violations: AxeViolation[]): string {
 export function scratchDir(prefix: string): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** Asks until the answer is truthy (for what arrives on its own: a render, email from the worker). */
+export async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const squash = (text: string | null) => (text ?? '').replace(/\s+/g, ' ').trim();
+
+/** The locator's text once it reads `expected` (React renders after the event that caused it). */
+export async function hasText(locator: Locator, expected: string | RegExp, what: string): Promise<void> {
+  let last = '';
+  try {
+    await eventually(
+      `${what} to read ${String(expected)}`,
+      async () => {
+        last = squash(await locator.textContent({ timeout: 5_000 }).catch(() => null));
+        return typeof expected === 'string' ? last === expected : expected.test(last);
+      },
+      10_000,
+    );
+  } catch (error) {
+    throw new Error(`${(error as Error).message} It reads: "${last}"`);
+  }
+}
+
+/** An input's value once it is `expected` (a cell is tidied when it is left). */
+export async function hasValue(locator: Locator, expected: string, what: string): Promise<void> {
+  await eventually(`${what} to hold ${expected}`, async () => (await locator.inputValue({ timeout: 5_000 }).catch(() => null)) === expected, 10_000);
+}
+
+/** Signs in on the sign-in page the app redirected to, and waits to leave it. */
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.waitForURL(/\/sign-in/);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
 }
