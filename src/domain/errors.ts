@@ -52,8 +52,12 @@ export type ErrorCode =
   | 'payment_voided'
   | 'idempotency_key_reused';
 
-/** One problem among several: where (a field path), what (in words), and which rule (when one did). */
-export type ErrorDetail = { path: string; message: string; code?: string };
+/**
+ * One problem among several: where (a path into the request, array items by their position in
+ * the request — docs/decisions/004-error-model.md), what (in words), which rule (when one did),
+ * and which stored line it concerns (always by id, never in the path).
+ */
+export type ErrorDetail = { path: string; message: string; code?: string; lineId?: string; sovLineId?: string };
 
 export class DomainError extends Error {
   readonly code: ErrorCode;

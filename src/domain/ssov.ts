@@ -148,7 +148,8 @@ export function isFullyAllocated(allocations: readonly SovAllocation<Pick<SsovLi
 
 /**
  * Refuses when any SOV line is not exactly allocated, naming every such line and its remaining
- * amount (one detail per SOV line, path `sovLines.<sovLineId>`).
+ * amount: one detail per SOV line, at path `lines` (the detail lines, sent or stored) with the
+ * SOV line's id in `sovLineId` — an SOV line has no position in the request.
  */
 export function assertFullyAllocated(
   allocations: readonly SovAllocation<Pick<SsovLine, 'sovLineId' | 'amountCents'>>[],
@@ -160,7 +161,7 @@ export function assertFullyAllocated(
     a.remainingCents > 0
       ? `${sovLabel(a.sovLine)} has ${formatAmount(a.remainingCents)} remaining to allocate`
       : `${sovLabel(a.sovLine)} is over-allocated by ${formatAmount(-a.remainingCents)}`;
-  const details: ErrorDetail[] = open.map((a) => ({ path: `sovLines.${a.sovLine.id}`, message: `${describe(a)}.`, code: 'remaining_to_allocate' }));
+  const details: ErrorDetail[] = open.map((a) => ({ path: 'lines', message: `${describe(a)}.`, code: 'remaining_to_allocate', sovLineId: a.sovLine.id }));
   throw new DomainError(
     'ssov_not_allocated',
     `Every SOV line must be fully allocated ${before}: ${open.map(describe).join('; ')}.`,
@@ -363,13 +364,15 @@ export function planSsovSave(input: {
     const freedom = detailLineFreedom(input.uses.get(line.id) ?? []);
     if (freedom.approvedOn.length > 0) {
       problems.push({
-        path: `ssovLines.${line.id}`,
+        path: 'lines',
+        lineId: line.id,
         code: 'billed_on_approved_invoice',
         message: `Detail line ${lineName(line)} is on approved invoice ${freedom.approvedOn.join(', ')}; it cannot be removed, because that would rewrite the approved invoice.`,
       });
     } else if (freedom.amountsOn.length > 0) {
       problems.push({
-        path: `ssovLines.${line.id}`,
+        path: 'lines',
+        lineId: line.id,
         code: 'has_amounts',
         message: `Detail line ${lineName(line)} has amounts entered on invoice ${freedom.amountsOn.join(', ')}; clear them there before removing the line.`,
       });

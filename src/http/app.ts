@@ -32,7 +32,9 @@ export const OPENAPI_INFO = {
     description:
       'Subcontractor invoicing (pay applications): commitments, invoice contacts, billing periods, invoices. ' +
       'Authenticate with the session cookie (send X-CSRF-Token on writes) or `Authorization: Bearer <personal API token>`. ' +
-      'Every error is `{ "error": { "code", "message", "field"?, "details"? } }`. Money is integer cents; rates are basis points.',
+      'Every error is `{ "error": { "code", "message", "field"?, "details"? } }`; `field` and `details[].path` are dotted paths into the request as sent, ' +
+      'array items by their 0-based position (`lines.1.differenceReason`), never by id. A key an operation does not declare — in a body, anywhere inside it, ' +
+      'or in a query string — is refused with 400 `validation_failed` naming it, never ignored. Money is integer cents; rates are basis points.',
   },
 } as const;
 

@@ -26,7 +26,7 @@ import {
   UpdateBillingPeriodBody,
   UpdateProjectSettingsBody,
 } from './billing.schemas.ts';
-import { CommitmentParams, errors, NoContent, ProjectParams } from './common.schemas.ts';
+import { CommitmentParams, errors, NoContent, ProjectParams, strictObject } from './common.schemas.ts';
 import { requireViewer } from './context.ts';
 import { createRouter } from './router.ts';
 import { etagFor, requiredVersion, withVersion } from './versioning.ts';
@@ -138,7 +138,7 @@ export const billingRoutes = createRouter()
       tags: ['Invoicing'],
       summary: 'Set the invoice distribution list (who gets "invoice submitted" emails and the weekly digest)',
       description: 'Only invoice administrators (Admin on Commitments) of the project can be on it.',
-      request: { params: ProjectParams, body: { required: true, ...json(z.object({ userIds: z.array(z.string()).max(200) }).openapi('InvoiceDistribution')) } },
+      request: { params: ProjectParams, body: { required: true, ...json(strictObject({ userIds: z.array(z.string()).max(200) }).openapi('InvoiceDistribution')) } },
       responses: { 200: { description: 'Saved.', ...json(ProjectSettingsSchema) }, ...writeErrors },
     }),
     async (c) => {
@@ -167,7 +167,7 @@ export const billingRoutes = createRouter()
       path: '/company-settings',
       tags: ['Invoicing'],
       summary: 'Company-wide settings (company admins): prevent overbilling on all projects',
-      request: { body: { required: true, ...json(z.object({ preventOverbillingAllProjects: z.boolean() }).openapi('CompanySettings')) } },
+      request: { body: { required: true, ...json(strictObject({ preventOverbillingAllProjects: z.boolean() }).openapi('CompanySettings')) } },
       responses: { 200: { description: 'Saved.', ...json(z.object({ preventOverbillingAllProjects: z.boolean() })) }, 400: errors[400], 401: errors[401], 403: errors[403] },
     }),
     async (c) => {
@@ -268,7 +268,7 @@ export const billingRoutes = createRouter()
       tags: ['Invite to Bill'],
       summary: 'Answer the invite to bill: Yes (accepted) or No (declined)',
       description: 'Answering is optional; the answer can change until an invoice exists for the period.',
-      request: { params: CommitmentParams, body: { required: true, ...json(z.object({ response: z.enum(['accepted', 'declined']) }).openapi('InviteResponse')) } },
+      request: { params: CommitmentParams, body: { required: true, ...json(strictObject({ response: z.enum(['accepted', 'declined']) }).openapi('InviteResponse')) } },
       responses: { 200: { description: 'Recorded.', ...json(z.object({ inviteId: z.string(), response: z.enum(['accepted', 'declined']) })) }, ...writeErrors },
     }),
     async (c) => {

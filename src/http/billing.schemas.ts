@@ -3,7 +3,7 @@ import { AUTOMATIC_FREQUENCIES } from '../domain/billing-period.ts';
 import { INVOICE_STATUSES } from '../domain/invoice-status.ts';
 import { INVOICE_TYPES } from '../domain/invite-to-bill.ts';
 import { CONTACT_INVOICE_TYPES } from '../domain/project-settings.ts';
-import { Cents, csv, Version } from './common.schemas.ts';
+import { Cents, csv, strictObject, strictQuery, Version } from './common.schemas.ts';
 import { PaymentRollupSchema } from './payments.schemas.ts';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-11-30.').openapi({ example: '2026-11-30' });
@@ -33,26 +33,24 @@ export const ProjectSettingsSchema = z
   })
   .openapi('InvoicingSettings');
 
-export const UpdateProjectSettingsBody = z
-  .object({
-    version: Version,
-    periodStartDay: dayOfMonth.optional(),
-    periodEndDay: dayOfMonth.optional(),
-    periodDueDay: dayOfMonth.optional(),
-    automaticFrequency: z.enum(AUTOMATIC_FREQUENCIES).optional(),
-    automaticStartsOn: day.nullable().optional(),
-    contactsMayBillWithoutInvite: z.boolean().optional(),
-    contactDefaultInvoiceType: z.enum(CONTACT_INVOICE_TYPES).optional(),
-    inviteMessage: z.string().max(2000).optional(),
-    allowOverbilling: z.boolean().optional(),
-    remindersEnabled: z.boolean().optional(),
-    reminderFrequencyDays: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(),
-    digestEnabled: z.boolean().optional(),
-    approvalNoticesEnabled: z.boolean().optional(),
-    twoPersonPaymentRule: z.boolean().optional(),
-    ssovEnabledByDefault: z.boolean().optional(),
-  })
-  .openapi('UpdateInvoicingSettings');
+export const UpdateProjectSettingsBody = strictObject({
+  version: Version,
+  periodStartDay: dayOfMonth.optional(),
+  periodEndDay: dayOfMonth.optional(),
+  periodDueDay: dayOfMonth.optional(),
+  automaticFrequency: z.enum(AUTOMATIC_FREQUENCIES).optional(),
+  automaticStartsOn: day.nullable().optional(),
+  contactsMayBillWithoutInvite: z.boolean().optional(),
+  contactDefaultInvoiceType: z.enum(CONTACT_INVOICE_TYPES).optional(),
+  inviteMessage: z.string().max(2000).optional(),
+  allowOverbilling: z.boolean().optional(),
+  remindersEnabled: z.boolean().optional(),
+  reminderFrequencyDays: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(),
+  digestEnabled: z.boolean().optional(),
+  approvalNoticesEnabled: z.boolean().optional(),
+  twoPersonPaymentRule: z.boolean().optional(),
+  ssovEnabledByDefault: z.boolean().optional(),
+}).openapi('UpdateInvoicingSettings');
 
 export const BillingPeriodSchema = z
   .object({
@@ -67,21 +65,17 @@ export const BillingPeriodSchema = z
   })
   .openapi('BillingPeriod');
 
-export const CreateBillingPeriodBody = z
-  .object({ startsOn: day.optional(), endsOn: day.optional(), dueOn: day.optional() })
+export const CreateBillingPeriodBody = strictObject({ startsOn: day.optional(), endsOn: day.optional(), dueOn: day.optional() })
   .openapi('CreateBillingPeriod', { description: 'Omitted dates come from the project defaults for the current month.' });
 
-export const UpdateBillingPeriodBody = z
-  .object({ version: Version.optional(), startsOn: day.optional(), endsOn: day.optional(), dueOn: day.optional(), status: z.enum(['open', 'closed']).optional() })
+export const UpdateBillingPeriodBody = strictObject({ version: Version.optional(), startsOn: day.optional(), endsOn: day.optional(), dueOn: day.optional(), status: z.enum(['open', 'closed']).optional() })
   .openapi('UpdateBillingPeriod');
 
-export const SendInvitesBody = z
-  .object({
-    commitmentIds: z.array(z.string()).min(1, 'Choose at least one commitment.').max(1000),
-    invoiceType: z.enum(INVOICE_TYPES).default('work_and_materials'),
-    message: z.string().max(2000).optional().openapi({ description: "Defaults to the project's invitation message." }),
-  })
-  .openapi('SendInvites');
+export const SendInvitesBody = strictObject({
+  commitmentIds: z.array(z.string()).min(1, 'Choose at least one commitment.').max(1000),
+  invoiceType: z.enum(INVOICE_TYPES).default('work_and_materials'),
+  message: z.string().max(2000).optional().openapi({ description: "Defaults to the project's invitation message." }),
+}).openapi('SendInvites');
 
 export const InviteResultSchema = z
   .object({
@@ -108,7 +102,7 @@ export const InviteSchema = z
 
 export const BILLING_STATUSES = ['no_invoice_contacts', 'ssov_not_approved', 'not_invited', 'invited', 'accepted', 'declined', ...INVOICE_STATUSES] as const;
 
-export const BillingBoardQuery = z.object({
+export const BillingBoardQuery = strictQuery({
   billingPeriodId: z.string().optional().openapi({ description: 'Defaults to the open period.' }),
   status: csv(z.enum(BILLING_STATUSES)).optional().openapi({ description: 'Comma-separated billing statuses.', example: 'not_invited,invited' }),
   search: z.string().optional(),

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { ACCOUNTING_METHODS, COMMITMENT_KINDS, COMMITMENT_STATUSES } from '../domain/commitment.ts';
 import { CHANGE_ORDER_STATUSES } from '../domain/change-order.ts';
 import { COMMITMENT_SORTS } from '../db/commitments.queries.ts';
-import { BasisPoints, Cents, csv, LineAmount, PageQuery, pageOf, Version } from './common.schemas.ts';
+import { BasisPoints, Cents, csv, LineAmount, PageQuery, pageOf, strictObject, Version } from './common.schemas.ts';
 
 export const CommitmentSchema = z
   .object({
@@ -94,40 +94,36 @@ const commitmentFields = {
   ssovEnabled: z.boolean().optional(),
 };
 
-export const CreateCommitmentBody = z
-  .object({
-    ...commitmentFields,
-    invoiceContactIds: z
-      .array(z.uuid())
-      .max(50)
-      .optional()
-      .openapi({ description: "Omit to pre-fill with the contract company's default invoice contact." }),
-  })
-  .openapi('CreateCommitment');
+export const CreateCommitmentBody = strictObject({
+  ...commitmentFields,
+  invoiceContactIds: z
+    .array(z.uuid())
+    .max(50)
+    .optional()
+    .openapi({ description: "Omit to pre-fill with the contract company's default invoice contact." }),
+}).openapi('CreateCommitment');
 
-export const UpdateCommitmentBody = z
-  .object({
-    version: Version.optional(),
-    kind: commitmentFields.kind.optional(),
-    number: commitmentFields.number.optional(),
-    title: commitmentFields.title.optional(),
-    description: commitmentFields.description,
-    status: commitmentFields.status,
-    contractCompanyId: commitmentFields.contractCompanyId,
-    removeMismatchedContacts: z
-      .boolean()
-      .optional()
-      .openapi({ description: 'With a new contract company: also remove invoice contacts who do not work for it.' }),
-    isPrivate: commitmentFields.isPrivate,
-    privateSovVisible: commitmentFields.privateSovVisible,
-    accountingMethod: commitmentFields.accountingMethod,
-    retainageWorkBp: commitmentFields.retainageWorkBp,
-    retainageMaterialsBp: commitmentFields.retainageMaterialsBp,
-    ssovEnabled: commitmentFields.ssovEnabled,
-  })
-  .openapi('UpdateCommitment');
+export const UpdateCommitmentBody = strictObject({
+  version: Version.optional(),
+  kind: commitmentFields.kind.optional(),
+  number: commitmentFields.number.optional(),
+  title: commitmentFields.title.optional(),
+  description: commitmentFields.description,
+  status: commitmentFields.status,
+  contractCompanyId: commitmentFields.contractCompanyId,
+  removeMismatchedContacts: z
+    .boolean()
+    .optional()
+    .openapi({ description: 'With a new contract company: also remove invoice contacts who do not work for it.' }),
+  isPrivate: commitmentFields.isPrivate,
+  privateSovVisible: commitmentFields.privateSovVisible,
+  accountingMethod: commitmentFields.accountingMethod,
+  retainageWorkBp: commitmentFields.retainageWorkBp,
+  retainageMaterialsBp: commitmentFields.retainageMaterialsBp,
+  ssovEnabled: commitmentFields.ssovEnabled,
+}).openapi('UpdateCommitment');
 
-export const UserIdBody = z.object({ userId: z.uuid() }).openapi('UserRef');
+export const UserIdBody = strictObject({ userId: z.uuid() }).openapi('UserRef');
 
 export const EligibleContactSchema = z
   .object({
@@ -159,26 +155,21 @@ const sovLineFields = {
   scheduledValueCents: LineAmount.min(0, 'A scheduled value cannot be negative.'),
 };
 
-export const CreateSovLineBody = z
-  .object({ ...sovLineFields, position: z.number().int().min(1).optional() })
+export const CreateSovLineBody = strictObject({ ...sovLineFields, position: z.number().int().min(1).optional() })
   .openapi('CreateSovLine');
 
-export const UpdateSovLineBody = z
-  .object({
-    itemNumber: sovLineFields.itemNumber,
-    costCode: sovLineFields.costCode,
-    description: sovLineFields.description.optional(),
-    scheduledValueCents: sovLineFields.scheduledValueCents.optional(),
-    position: z.number().int().min(1).optional(),
-  })
-  .openapi('UpdateSovLine');
+export const UpdateSovLineBody = strictObject({
+  itemNumber: sovLineFields.itemNumber,
+  costCode: sovLineFields.costCode,
+  description: sovLineFields.description.optional(),
+  scheduledValueCents: sovLineFields.scheduledValueCents.optional(),
+  position: z.number().int().min(1).optional(),
+}).openapi('UpdateSovLine');
 
-export const ReplaceSovBody = z
-  .object({
-    version: Version,
-    lines: z.array(z.object({ id: z.uuid().optional(), ...sovLineFields })).max(5000),
-  })
-  .openapi('ReplaceSov');
+export const ReplaceSovBody = strictObject({
+  version: Version,
+  lines: z.array(strictObject({ id: z.uuid().optional(), ...sovLineFields })).max(5000),
+}).openapi('ReplaceSov');
 
 export const SovSchema = z
   .object({ version: z.number().int(), lines: z.array(SovLineSchema), totalCents: Cents })
@@ -209,28 +200,24 @@ export const ChangeOrderSchema = z
   })
   .openapi('ChangeOrder');
 
-const changeOrderLineInput = z.object({
+const changeOrderLineInput = strictObject({
   itemNumber: z.string().max(50).optional(),
   costCode: z.string().max(50).optional(),
   description: z.string().trim().min(1, 'Enter a description.').max(1000),
   amountCents: LineAmount,
 });
 
-export const CreateChangeOrderBody = z
-  .object({
-    number: z.string().trim().min(1, 'Enter a change order number.').max(50),
-    title: z.string().trim().max(300),
-    status: z.enum(CHANGE_ORDER_STATUSES).optional(),
-    lines: z.array(changeOrderLineInput).max(1000),
-  })
-  .openapi('CreateChangeOrder');
+export const CreateChangeOrderBody = strictObject({
+  number: z.string().trim().min(1, 'Enter a change order number.').max(50),
+  title: z.string().trim().max(300),
+  status: z.enum(CHANGE_ORDER_STATUSES).optional(),
+  lines: z.array(changeOrderLineInput).max(1000),
+}).openapi('CreateChangeOrder');
 
-export const UpdateChangeOrderBody = z
-  .object({
-    version: Version.optional(),
-    number: z.string().trim().min(1).max(50).optional(),
-    title: z.string().trim().max(300).optional(),
-    status: z.enum(CHANGE_ORDER_STATUSES).optional(),
-    lines: z.array(changeOrderLineInput).max(1000).optional(),
-  })
-  .openapi('UpdateChangeOrder');
+export const UpdateChangeOrderBody = strictObject({
+  version: Version.optional(),
+  number: z.string().trim().min(1).max(50).optional(),
+  title: z.string().trim().max(300).optional(),
+  status: z.enum(CHANGE_ORDER_STATUSES).optional(),
+  lines: z.array(changeOrderLineInput).max(1000).optional(),
+}).openapi('UpdateChangeOrder');

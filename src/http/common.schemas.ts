@@ -1,13 +1,56 @@
-/** Schemas shared by every resource: errors, ids, pagination, versions, money. */
+/** Schemas shared by every resource: errors, ids, pagination, versions, money; strict request objects. */
 import { z } from '@hono/zod-openapi';
+import { unknownKeysMessage } from './errors.ts';
+
+function unknownKeys(noun: string) {
+  return (issue: z.core.$ZodRawIssue) => {
+    if (issue.code !== 'unrecognized_keys') return undefined;
+    const shape = (issue.inst as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)?._zod?.def?.shape ?? {};
+    return unknownKeysMessage(issue.keys, Object.keys(shape), issue.path ?? [], noun);
+  };
+}
+
+/**
+ * Every object a client sends — a request body, the objects and array items inside it, each
+ * branch of a union — is built with this: a key it does not declare is refused (400
+ * `validation_failed`, `field` = the path of that key, "did you mean" the closest declared key),
+ * never silently dropped. A misspelt optional field would otherwise be a save that quietly does
+ * nothing. Response schemas stay plain `z.object`. The same settings survive `.extend()` and
+ * `.partial()`.
+ */
+export function strictObject<T extends z.core.$ZodLooseShape>(shape: T) {
+  return z.strictObject(shape, { error: unknownKeys('field') });
+}
+
+/** A query string that refuses unknown parameters: a misspelt filter would otherwise return unfiltered results. */
+export function strictQuery<T extends z.core.$ZodLooseShape>(shape: T) {
+  return z.strictObject(shape, { error: unknownKeys('query parameter') });
+}
 
 export const ErrorResponse = z
   .object({
     error: z.object({
       code: z.string().openapi({ example: 'contact_not_employee' }),
       message: z.string().openapi({ example: 'Dana Lee is not an employee of the contract company.' }),
-      field: z.string().optional().openapi({ example: 'userId' }),
-      details: z.union([z.array(z.object({ path: z.string(), message: z.string(), code: z.string().optional() })), z.record(z.string(), z.unknown())]).optional(),
+      field: z.string().optional().openapi({
+        example: 'lines.1.differenceReason',
+        description:
+          'The first offending input, as a dotted path into the request: keys by name, array items by their 0-based position in the array you sent (`lines.1.differenceReason` is the second entry of `lines`), never by id.',
+      }),
+      details: z
+        .union([
+          z.array(
+            z.object({
+              path: z.string().openapi({ description: 'A path as in `field`.' }),
+              message: z.string(),
+              code: z.string().optional().openapi({ description: '`unknown_field` for a key the request may not carry; otherwise the rule that refused it.' }),
+              lineId: z.string().optional().openapi({ description: 'The stored line this is about, by id. `path` still gives its position in the request; for a line the request does not carry, `path` is the array (e.g. `lines`).' }),
+              sovLineId: z.string().optional().openapi({ description: 'The schedule-of-values line this is about (Subcontractor SOV allocation).' }),
+            }),
+          ),
+          z.record(z.string(), z.unknown()),
+        ])
+        .optional(),
     }),
   })
   .openapi('Error');
@@ -52,7 +95,7 @@ export const BasisPoints = z
 
 export const Version = z.number().int().min(1).openapi({ description: 'The version this change is based on.' });
 
-export const PageQuery = z.object({
+export const PageQuery = strictQuery({
   page: z.coerce.number().int().min(1).default(1).openapi({ example: 1 }),
   perPage: z.coerce.number().int().min(1).max(500).default(50).openapi({ example: 50 }),
 });

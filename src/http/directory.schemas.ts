@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { COMPANY_KINDS } from '../domain/directory.ts';
-import { pageOf } from './common.schemas.ts';
+import { pageOf, strictObject } from './common.schemas.ts';
 
 export const UserSchema = z
   .object({
@@ -31,37 +31,30 @@ export const UserPage = pageOf(UserSchema, 'UserPage');
 const name = z.string().trim().min(1, 'Enter a name.').max(200);
 const email = z.email('Enter an email address like name@example.com.').max(254);
 
-export const CreateCompanyBody = z
-  .object({ name, kind: z.enum(COMPANY_KINDS), address: z.string().max(1000).optional() })
+export const CreateCompanyBody = strictObject({ name, kind: z.enum(COMPANY_KINDS), address: z.string().max(1000).optional() })
   .openapi('CreateCompany');
 
-export const UpdateCompanyBody = z
-  .object({
-    name: name.optional(),
-    kind: z.enum(COMPANY_KINDS).optional(),
-    address: z.string().max(1000).optional(),
-    defaultInvoiceContactId: z.uuid().nullable().optional(),
-  })
-  .openapi('UpdateCompany');
+export const UpdateCompanyBody = strictObject({
+  name: name.optional(),
+  kind: z.enum(COMPANY_KINDS).optional(),
+  address: z.string().max(1000).optional(),
+  defaultInvoiceContactId: z.uuid().nullable().optional(),
+}).openapi('UpdateCompany');
 
-export const CreateUserBody = z
-  .object({
-    companyId: z.uuid(),
-    name,
-    email,
-    isCompanyAdmin: z.boolean().optional(),
-    emailEnabled: z.boolean().optional(),
-    password: z.string().optional().openapi({ description: 'Optional; otherwise the person sets it from an invitation link.' }),
-    sendInvitation: z.boolean().optional().openapi({ description: 'Without a password: email the invitation link (default true).' }),
-  })
-  .openapi('CreateUser');
+export const CreateUserBody = strictObject({
+  companyId: z.uuid(),
+  name,
+  email,
+  isCompanyAdmin: z.boolean().optional(),
+  emailEnabled: z.boolean().optional(),
+  password: z.string().optional().openapi({ description: 'Optional; otherwise the person sets it from an invitation link.' }),
+  sendInvitation: z.boolean().optional().openapi({ description: 'Without a password: email the invitation link (default true).' }),
+}).openapi('CreateUser');
 
-export const UpdateUserBody = z
-  .object({
-    name: name.optional(),
-    email: email.optional(),
-    isActive: z.boolean().optional(),
-    emailEnabled: z.boolean().optional(),
-    isCompanyAdmin: z.boolean().optional(),
-  })
-  .openapi('UpdateUser');
+export const UpdateUserBody = strictObject({
+  name: name.optional(),
+  email: email.optional(),
+  isActive: z.boolean().optional(),
+  emailEnabled: z.boolean().optional(),
+  isCompanyAdmin: z.boolean().optional(),
+}).openapi('UpdateUser');

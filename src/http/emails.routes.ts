@@ -5,7 +5,7 @@ import { SKIP_REASON_LABELS, type SkipReason } from '../domain/notifications.ts'
 import { listEmails, type EmailRecord } from '../db/email.queries.ts';
 import { getProjectAccess } from '../db/projects.queries.ts';
 import { retryFailedEmail } from '../services/notifications/retry-email.ts';
-import { csv, errors, NoContent, ProjectParams } from './common.schemas.ts';
+import { csv, errors, NoContent, ProjectParams, strictQuery } from './common.schemas.ts';
 import { requireViewer } from './context.ts';
 import { createRouter } from './router.ts';
 
@@ -30,7 +30,7 @@ const EmailSchema = z
   })
   .openapi('Email');
 
-const ListQuery = z.object({
+const ListQuery = strictQuery({
   status: csv(z.enum(STATUSES)).optional().openapi({ example: 'failed,skipped' }),
   before: z.coerce.number().int().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),

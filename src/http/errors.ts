@@ -71,18 +71,88 @@ export function errorBody(error: DomainError): ErrorBody {
   };
 }
 
-/** Zod issues → one validation error naming every offending field (dotted paths). */
-export function validationError(issues: { path: PropertyKey[]; message: string }[], target?: string): DomainError {
+type ZodIssueLike = { code?: string; path: PropertyKey[]; message: string; keys?: string[] };
+
+const joinPath = (path: readonly PropertyKey[]): string => path.map(String).join('.');
+
+/**
+ * Zod issues → one validation error naming every offending field (dotted paths, array items by
+ * their position in the request: docs/decisions/004-error-model.md). An unknown key becomes one
+ * detail per key, at the path of the key itself (zod reports it at the object that holds it).
+ * Unknown keys come first: a misspelt field usually also leaves a required one missing, and the
+ * unknown one says why.
+ */
+export function validationError(issues: readonly ZodIssueLike[], target?: string): DomainError {
   const fallback = target === 'query' ? 'query' : target === 'param' ? 'path' : 'body';
-  const details = issues.map((issue) => ({
-    path: issue.path.map(String).join('.') || fallback,
-    message: issue.message,
-  }));
+  const isUnknown = (issue: ZodIssueLike) => issue.code === 'unrecognized_keys' && (issue.keys?.length ?? 0) > 0;
+  const ordered = [...issues.filter(isUnknown), ...issues.filter((i) => !isUnknown(i))];
+  const details: ErrorDetail[] = ordered.flatMap((issue) =>
+    isUnknown(issue)
+      ? (issue.keys ?? []).map((key) => ({ path: joinPath([...issue.path, key]), message: issue.message, code: UNKNOWN_FIELD }))
+      : [{ path: joinPath(issue.path) || fallback, message: issue.message }],
+  );
   const first = details[0];
   const paths = [...new Set(details.map((d) => d.path))];
-  const message =
-    paths.length === 1 && first ? `Check ${first.path}: ${first.message}` : `Check these fields: ${paths.join(', ')}.`;
+  let message: string;
+  if (first?.code === UNKNOWN_FIELD) {
+    const unknown = [...new Set(details.filter((d) => d.code === UNKNOWN_FIELD).map((d) => d.message))];
+    const others = [...new Set(details.filter((d) => d.code !== UNKNOWN_FIELD).map((d) => d.path))];
+    message = `${unknown.join(' ')}${others.length > 0 ? ` Also check ${others.join(', ')}.` : ''}`;
+  } else {
+    message = paths.length === 1 && first ? `Check ${first.path}: ${first.message}` : `Check these fields: ${paths.join(', ')}.`;
+  }
   return new DomainError('validation_failed', message, { ...(first && { field: first.path }), details });
+}
+
+/** `details[].code` of a key the schema does not have. */
+export const UNKNOWN_FIELD = 'unknown_field';
+
+/**
+ * The sentence for keys an object does not have, naming the known key each was probably meant
+ * to be ("Unknown field due_on — did you mean dueOn?"). `where` is the path of the object.
+ */
+export function unknownKeysMessage(keys: readonly string[], known: readonly string[], where: readonly PropertyKey[], noun = 'field'): string {
+  const at = (key: string) => joinPath([...where, key]);
+  const hint = (key: string) => {
+    const match = closestKey(key, known);
+    return match === undefined ? '' : ` (did you mean ${match}?)`;
+  };
+  if (keys.length === 1) {
+    const key = keys[0] as string;
+    const match = closestKey(key, known);
+    if (match !== undefined) return `Unknown ${noun} ${at(key)} — did you mean ${match}?`;
+    return known.length > 0 && known.length <= 12 ? `Unknown ${noun} ${at(key)}: use ${known.join(', ')}.` : `Unknown ${noun} ${at(key)}.`;
+  }
+  return `Unknown ${noun}s ${keys.map((k) => `${at(k)}${hint(k)}`).join(', ')}.`;
+}
+
+/** The known key a typo most likely meant: same letters ignoring case, `_` and `-`, or one or two edits away. */
+export function closestKey(key: string, known: readonly string[]): string | undefined {
+  const norm = (s: string) => s.toLowerCase().replace(/[_\-\s]/g, '');
+  const target = norm(key);
+  let best: { key: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(target, norm(candidate));
+    if (!best || distance < best.distance) best = { key: candidate, distance };
+  }
+  if (!best) return undefined;
+  const allowed = target.length <= 3 ? 0 : target.length <= 5 ? 1 : target.length <= 9 ? 2 : 3;
+  return best.distance <= allowed ? best.key : undefined;
+}
+
+/** Levenshtein distance, with a swap of two neighbouring letters counting as one edit. */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const row = d[i] as number[];
+      const prev = d[i - 1] as number[];
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j] as number, ((d[i - 2] as number[])[j - 2] as number) + 1);
+    }
+  }
+  return (d[a.length] as number[])[b.length] as number;
 }
 
 /** Framework exceptions (malformed JSON, wrong content type, body too large) in the same shape. */

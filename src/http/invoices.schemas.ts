@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { SlidingScaleSchema } from './retainage-rules.schemas.ts';
 import { INVOICE_ACTIONS, INVOICE_STATUSES } from '../domain/invoice-status.ts';
 import { INVOICE_TYPES } from '../domain/invite-to-bill.ts';
-import { BasisPoints, Cents, csv, LineAmount, Version } from './common.schemas.ts';
+import { BasisPoints, Cents, csv, LineAmount, strictObject, strictQuery, Version } from './common.schemas.ts';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-11-30.');
 
@@ -141,78 +141,66 @@ export const InvoiceSchema = z
   })
   .openapi('Invoice');
 
-export const CreateInvoiceBody = z
-  .object({
-    billingPeriodId: z.string().optional().openapi({ description: 'Defaults to the open billing period.' }),
-    number: z.string().max(50).optional().openapi({ description: "The contact's own invoice number (administrators' invoices are numbered in sequence)." }),
-    billingDate: day.optional(),
-    periodStart: day.optional(),
-    periodEnd: day.optional(),
-    comments: z.string().max(5000).optional(),
-  })
-  .openapi('CreateInvoice');
+export const CreateInvoiceBody = strictObject({
+  billingPeriodId: z.string().optional().openapi({ description: 'Defaults to the open billing period.' }),
+  number: z.string().max(50).optional().openapi({ description: "The contact's own invoice number (administrators' invoices are numbered in sequence)." }),
+  billingDate: day.optional(),
+  periodStart: day.optional(),
+  periodEnd: day.optional(),
+  comments: z.string().max(5000).optional(),
+}).openapi('CreateInvoice');
 
-export const UpdateInvoiceBody = z
-  .object({
-    version: Version,
-    number: z.string().max(50).nullable().optional(),
-    billingDate: day.optional(),
-    periodStart: day.optional(),
-    periodEnd: day.optional(),
-    comments: z.string().max(5000).optional(),
-  })
-  .openapi('UpdateInvoice');
+export const UpdateInvoiceBody = strictObject({
+  version: Version,
+  number: z.string().max(50).nullable().optional(),
+  billingDate: day.optional(),
+  periodStart: day.optional(),
+  periodEnd: day.optional(),
+  comments: z.string().max(5000).optional(),
+}).openapi('UpdateInvoice');
 
-export const SaveLinesBody = z
-  .object({
-    version: Version,
-    mode: z.enum(['claim', 'certify']).default('claim').openapi({
-      description: 'claim: the amounts applied for (contacts; admins on their behalf). certify: an administrator certifies different amounts, with a reason.',
-    }),
-    lines: z
-      .array(
-        z.object({
-          lineId: z.string(),
-          workCompletedThisPeriodCents: LineAmount.optional(),
-          percentCompleteToDateBp: z.number().int().min(0).max(1_000_000).optional(),
-          materialsStoredNewCents: LineAmount.optional(),
-          materialsInstalledCents: LineAmount.optional(),
-          retainageReleasedCents: LineAmount.optional(),
-          differenceReason: z.string().max(2000).optional(),
-          workRetainageBp: BasisPoints.optional(),
-          materialsRetainageBp: BasisPoints.optional(),
-          retainageOverride: z
-            .object({ workRetainageThisPeriodCents: LineAmount, reason: z.string().max(2000) })
-            .nullable()
-            .optional()
-            .openapi({ description: 'Administrators, on a sliding-scale commitment: the work retainage this period for this line instead of the rules (null clears it).' }),
-        }),
-      )
-      .max(5000),
-  })
-  .openapi('SaveInvoiceLines');
+export const SaveLinesBody = strictObject({
+  version: Version,
+  mode: z.enum(['claim', 'certify']).default('claim').openapi({
+    description: 'claim: the amounts applied for (contacts; admins on their behalf). certify: an administrator certifies different amounts, with a reason.',
+  }),
+  lines: z
+    .array(
+      strictObject({
+        lineId: z.string(),
+        workCompletedThisPeriodCents: LineAmount.optional(),
+        percentCompleteToDateBp: z.number().int().min(0).max(1_000_000).optional(),
+        materialsStoredNewCents: LineAmount.optional(),
+        materialsInstalledCents: LineAmount.optional(),
+        retainageReleasedCents: LineAmount.optional(),
+        differenceReason: z.string().max(2000).optional(),
+        workRetainageBp: BasisPoints.optional(),
+        materialsRetainageBp: BasisPoints.optional(),
+        retainageOverride: strictObject({ workRetainageThisPeriodCents: LineAmount, reason: z.string().max(2000) })
+          .nullable()
+          .optional()
+          .openapi({ description: 'Administrators, on a sliding-scale commitment: the work retainage this period for this line instead of the rules (null clears it).' }),
+      }),
+    )
+    .max(5000),
+}).openapi('SaveInvoiceLines');
 
-export const ReviewBody = z
-  .object({
-    version: Version,
-    lines: z.array(z.object({ lineId: z.string(), decision: z.enum(['approved', 'rejected']).nullable(), reason: z.string().max(2000).optional() })).max(5000),
-    note: z.string().max(2000).optional(),
-  })
-  .openapi('ReviewInvoice');
+export const ReviewBody = strictObject({
+  version: Version,
+  lines: z.array(strictObject({ lineId: z.string(), decision: z.enum(['approved', 'rejected']).nullable(), reason: z.string().max(2000).optional() })).max(5000),
+  note: z.string().max(2000).optional(),
+}).openapi('ReviewInvoice');
 
-export const TransitionBody = z
-  .object({ action: z.enum(INVOICE_ACTIONS), version: Version, note: z.string().max(2000).optional() })
+export const TransitionBody = strictObject({ action: z.enum(INVOICE_ACTIONS), version: Version, note: z.string().max(2000).optional() })
   .openapi('InvoiceTransition');
 
-export const BulkTransitionBody = z
-  .object({
-    invoiceIds: z.array(z.string()).min(1).max(500),
-    action: z.enum(INVOICE_ACTIONS),
-    note: z.string().max(2000).optional().openapi({ description: 'Sent with each invoice sent back.' }),
-  })
-  .openapi('BulkInvoiceTransition');
+export const BulkTransitionBody = strictObject({
+  invoiceIds: z.array(z.string()).min(1).max(500),
+  action: z.enum(INVOICE_ACTIONS),
+  note: z.string().max(2000).optional().openapi({ description: 'Sent with each invoice sent back.' }),
+}).openapi('BulkInvoiceTransition');
 
-export const InvoiceListQuery = z.object({
+export const InvoiceListQuery = strictQuery({
   commitmentId: z.string().optional(),
   billingPeriodId: z.string().optional(),
   status: csv(z.enum(INVOICE_STATUSES)).optional(),

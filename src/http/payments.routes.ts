@@ -11,7 +11,7 @@ import {
   voidPayment,
   type InvoicePayments,
 } from '../services/billing/payments.ts';
-import { errors, ProjectParams } from './common.schemas.ts';
+import { errors, ProjectParams, strictQuery } from './common.schemas.ts';
 import { requireViewer } from './context.ts';
 import { idempotency } from './idempotency.middleware.ts';
 import { InvoicePaymentsSchema, PaymentRollupsSchema, RecordPaymentBody, VoidPaymentBody } from './payments.schemas.ts';
@@ -151,7 +151,7 @@ paymentRoutes
       tags: ['Payments'],
       summary: 'Invoiced, paid, % paid, retainage held and remaining balance per commitment and for the project',
       description: 'Administrators see every commitment; an invoice contact sees only the commitments they bill.',
-      request: { params: ProjectParams, query: z.object({ commitmentId: z.string().optional().openapi({ description: 'Only this commitment (the project figures are then its own).' }) }) },
+      request: { params: ProjectParams, query: strictQuery({ commitmentId: z.string().optional().openapi({ description: 'Only this commitment (the project figures are then its own).' }) }) },
       responses: { 200: { description: 'Roll-ups.', ...json(PaymentRollupsSchema) }, 401: errors[401], 404: errors[404] },
     }),
     async (c) => {

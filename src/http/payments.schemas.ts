@@ -1,29 +1,23 @@
 import { z } from '@hono/zod-openapi';
 import { isCalendarDate } from '../domain/calendar.ts';
 import { PAYMENT_METHODS } from '../domain/payment.ts';
-import { Cents, MAX_LINE_AMOUNT_CENTS } from './common.schemas.ts';
+import { Cents, MAX_LINE_AMOUNT_CENTS, strictObject } from './common.schemas.ts';
 
 const day = z
   .string()
   .refine((v) => isCalendarDate(v), 'Use a date like 2026-11-30.')
   .openapi({ example: '2026-11-30' });
 
-export const RecordPaymentBody = z
-  .object({
-    amountCents: Cents.min(1, 'A payment is an amount greater than zero.').max(MAX_LINE_AMOUNT_CENTS, 'At most 10,000,000,000.00 in one payment.'),
-    paidOn: day.openapi({ description: 'The date the payment was issued.' }),
-    method: z.enum(PAYMENT_METHODS).openapi({ description: 'Check, electronic transfer, card or other.' }),
-    paymentNumber: z.string().max(60).optional().openapi({ description: 'Your own payment number.' }),
-    reference: z.string().max(120).optional().openapi({ description: 'Check number or transfer reference.' }),
-    notes: z.string().max(2000).optional(),
-  })
-  .strict()
-  .openapi('RecordPaymentBody');
+export const RecordPaymentBody = strictObject({
+  amountCents: Cents.min(1, 'A payment is an amount greater than zero.').max(MAX_LINE_AMOUNT_CENTS, 'At most 10,000,000,000.00 in one payment.'),
+  paidOn: day.openapi({ description: 'The date the payment was issued.' }),
+  method: z.enum(PAYMENT_METHODS).openapi({ description: 'Check, electronic transfer, card or other.' }),
+  paymentNumber: z.string().max(60).optional().openapi({ description: 'Your own payment number.' }),
+  reference: z.string().max(120).optional().openapi({ description: 'Check number or transfer reference.' }),
+  notes: z.string().max(2000).optional(),
+}).openapi('RecordPaymentBody');
 
-export const VoidPaymentBody = z
-  .object({ reason: z.string().trim().min(1, 'Say why the payment is voided.').max(500) })
-  .strict()
-  .openapi('VoidPaymentBody');
+export const VoidPaymentBody = strictObject({ reason: z.string().trim().min(1, 'Say why the payment is voided.').max(500) }).openapi('VoidPaymentBody');
 
 const Attachment = z.object({ id: z.string(), filename: z.string(), contentType: z.string(), sizeBytes: z.number().int() });
 

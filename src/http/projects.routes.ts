@@ -17,7 +17,7 @@ import {
   setProjectUser,
 } from '../services/projects/project-directory.ts';
 import { createProject, updateProject } from '../services/projects/save-project.ts';
-import { errors, NoContent, ProjectParams } from './common.schemas.ts';
+import { errors, NoContent, ProjectParams, strictQuery } from './common.schemas.ts';
 import { requireViewer } from './context.ts';
 import { presentProject } from './presenters.ts';
 import {
@@ -199,7 +199,7 @@ export const projectRoutes = createRouter()
       description: 'Newest first. Page backwards with `before` = the smallest id you have.',
       request: {
         params: ProjectParams,
-        query: z.object({
+        query: strictQuery({
           entityType: z.string().optional(),
           entityId: z.string().optional(),
           before: z.coerce.number().int().optional(),

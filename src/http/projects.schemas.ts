@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { COMMITMENTS_PERMISSIONS } from '../domain/permissions.ts';
 import { CURRENCIES, LOCALES, TERMINOLOGIES } from '../domain/project.ts';
 import { COMPANY_KINDS } from '../domain/directory.ts';
+import { strictObject } from './common.schemas.ts';
 
 export const ProjectSchema = z
   .object({
@@ -20,17 +21,15 @@ export const ProjectWithAccessSchema = ProjectSchema.extend({
   commitmentsPermission: z.enum(COMMITMENTS_PERMISSIONS).openapi({ description: "Your level on this project's Commitments tool." }),
 }).openapi('ProjectWithAccess');
 
-export const CreateProjectBody = z
-  .object({
-    name: z.string().trim().min(1, 'Enter a project name.').max(200),
-    number: z.string().max(50).optional(),
-    address: z.string().max(1000).optional(),
-    currency: z.enum(CURRENCIES),
-    locale: z.enum(LOCALES),
-    timeZone: z.string().min(1).openapi({ example: 'America/Toronto' }),
-    terminology: z.enum(TERMINOLOGIES).optional(),
-  })
-  .openapi('CreateProject');
+export const CreateProjectBody = strictObject({
+  name: z.string().trim().min(1, 'Enter a project name.').max(200),
+  number: z.string().max(50).optional(),
+  address: z.string().max(1000).optional(),
+  currency: z.enum(CURRENCIES),
+  locale: z.enum(LOCALES),
+  timeZone: z.string().min(1).openapi({ example: 'America/Toronto' }),
+  terminology: z.enum(TERMINOLOGIES).optional(),
+}).openapi('CreateProject');
 
 export const UpdateProjectBody = CreateProjectBody.partial().openapi('UpdateProject');
 
@@ -53,8 +52,7 @@ export const ProjectDirectorySchema = z
   })
   .openapi('ProjectDirectory');
 
-export const SetProjectUserBody = z
-  .object({ commitmentsPermission: z.enum(COMMITMENTS_PERMISSIONS) })
+export const SetProjectUserBody = strictObject({ commitmentsPermission: z.enum(COMMITMENTS_PERMISSIONS) })
   .openapi('SetProjectUser');
 
 export const AuditEntrySchema = z

@@ -2,7 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { MAX_SLIDING_SCALE_RULES } from '../domain/sliding-scale.ts';
 import { getRetainageRules, setRetainageRules, type RetainageRulesView } from '../services/commitments/retainage-rules.ts';
-import { BasisPoints, CommitmentParams, errors } from './common.schemas.ts';
+import { BasisPoints, CommitmentParams, errors, strictObject } from './common.schemas.ts';
 import { RetainageRuleSchema as Rule } from './retainage-rules.schemas.ts';
 import { requireViewer } from './context.ts';
 import { createRouter } from './router.ts';
@@ -20,14 +20,11 @@ export const RetainageRulesSchema = z
   })
   .openapi('RetainageRules');
 
-const SaveRulesBody = z
-  .object({
-    version: z.number().int().min(0).openapi({ description: 'The version you read (0 when there were no rules).' }),
-    rules: z.array(Rule).max(MAX_SLIDING_SCALE_RULES, `At most ${MAX_SLIDING_SCALE_RULES} rules per commitment.`).nullable().openapi({ description: 'In order; null removes the sliding scale.' }),
-    afterRateBp: BasisPoints.optional(),
-  })
-  .strict()
-  .openapi('SaveRetainageRules');
+const SaveRulesBody = strictObject({
+  version: z.number().int().min(0).openapi({ description: 'The version you read (0 when there were no rules).' }),
+  rules: z.array(Rule).max(MAX_SLIDING_SCALE_RULES, `At most ${MAX_SLIDING_SCALE_RULES} rules per commitment.`).nullable().openapi({ description: 'In order; null removes the sliding scale.' }),
+  afterRateBp: BasisPoints.optional(),
+}).openapi('SaveRetainageRules');
 
 function present(v: RetainageRulesView) {
   return { ...v, updatedAt: v.updatedAt?.toISOString() ?? null };

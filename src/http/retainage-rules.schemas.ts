@@ -1,14 +1,14 @@
 import { z } from '@hono/zod-openapi';
-import { BasisPoints, Cents } from './common.schemas.ts';
+import { BasisPoints, Cents, strictObject } from './common.schemas.ts';
 
 /** One sliding-scale retention rule (src/domain/sliding-scale.ts). */
 export const RetainageRuleSchema = z
   .discriminatedUnion('kind', [
-    z.object({ kind: z.literal('until_percent_of_original'), rateBp: BasisPoints, thresholdBp: BasisPoints }).strict(),
-    z.object({ kind: z.literal('until_percent_of_revised'), rateBp: BasisPoints, thresholdBp: BasisPoints }).strict(),
-    z.object({ kind: z.literal('until_amount'), rateBp: BasisPoints, capCents: Cents.min(0) }).strict(),
-    z.object({ kind: z.literal('by_line_percent_complete'), rateBp: BasisPoints, untilCompleteBp: BasisPoints }).strict(),
-    z.object({ kind: z.literal('by_commitment_percent_complete'), rateBp: BasisPoints, untilCompleteBp: BasisPoints }).strict(),
+    strictObject({ kind: z.literal('until_percent_of_original'), rateBp: BasisPoints, thresholdBp: BasisPoints }),
+    strictObject({ kind: z.literal('until_percent_of_revised'), rateBp: BasisPoints, thresholdBp: BasisPoints }),
+    strictObject({ kind: z.literal('until_amount'), rateBp: BasisPoints, capCents: Cents.min(0) }),
+    strictObject({ kind: z.literal('by_line_percent_complete'), rateBp: BasisPoints, untilCompleteBp: BasisPoints }),
+    strictObject({ kind: z.literal('by_commitment_percent_complete'), rateBp: BasisPoints, untilCompleteBp: BasisPoints }),
   ])
   .openapi('RetainageRule', {
     description:

@@ -12,7 +12,7 @@ import { inspectUserLink, redeemUserLink } from '../services/auth/user-links.ts'
 import { requestPasswordReset } from '../services/auth/request-password-reset.ts';
 import { updateUser } from '../services/directory/save-user.ts';
 import { SESSION_COOKIE } from './auth.middleware.ts';
-import { errors, NoContent } from './common.schemas.ts';
+import { errors, NoContent, strictObject } from './common.schemas.ts';
 import { clientIp, requireViewer, type Env } from './context.ts';
 import { UserSchema } from './directory.schemas.ts';
 import { presentUser } from './presenters.ts';
@@ -50,7 +50,7 @@ export const sessionRoutes = createRouter()
       summary: 'Sign in with email and password',
       description: 'Starts a new session (HttpOnly, SameSite=Lax cookie). Failed attempts are throttled per email and address.',
       request: {
-        body: { required: true, ...json(z.object({ email: z.string().min(1, 'Enter your email.'), password: z.string().min(1, 'Enter your password.') }).openapi('SignIn')) },
+        body: { required: true, ...json(strictObject({ email: z.string().min(1, 'Enter your email.'), password: z.string().min(1, 'Enter your password.') }).openapi('SignIn')) },
       },
       responses: { 200: { description: 'Signed in.', ...json(SessionSchema) }, 400: errors[400], 401: errors[401], 403: errors[403], 429: errors[429] },
     }),
@@ -135,7 +135,7 @@ export const sessionRoutes = createRouter()
       description: 'Completes a first sign-in or a password reset. The link then stops working and every other session of the person ends.',
       request: {
         params: z.object({ token: z.string() }),
-        body: { required: true, ...json(z.object({ password: z.string() }).openapi('SetPassword')) },
+        body: { required: true, ...json(strictObject({ password: z.string() }).openapi('SetPassword')) },
       },
       responses: { 200: { description: 'Password set; sign in with it.', ...json(z.object({ email: z.string() })) }, 400: errors[400] },
     }),
@@ -153,7 +153,7 @@ export const sessionRoutes = createRouter()
       tags: ['Authentication'],
       summary: 'Ask for a password reset link',
       description: 'Always answers 202, whether or not the email has an account, so the answer reveals nothing.',
-      request: { body: { required: true, ...json(z.object({ email: z.string().min(1) }).openapi('PasswordResetRequest')) } },
+      request: { body: { required: true, ...json(strictObject({ email: z.string().min(1) }).openapi('PasswordResetRequest')) } },
       responses: { 202: { description: 'If the account exists, a link is on its way.' }, 400: errors[400] },
     }),
     async (c) => {
@@ -172,7 +172,7 @@ export const sessionRoutes = createRouter()
       request: {
         body: {
           required: true,
-          ...json(z.object({ name: z.string().trim().min(1).max(200).optional(), emailEnabled: z.boolean().optional() }).openapi('UpdateMe')),
+          ...json(strictObject({ name: z.string().trim().min(1).max(200).optional(), emailEnabled: z.boolean().optional() }).openapi('UpdateMe')),
         },
       },
       responses: { 200: { description: 'Updated.', ...json(UserSchema) }, 400: errors[400], 401: errors[401] },
@@ -205,7 +205,7 @@ export const sessionRoutes = createRouter()
       tags: ['Authentication'],
       summary: 'Create a personal API token',
       description: 'The token is in the response once and never again; send it as `Authorization: Bearer <token>`.',
-      request: { body: { required: true, ...json(z.object({ name: z.string().trim().min(1, 'Name the token.').max(100) }).openapi('CreateApiToken')) } },
+      request: { body: { required: true, ...json(strictObject({ name: z.string().trim().min(1, 'Name the token.').max(100) }).openapi('CreateApiToken')) } },
       responses: {
         201: { description: 'Created.', ...json(ApiTokenSchema().extend({ token: z.string() }).openapi('NewApiToken')) },
         400: errors[400],

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { SSOV_ACTIONS, SSOV_STATUSES } from '../domain/ssov.ts';
-import { Cents, LineAmount, Version } from './common.schemas.ts';
+import { Cents, LineAmount, strictObject, Version } from './common.schemas.ts';
 
 const person = z.object({ userId: z.string(), name: z.string() }).nullable();
 
@@ -69,36 +69,31 @@ export const SsovSchema = z
   })
   .openapi('SubcontractorSov');
 
-export const SaveSsovBody = z
-  .object({
-    version: Version.optional(),
-    lines: z
-      .array(
-        z.object({
-          id: z.uuid().optional().openapi({ description: 'A stored detail line to keep (and change); omit to add a line.' }),
-          sovLineId: z.string().min(1).openapi({ description: 'The SOV line it is part of.' }),
-          description: z.string().trim().min(1, 'Enter a description.').max(1000),
-          costCode: z.string().max(50).optional(),
-          amountCents: LineAmount.min(0, 'An amount cannot be negative.'),
-        }),
-      )
-      .max(5000),
-  })
-  .openapi('SaveSubcontractorSov', {
-    description: 'The whole breakdown: stored lines left out are removed; the order under each SOV line is the array order.',
-  });
+export const SaveSsovBody = strictObject({
+  version: Version.optional(),
+  lines: z
+    .array(
+      strictObject({
+        id: z.uuid().optional().openapi({ description: 'A stored detail line to keep (and change); omit to add a line.' }),
+        sovLineId: z.string().min(1).openapi({ description: 'The SOV line it is part of.' }),
+        description: z.string().trim().min(1, 'Enter a description.').max(1000),
+        costCode: z.string().max(50).optional(),
+        amountCents: LineAmount.min(0, 'An amount cannot be negative.'),
+      }),
+    )
+    .max(5000),
+}).openapi('SaveSubcontractorSov', {
+  description: 'The whole breakdown: stored lines left out are removed; the order under each SOV line is the array order.',
+});
 
-export const SsovVersionBody = z.object({ version: Version.optional() }).openapi('SsovTransition');
+export const SsovVersionBody = strictObject({ version: Version.optional() }).openapi('SsovTransition');
 
-export const SsovSendBackBody = z
-  .object({
-    version: Version.optional(),
-    reason: z.string().trim().min(1, 'Say why it goes back.').max(2000).openapi({ description: 'Emailed to the invoice contacts.' }),
-  })
-  .openapi('SsovSendBack');
+export const SsovSendBackBody = strictObject({
+  version: Version.optional(),
+  reason: z.string().trim().min(1, 'Say why it goes back.').max(2000).openapi({ description: 'Emailed to the invoice contacts.' }),
+}).openapi('SsovSendBack');
 
-export const SsovRequestBody = z
-  .object({ message: z.string().max(2000).optional().openapi({ description: 'Added to the email.' }) })
+export const SsovRequestBody = strictObject({ message: z.string().max(2000).optional().openapi({ description: 'Added to the email.' }) })
   .openapi('SsovRequest');
 
 export const SsovRequestResultSchema = z

@@ -8,7 +8,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { MAX_ATTACHMENT_BYTES } from '../domain/attachments.ts';
 import { DomainError } from '../domain/errors.ts';
-import { ErrorResponse } from './common.schemas.ts';
+import { ErrorResponse, strictObject } from './common.schemas.ts';
 import type { Env } from './context.ts';
 
 const SEND_MULTIPART = 'Send the file as multipart/form-data in a field named "file".';
@@ -29,7 +29,7 @@ export const uploadLimit = bodyLimit({
 });
 
 /** The OpenAPI request body and responses of an upload endpoint. */
-export const uploadBody = { required: true, content: { 'multipart/form-data': { schema: z.object({ file: z.any().openapi({ type: 'string', format: 'binary' }) }) } } };
+export const uploadBody = { required: true, content: { 'multipart/form-data': { schema: strictObject({ file: z.any().openapi({ type: 'string', format: 'binary' }) }) } } };
 export const uploadResponses = {
   201: {
     description: 'Attached.',

@@ -442,7 +442,7 @@ describe('amounts and retainage', () => {
       { lineId: l2.id, workCompletedThisPeriodCents: 100_00 },
       { lineId: l1.id, workCompletedThisPeriodCents: 100_00, percentCompleteToDateBp: 1000 },
     ]);
-    assertError(both, 400, 'validation_failed', `lines.${l1.id}.percentCompleteToDateBp`);
+    assertError(both, 400, 'validation_failed', 'lines.1.percentCompleteToDateBp');
     invoice = await saved(s, s.contactApi, invoice, [{ lineId: l1.id, percentCompleteToDateBp: 2550 }]);
     // 25.50% of 10,000.00 = 2,550.00 to date, none before: E = 2,550.00; retainage 10% = 255.00.
     assert.deepEqual(
@@ -471,10 +471,11 @@ describe('amounts and retainage', () => {
     assertError(over, 422, 'rule_violation');
     assert.deepEqual(
       over.body.error.details.map((d: any) => d.path),
-      [`lines.${l2.id}.totalCompletedAndStoredCents`],
-      'only the line over 100% (5,000.01 of 5,000.00) is named',
+      ['lines.1.totalCompletedAndStoredCents'],
+      'only the line over 100% (5,000.01 of 5,000.00) is named, by its position in the request',
     );
-    assert.equal(over.body.error.field, `lines.${l2.id}.totalCompletedAndStoredCents`);
+    assert.equal(over.body.error.field, 'lines.1.totalCompletedAndStoredCents');
+    assert.equal(over.body.error.details[0].lineId, l2.id, 'and by id beside the path');
     assert.match(over.body.error.message, /line 2 \(Line 2\)/);
     assert.deepEqual((await get(s, s.contactApi, invoice.invoice.id)).lines.map((l) => l.totalCompletedAndStoredCents), [0, 0], 'nothing of it saved');
     invoice = await saved(s, s.contactApi, invoice, [{ lineId: l2.id, workCompletedThisPeriodCents: 4_000_00, materialsStoredNewCents: 1_000_00 }]);
@@ -494,7 +495,7 @@ describe('amounts and retainage', () => {
         [true, true, false],
       );
       const refused = await save(s, s.contactApi, invoice, [{ lineId: l1.id, workCompletedThisPeriodCents: 10_000_01 }]);
-      assertError(refused, 422, 'rule_violation', `lines.${l1.id}.totalCompletedAndStoredCents`);
+      assertError(refused, 422, 'rule_violation', 'lines.0.totalCompletedAndStoredCents');
       assertError(await patchSettings(s, { allowOverbilling: true }), 422, 'rule_violation', 'allowOverbilling');
       assertOk(await patchSettings(s, { allowOverbilling: false }));
       assertError(await patchSettings(s, { allowOverbilling: true }), 422, 'rule_violation', 'allowOverbilling');
@@ -529,7 +530,7 @@ describe('amounts and retainage', () => {
     );
     // Work to date cannot fall below zero.
     const below = await save(s, s.admin, second, [{ lineId: second.lines[0]?.id, workCompletedThisPeriodCents: -3_982_51 }]);
-    assertError(below, 422, 'rule_violation', `lines.${second.lines[0]?.id}.workCompletedThisPeriodCents`);
+    assertError(below, 422, 'rule_violation', 'lines.0.workCompletedThisPeriodCents');
   });
 
   test('amounts too large to be real are refused with 400 naming the field — never a 500 that leaves them saved', async () => {
@@ -567,7 +568,7 @@ describe('amounts and retainage', () => {
     const invoice = await create(s, s.contactApi, c.id);
     const [l1] = invoice.lines as [Line];
     const res = await save(s, s.contactApi, invoice, [{ lineId: l1.id, materialsStoredNewCents: 500_00, materialsInstalledCents: 500_01, workCompletedThisPeriodCents: 500_01 }]);
-    assertError(res, 422, 'rule_violation', `lines.${l1.id}.materialsInstalledCents`);
+    assertError(res, 422, 'rule_violation', 'lines.0.materialsInstalledCents');
     const ok = await saved(s, s.contactApi, invoice, [{ lineId: l1.id, materialsStoredNewCents: 500_00, materialsInstalledCents: 500_00, workCompletedThisPeriodCents: 500_00 }]);
     assert.deepEqual([ok.lines[0]?.materialsPresentlyStoredCents, ok.lines[0]?.totalCompletedAndStoredCents], [0, 500_00]);
   });
@@ -580,7 +581,7 @@ describe('amounts and retainage', () => {
     const [l1] = invoice.lines as [Line];
     // 1,000.00 of work holds 100.00; 400.00 stored holds 20.00: 120.00 can be released.
     const over = await save(s, s.contactApi, invoice, [{ lineId: l1.id, workCompletedThisPeriodCents: 1_000_00, materialsStoredNewCents: 400_00, retainageReleasedCents: 120_01 }]);
-    assertError(over, 422, 'rule_violation', `lines.${l1.id}.retainageReleasedCents`);
+    assertError(over, 422, 'rule_violation', 'lines.0.retainageReleasedCents');
     invoice = await saved(s, s.contactApi, invoice, [{ lineId: l1.id, workCompletedThisPeriodCents: 1_000_00, materialsStoredNewCents: 400_00, retainageReleasedCents: 120_00 }]);
     assert.deepEqual(
       [invoice.lines[0]?.retainageReleasedCents, invoice.lines[0]?.retainageHeldCents, invoice.summary.totalRetainageCents, invoice.summary.currentPaymentDueCents],
@@ -605,7 +606,7 @@ describe('amounts and retainage', () => {
     let second = await create(p, p.admin, c.id);
     assert.equal(second.lines[0]?.workCompletedPreviousCents, 5_000_00);
     const notLatest = await save(p, p.contactApi, first, [{ lineId: line, retainageReleasedCents: 200_00 }]);
-    assertError(notLatest, 422, 'rule_violation', 'retainageReleasedCents');
+    assertError(notLatest, 422, 'rule_violation', 'lines.0.retainageReleasedCents');
     assert.match(notLatest.body.error.message, /latest invoice/);
     first = await saved(p, p.contactApi, first, [{ lineId: line, workCompletedThisPeriodCents: 4_000_00 }]);
     assert.equal(first.lines[0]?.retainageReleasedCents, 100_00, 'other entries still change; the release stays');
@@ -616,7 +617,7 @@ describe('amounts and retainage', () => {
     assert.equal(second.lines[0]?.retainageHeldCents, 400_00 - 100_00 - 100_00, 'held 400 after November: 4,000 × 10% − 100 released');
     t.clock.set('2026-12-26T06:00:00Z');
     const late = await save(p, p.contactApi, second, [{ lineId: l2, retainageReleasedCents: 150_00 }]);
-    assertError(late, 422, 'rule_violation', 'retainageReleasedCents');
+    assertError(late, 422, 'rule_violation', 'lines.0.retainageReleasedCents');
     assert.match(late.body.error.message, /2026-12-25/);
     second = await saved(p, p.admin, second, [{ lineId: l2, retainageReleasedCents: 150_00 }]);
     assert.equal(second.lines[0]?.retainageReleasedCents, 150_00);
@@ -627,7 +628,7 @@ describe('amounts and retainage', () => {
     const wmInvoice = await create(s, s.contactApi, wm.id);
     assert.equal(wmInvoice.invoice.invoiceType, 'work_and_materials');
     const refused = await save(s, s.contactApi, wmInvoice, [{ lineId: wmInvoice.lines[0]?.id, workCompletedThisPeriodCents: 1_000_00, retainageReleasedCents: 10_00 }]);
-    assertError(refused, 422, 'rule_violation', 'retainageReleasedCents');
+    assertError(refused, 422, 'rule_violation', 'lines.0.retainageReleasedCents');
     assert.equal((await get(s, s.contactApi, wmInvoice.invoice.id)).you.canReleaseRetainage, false);
   });
 
@@ -639,11 +640,11 @@ describe('amounts and retainage', () => {
     const [l1] = invoice.lines as [Line];
     for (const entry of [{ workCompletedThisPeriodCents: 100_00 }, { percentCompleteToDateBp: 1000 }, { materialsStoredNewCents: 100_00 }]) {
       const res = await save(s, s.contactApi, invoice, [{ lineId: l1.id, ...entry }]);
-      assertError(res, 422, 'rule_violation', 'workCompletedThisPeriodCents');
+      assertError(res, 422, 'rule_violation', 'lines.0.workCompletedThisPeriodCents');
     }
     assertError(await save(s, s.admin, invoice, [{ lineId: l1.id, workCompletedThisPeriodCents: 100_00 }]), 422, 'rule_violation');
     // Nothing held yet on this commitment, so nothing to release.
-    assertError(await save(s, s.contactApi, invoice, [{ lineId: l1.id, retainageReleasedCents: 1 }]), 422, 'rule_violation', `lines.${l1.id}.retainageReleasedCents`);
+    assertError(await save(s, s.contactApi, invoice, [{ lineId: l1.id, retainageReleasedCents: 1 }]), 422, 'rule_violation', 'lines.0.retainageReleasedCents');
   });
 
   test("administrators override a line's retainage rates on an invoice; contacts cannot (403)", async () => {
@@ -684,9 +685,9 @@ describe('certifying a different amount', () => {
 
     assertError(await save(s, s.contactApi, invoice, [{ lineId: l1.id, workCompletedThisPeriodCents: 2_500_00, differenceReason: 'x' }], 'certify'), 403, 'forbidden');
     const noReason = await save(s, s.admin, invoice, [{ lineId: l1.id, workCompletedThisPeriodCents: 2_500_00 }], 'certify');
-    assertError(noReason, 400, 'validation_failed', `lines.${l1.id}.differenceReason`);
+    assertError(noReason, 400, 'validation_failed', 'lines.0.differenceReason');
     const blank = await save(s, s.admin, invoice, [{ lineId: l1.id, workCompletedThisPeriodCents: 2_500_00, differenceReason: '   ' }], 'certify');
-    assertError(blank, 400, 'validation_failed', `lines.${l1.id}.differenceReason`);
+    assertError(blank, 400, 'validation_failed', 'lines.0.differenceReason');
 
     invoice = await saved(s, s.admin, invoice, [{ lineId: l1.id, workCompletedThisPeriodCents: 2_500_00, differenceReason: 'Site walk: 25% in place' }], 'certify');
     const [c1, c2] = invoice.lines as [Line, Line];

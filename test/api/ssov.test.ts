@@ -184,7 +184,7 @@ describe('the whole flow, from the request to the second invoice', () => {
     assertError(res, 422, 'ssov_not_allocated', 'lines');
     assert.match(res.body.error.message, /line 1 \(Line 1\) has 1,000\.00 remaining to allocate/);
     assert.doesNotMatch(res.body.error.message, /line 2/);
-    assert.deepEqual(res.body.error.details.map((d: any) => d.path), [`sovLines.${line1}`]);
+    assert.deepEqual(res.body.error.details.map((d: any) => [d.path, d.sovLineId]), [['lines', line1]], 'the SOV line by id beside the path');
     assert.equal((await readSsov(s, c)).status, 'draft');
     assert.equal((await emails(t, 'ssov_submitted')).filter((e) => e.payload.commitment?.id === c.id).length, 0);
   });
@@ -349,7 +349,8 @@ describe('the whole flow, from the request to the second invoice', () => {
     assert.match(res.body.error.message, /rewrite the approved invoice/);
     // Remove it: refused.
     res = await s.admin.put(ssovPath(s, c), { version: body.version, lines: input.filter((l) => l.id !== a.id) });
-    assertError(res, 422, 'ssov_line_billed', `ssovLines.${a.id}`);
+    assertError(res, 422, 'ssov_line_billed', 'lines');
+    assert.deepEqual(res.body.error.details.map((d: any) => [d.path, d.lineId]), [['lines', a.id]], 'the removed line is not in the request: named by id');
     // Move it to the other SOV line: refused.
     res = await s.admin.put(ssovPath(s, c), { version: body.version, lines: input.map((l) => (l.id === a.id ? { ...l, sovLineId: line2 } : l)) });
     assertError(res, 422, 'ssov_line_billed', 'lines.0.sovLineId');

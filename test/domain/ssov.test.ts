@@ -39,6 +39,10 @@ import {
 const isCode = (code: string, field?: string) => (e: unknown) =>
   e instanceof DomainError && e.code === code && (field === undefined || e.field === field);
 
+/** A removed stored line is not in the request: its detail names it by `lineId` at path `lines`. */
+const removedLineIds = (e: unknown) =>
+  ((e as DomainError).details as { path: string; lineId?: string }[]).filter((d) => d.path === 'lines').map((d) => d.lineId);
+
 const sov = (id: string, item: string, cents: number, description = `Line ${item}`): SovLine => ({
   id,
   commitmentId: 'c',
@@ -119,8 +123,12 @@ describe('assertFullyAllocated', () => {
         assert.match(e.message, /line 2 \(Labor\) is over-allocated by 500\.00/);
         assert.doesNotMatch(e.message, /Allowance/);
         assert.deepEqual(
-          (e.details as { path: string }[]).map((d) => d.path),
-          ['sovLines.s1', 'sovLines.s2'],
+          (e.details as { path: string; sovLineId?: string }[]).map((d) => [d.path, d.sovLineId]),
+          [
+            ['lines', 's1'],
+            ['lines', 's2'],
+          ],
+          'an SOV line has no place in the request: named by id beside the path',
         );
         return true;
       },
@@ -284,7 +292,7 @@ describe('planSsovSave', () => {
     assert.throws(() => planSsovSave({ sovLineIds: ids, current: stored, next: moved, uses }), isCode('ssov_line_billed', 'lines.0.sovLineId'));
     assert.throws(
       () => planSsovSave({ sovLineIds: ids, current: stored, next: keepAll.filter((l) => l.id !== 'a'), uses }),
-      (e: unknown) => isCode('ssov_line_billed', 'ssovLines.a')(e) && /cannot be removed/.test((e as Error).message),
+      (e: unknown) => isCode('ssov_line_billed', 'lines')(e) && removedLineIds(e).join() === 'a' && /cannot be removed/.test((e as Error).message),
     );
     // Its description may change: the approved invoice keeps what it printed (its snapshot).
     const renamed = keepAll.map((l) => (l.id === 'a' ? { ...l, description: 'Vendor One' } : l));
@@ -296,7 +304,7 @@ describe('planSsovSave', () => {
     assert.doesNotThrow(() => planSsovSave({ sovLineIds: ids, current: stored, next: keepAll.map((l) => (l.id === 'c' ? { ...l, amountCents: 1 } : l)), uses }));
     assert.throws(
       () => planSsovSave({ sovLineIds: ids, current: stored, next: keepAll.filter((l) => l.id !== 'c'), uses }),
-      (e: unknown) => isCode('ssov_line_billed', 'ssovLines.c')(e) && /approved invoice PA-1/.test((e as Error).message),
+      (e: unknown) => isCode('ssov_line_billed', 'lines')(e) && removedLineIds(e).join() === 'c' && /approved invoice PA-1/.test((e as Error).message),
     );
   });
 
@@ -317,7 +325,7 @@ describe('planSsovSave', () => {
     const uses = new Map([['b', [draftWithAmounts]]]);
     assert.throws(
       () => planSsovSave({ sovLineIds: ids, current: stored, next: keepAll.filter((l) => l.id !== 'b'), uses }),
-      (e: unknown) => isCode('ssov_line_billed', 'ssovLines.b')(e) && /invoice #2/.test((e as Error).message),
+      (e: unknown) => isCode('ssov_line_billed', 'lines')(e) && removedLineIds(e).join() === 'b' && /invoice #2/.test((e as Error).message),
     );
     assert.doesNotThrow(() => planSsovSave({ sovLineIds: ids, current: stored, next: keepAll.map((l) => (l.id === 'b' ? { ...l, amountCents: 1 } : l)), uses }));
   });

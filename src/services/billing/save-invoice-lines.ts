@@ -37,10 +37,11 @@ export type LineChange = {
 
 export type SaveLinesInput = { version: number; mode: 'claim' | 'certify'; lines: LineChange[] };
 
-function applyChange(entry: LineEntry, change: LineChange): LineEntry {
+/** `at`: the change's path in the request (`lines.<index>`), where a refusal points. */
+function applyChange(entry: LineEntry, change: LineChange, at: string): LineEntry {
   if (change.workCompletedThisPeriodCents !== undefined && change.percentCompleteToDateBp !== undefined) {
     throw new DomainError('validation_failed', 'Enter the work completed this period as an amount or as a percent, not both.', {
-      field: `lines.${change.lineId}.percentCompleteToDateBp`,
+      field: `${at}.percentCompleteToDateBp`,
     });
   }
   const next = { ...entry };
@@ -66,6 +67,19 @@ function hasEntryChange(change: LineChange): boolean {
     change.materialsInstalledCents !== undefined ||
     change.retainageReleasedCents !== undefined
   );
+}
+
+/**
+ * Rules about one entry of a line (src/domain/invoice-rules.ts) name the entry field; in a save
+ * they concern the line at `at` in the request, so that is where the refusal points.
+ */
+function onLine(at: string, check: () => void): void {
+  try {
+    check();
+  } catch (error) {
+    if (!(error instanceof DomainError) || error.field === undefined) throw error;
+    throw new DomainError(error.code, error.message, { field: `${at}.${error.field}`, ...(error.details !== undefined && { details: error.details }) });
+  }
 }
 
 async function writeLine(trx: Trx, line: InvoiceLine): Promise<void> {
@@ -112,11 +126,14 @@ export async function saveInvoiceLines(
     const changedKeys = new Set<string>();
     const before = new Map<string, InvoiceLine>();
     const seen = new Set<string>();
+    /** Where each changed line is in the request: problems found on the whole invoice point there. */
+    const positionOfKey = new Map<string, number>();
     input.lines.forEach((change, index) => {
+      const at = `lines.${index}`;
       const line = byId.get(change.lineId);
       if (!line || seen.has(change.lineId)) {
         // No such line to name: the position in the request says which entry it was.
-        throw new DomainError('validation_failed', 'That line is not on this invoice.', { field: `lines.${index}.lineId` });
+        throw new DomainError('validation_failed', 'That line is not on this invoice.', { field: `${at}.lineId` });
       }
       seen.add(change.lineId);
       before.set(line.id, line);
@@ -132,38 +149,40 @@ export async function saveInvoiceLines(
         const reason = change.differenceReason?.trim() || null;
         if (line.isCertifiedAdjusted && !reason) {
           throw new DomainError('validation_failed', `Give a reason for the difference on line ${line.itemNumber || line.description}.`, {
-            field: `lines.${line.id}.differenceReason`,
+            field: `${at}.differenceReason`,
           });
         }
         next = { ...next, differenceReason: line.isCertifiedAdjusted ? reason : null };
       }
       if (hasEntryChange(change)) {
         if (input.mode === 'claim') {
-          const claimed = applyChange(line.claimed, change);
+          const claimed = applyChange(line.claimed, change, at);
           next = { ...next, claimed, certified: claimed, isCertifiedAdjusted: false, differenceReason: null };
         } else {
-          const certified = applyChange(line.certified, change);
+          const certified = applyChange(line.certified, change, at);
           const isCertifiedAdjusted = !entriesEqual(certified, line.claimed);
           const reason = change.differenceReason?.trim() || (isCertifiedAdjusted ? line.differenceReason : null);
           if (isCertifiedAdjusted && !reason) {
             throw new DomainError('validation_failed', `Give a reason for the difference on line ${line.itemNumber || line.description}.`, {
-              field: `lines.${line.id}.differenceReason`,
+              field: `${at}.differenceReason`,
             });
           }
           next = { ...next, certified, isCertifiedAdjusted, differenceReason: isCertifiedAdjusted ? reason : null };
         }
         const entry = input.mode === 'claim' ? next.claimed : next.certified;
-        assertEntryAllowedByType(
-          ctx.invoice.invoiceType,
-          {
-            hasWorkOrMaterials:
-              entry.workCompletedThisPeriodCents !== 0 || entry.percentCompleteToDateBp !== null || entry.materialsStoredNewCents !== 0 || entry.materialsInstalledCents !== 0,
-            hasRelease: entry.retainageReleasedCents !== 0,
-          },
-          ctx.actor,
+        onLine(at, () =>
+          assertEntryAllowedByType(
+            ctx.invoice.invoiceType,
+            {
+              hasWorkOrMaterials:
+                entry.workCompletedThisPeriodCents !== 0 || entry.percentCompleteToDateBp !== null || entry.materialsStoredNewCents !== 0 || entry.materialsInstalledCents !== 0,
+              hasRelease: entry.retainageReleasedCents !== 0,
+            },
+            ctx.actor,
+          ),
         );
         if (ctx.actor === 'contact' && change.retainageReleasedCents !== undefined && change.retainageReleasedCents !== line.claimed.retainageReleasedCents) {
-          assertContactMayRelease({ isLatestOfCommitment: ctx.isLatestOfCommitment, today: ctx.today, dueOn: ctx.period.dueOn });
+          onLine(at, () => assertContactMayRelease({ isLatestOfCommitment: ctx.isLatestOfCommitment, today: ctx.today, dueOn: ctx.period.dueOn }));
         }
       }
       if (change.workRetainageBp !== undefined || change.materialsRetainageBp !== undefined) {
@@ -176,19 +195,20 @@ export async function saveInvoiceLines(
       if (change.retainageOverride !== undefined) {
         if (change.retainageOverride !== null && !ctx.slidingScale) {
           throw new DomainError('invalid_state', 'This commitment has no sliding-scale retention: change the line’s retainage rate instead.', {
-            field: `lines.${index}.retainageOverride`,
+            field: `${at}.retainageOverride`,
           });
         }
         const reason = change.retainageOverride?.reason.trim() ?? '';
         if (change.retainageOverride && reason === '') {
           throw new DomainError('validation_failed', `Give a reason for overriding the retainage on line ${line.itemNumber || line.description}.`, {
-            field: `lines.${index}.retainageOverride.reason`,
+            field: `${at}.retainageOverride.reason`,
           });
         }
         next = { ...next, retainageOverride: change.retainageOverride ? { workRetainageThisPeriodCents: change.retainageOverride.workRetainageThisPeriodCents, reason } : null };
       }
       byId.set(line.id, next);
       changedKeys.add(line.key);
+      positionOfKey.set(line.key, index);
     });
 
     const lines = ctx.lines.map((l) => byId.get(l.id) ?? l);
@@ -196,7 +216,12 @@ export async function saveInvoiceLines(
     const issues = (input.mode === 'claim' ? computed.claimedIssues : computed.issues).filter((i) => changedKeys.has(i.key));
     if (issues.length > 0) {
       const lineIdOf = new Map(lines.map((l) => [l.key, l.id]));
-      const details: ErrorDetail[] = issues.map((i) => ({ path: `lines.${lineIdOf.get(i.key)}.${i.field}`, message: i.message, code: i.code }));
+      const details: ErrorDetail[] = issues.map((i) => ({
+        path: `lines.${positionOfKey.get(i.key)}.${i.field}`,
+        message: i.message,
+        code: i.code,
+        lineId: lineIdOf.get(i.key) ?? '',
+      }));
       throw new DomainError('rule_violation', issues.map((i) => i.message).join(' '), {
         field: details[0]?.path ?? 'lines',
         details,

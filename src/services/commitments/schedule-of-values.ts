@@ -141,7 +141,7 @@ export async function assertSovLinesDeletable(trx: Trx, lineIds: string[]): Prom
     throw new DomainError(
       'sov_line_billed',
       `${billed.length} of these SOV lines have been billed on an invoice and cannot be deleted. Set a line's scheduled value instead, or leave it.`,
-      { field: 'lines', details: { sovLineIds: billed } },
+      { field: 'lines', details: billed.map((lineId) => ({ path: 'lines', lineId, code: 'sov_line_billed', message: 'Billed on an invoice: it cannot be deleted.' })) },
     );
   }
   await deleteUnbilledInvoiceLines(trx, lineIds);

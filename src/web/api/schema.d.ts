@@ -6743,12 +6743,21 @@ export interface components {
                 code: string;
                 /** @example Dana Lee is not an employee of the contract company. */
                 message: string;
-                /** @example userId */
+                /**
+                 * @description The first offending input, as a dotted path into the request: keys by name, array items by their 0-based position in the array you sent (`lines.1.differenceReason` is the second entry of `lines`), never by id.
+                 * @example lines.1.differenceReason
+                 */
                 field?: string;
                 details?: {
+                    /** @description A path as in `field`. */
                     path: string;
                     message: string;
+                    /** @description `unknown_field` for a key the request may not carry; otherwise the rule that refused it. */
                     code?: string;
+                    /** @description The stored line this is about, by id. `path` still gives its position in the request; for a line the request does not carry, `path` is the array (e.g. `lines`). */
+                    lineId?: string;
+                    /** @description The schedule-of-values line this is about (Subcontractor SOV allocation). */
+                    sovLineId?: string;
                 }[] | {
                     [key: string]: unknown;
                 };

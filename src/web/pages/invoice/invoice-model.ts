@@ -507,7 +507,7 @@ export function buildLineChanges(calcs: readonly LineCalc[], mode: 'claim' | 'ce
   return out;
 }
 
-/** A save refusal's details (path `lines.<lineId or index>.<field>`) as messages per line and cell. */
+/** A save refusal's details as messages per line and cell (see `serverLineErrors`). */
 export type ServerLineErrors = Readonly<Record<string, readonly CellIssue[]>>;
 
 const FIELD_COLUMNS: Record<string, EditColumn | 'total'> = {
@@ -522,6 +522,11 @@ const FIELD_COLUMNS: Record<string, EditColumn | 'total'> = {
   totalCompletedAndStoredCents: 'total',
 };
 
+/**
+ * A save refusal back onto the grid. Paths are positions in the request
+ * (docs/decisions/004-error-model.md): `lines.N.<field>` is the N-th change of `sent`, the array
+ * the refused request carried, which names its line.
+ */
 export function serverLineErrors(
   fieldErrors: Record<string, string>,
   sent: readonly { lineId: string }[],
@@ -530,11 +535,9 @@ export function serverLineErrors(
 ): { byLine: Record<string, CellIssue[]>; unplaced: string[] } {
   const byLine: Record<string, CellIssue[]> = {};
   const unplaced: string[] = [];
-  const ids = new Set(lines.map((l) => l.id));
   for (const [path, message] of Object.entries(fieldErrors)) {
-    const m = /^lines\.([^.]+)\.(\w+)$/.exec(path);
-    const ref = m?.[1];
-    const lineId = ref && ids.has(ref) ? ref : ref && /^\d+$/.test(ref) ? sent[Number(ref)]?.lineId : undefined;
+    const m = /^lines\.(\d+)\.(\w+)$/.exec(path);
+    const lineId = m ? sent[Number(m[1])]?.lineId : undefined;
     if (!m || !lineId) {
       unplaced.push(humanizeMessage(message, money));
       continue;

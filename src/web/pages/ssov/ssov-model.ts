@@ -138,23 +138,27 @@ export function validateRows(rows: readonly DetailRow[]): { errors: RowErrors; l
 const COLUMNS: Record<string, keyof RowErrors[string]> = { description: 'description', costCode: 'costCode', amountCents: 'amount', sovLineId: 'other', id: 'other' };
 
 /**
- * A refusal's field paths back onto the screen: `lines.N.<field>` is row N of what was sent,
- * `sovLines.<id>` a SOV line (its remaining to allocate), `ssovLines.<id>` a stored line that was
- * removed in the draft (so it has no row: the message goes to the banner).
+ * A refusal back onto the screen (paths as in docs/decisions/004-error-model.md): `lines.N.<field>`
+ * is row N of what was sent; a detail with a `sovLineId` is about that SOV line (its remaining to
+ * allocate); one with only a `lineId` is a stored line removed in the draft, which has no row, so
+ * its message stays in the banner.
  */
-export function errorsFromServer(sent: readonly DetailRow[], fieldErrors: Record<string, string>): { rows: RowErrors; groups: GroupErrors } {
+export function errorsFromServer(
+  sent: readonly DetailRow[],
+  refusal: { fieldErrors: Record<string, string>; details: unknown },
+): { rows: RowErrors; groups: GroupErrors } {
   const rows: RowErrors = {};
   const groups: GroupErrors = {};
-  for (const [path, message] of Object.entries(fieldErrors)) {
+  for (const [path, message] of Object.entries(refusal.fieldErrors)) {
     const line = /^lines\.(\d+)\.(\w+)$/.exec(path);
-    if (line) {
-      const row = sent[Number(line[1])];
-      const col = COLUMNS[line[2] ?? ''] ?? 'other';
-      if (row) rows[row.key] = { ...rows[row.key], [col]: message };
-      continue;
-    }
-    const group = /^sovLines\.(.+)$/.exec(path);
-    if (group?.[1]) groups[group[1]] = message;
+    if (!line) continue;
+    const row = sent[Number(line[1])];
+    const col = COLUMNS[line[2] ?? ''] ?? 'other';
+    if (row) rows[row.key] = { ...rows[row.key], [col]: message };
+  }
+  const details = Array.isArray(refusal.details) ? (refusal.details as { sovLineId?: unknown; message?: unknown }[]) : [];
+  for (const d of details) {
+    if (typeof d.sovLineId === 'string' && typeof d.message === 'string') groups[d.sovLineId] ??= d.message;
   }
   return { rows, groups };
 }

@@ -160,7 +160,7 @@ function SsovWorkspace({ path, initial, commitmentLabel }: { path: Params; initi
       else setFailure(e);
       return;
     }
-    const mapped = errorsFromServer(sent, e.fieldErrors);
+    const mapped = errorsFromServer(sent, e);
     setRowErrors(mapped.rows);
     setGroupErrors(mapped.groups);
     setFailure(e);
