@@ -71,8 +71,10 @@ export type CellContent = { content: ReactNode; className?: string | undefined; 
 
 export type G703Column = {
   key: string;
-  /** The header cell's content. */
-  header: ReactNode;
+  /** The column's name in words: its header, and each field's label when a line is a card (phones). */
+  label: string;
+  /** The header cell's content, when it needs more than the label (an abbreviation). */
+  header?: ReactNode;
   headerClass?: string;
   /** rem; 'money' is as wide as the largest amount needs; 'description' is the page's CSS variable. */
   width: number | 'money' | 'description';
@@ -180,6 +182,7 @@ export function g703Columns(cfg: GridConfig): G703Column[] {
   const columns: (G703Column | false)[] = [
     {
       key: 'item',
+      label: 'Item',
       header: (
         <>
           <abbr title="Item number">A</abbr> Item
@@ -193,7 +196,7 @@ export function g703Columns(cfg: GridConfig): G703Column[] {
     },
     {
       key: 'description',
-      header: 'B Description of work',
+      label: 'B Description of work',
       headerClass: 'col-b text',
       width: 'description',
       cell: ({ calc, notes, noteId }) => ({
@@ -212,11 +215,11 @@ export function g703Columns(cfg: GridConfig): G703Column[] {
       }),
       total: () => ({ content: null, colSpan: 0 }),
     },
-    { key: 'scheduled', header: 'C Scheduled value', width: 'money', cell: (r) => amount(r.calc.computed.scheduledValueCents, cfg), total: t((x) => x.scheduled) },
-    { key: 'previous', header: 'D From previous applications', width: 'money', cell: (r) => amount(r.calc.computed.workCompletedPreviousCents, cfg), total: t((x) => x.previous) },
+    { key: 'scheduled', label: 'C Scheduled value', width: 'money', cell: (r) => amount(r.calc.computed.scheduledValueCents, cfg), total: t((x) => x.scheduled) },
+    { key: 'previous', label: 'D From previous applications', width: 'money', cell: (r) => amount(r.calc.computed.workCompletedPreviousCents, cfg), total: t((x) => x.previous) },
     cfg.showClaimed && {
       key: 'claimedWork',
-      header: 'E Claimed this period',
+      label: 'E Claimed this period',
       headerClass: 'claimed',
       width: 'money',
       cell: (r) => amount(r.calc.line.claimed.workCompletedThisPeriodCents, cfg, 'claimed'),
@@ -224,7 +227,7 @@ export function g703Columns(cfg: GridConfig): G703Column[] {
     },
     {
       key: 'work',
-      header: `E This period${cert}`,
+      label: `E This period${cert}`,
       width: 'money',
       cell: (r) => {
         const { computed: c, entry, line } = r.calc;
@@ -242,14 +245,14 @@ export function g703Columns(cfg: GridConfig): G703Column[] {
     },
     entering && {
       key: 'percent',
-      header: `or % complete to date${cert}`,
+      label: `or % complete to date${cert}`,
       width: 6.5,
       cell: (r) => input(r, 'percent', `${COLUMN_NAMES.percent}${certifying}, ${r.name}`, r.draft?.percent ?? (r.calc.entry.percentCompleteToDateBp !== null ? formatBpPlain(r.calc.entry.percentCompleteToDateBp) : '')),
       total: blank,
     },
     cfg.showClaimed && {
       key: 'claimedStoredNew',
-      header: 'New stored, claimed',
+      label: 'New stored, claimed',
       headerClass: 'claimed',
       width: 'money',
       cell: (r) => amount(r.calc.line.claimed.materialsStoredNewCents, cfg, 'claimed'),
@@ -257,7 +260,7 @@ export function g703Columns(cfg: GridConfig): G703Column[] {
     },
     {
       key: 'storedNew',
-      header: `New materials stored${cert}`,
+      label: `New materials stored${cert}`,
       width: 'money',
       cell: (r) =>
         entering
@@ -267,7 +270,7 @@ export function g703Columns(cfg: GridConfig): G703Column[] {
     },
     cfg.showClaimed && {
       key: 'claimedInstalled',
-      header: 'Moved into work, claimed',
+      label: 'Moved into work, claimed',
       headerClass: 'claimed',
       width: 'money',
       cell: (r) => amount(r.calc.line.claimed.materialsInstalledCents, cfg, 'claimed'),
@@ -275,7 +278,7 @@ export function g703Columns(cfg: GridConfig): G703Column[] {
     },
     {
       key: 'installed',
-      header: `Materials moved into work${cert}`,
+      label: `Materials moved into work${cert}`,
       width: 'money',
       cell: (r) =>
         entering
@@ -285,7 +288,7 @@ export function g703Columns(cfg: GridConfig): G703Column[] {
     },
     {
       key: 'stored',
-      header: 'F Materials presently stored',
+      label: 'F Materials presently stored',
       width: 'money',
       cell: ({ calc: { computed: c } }) => ({
         content: cfg.num(c.materialsPresentlyStoredCents),
@@ -296,7 +299,7 @@ export function g703Columns(cfg: GridConfig): G703Column[] {
     },
     {
       key: 'completed',
-      header: 'G Completed & stored to date',
+      label: 'G Completed & stored to date',
       width: 'money',
       cell: (r) => ({
         content: cfg.num(r.calc.computed.totalCompletedAndStoredCents),
@@ -306,6 +309,7 @@ export function g703Columns(cfg: GridConfig): G703Column[] {
     },
     {
       key: 'percentComplete',
+      label: 'G ÷ C %',
       header: (
         <>
           <abbr title="G divided by C">G ÷ C</abbr> %
@@ -315,12 +319,12 @@ export function g703Columns(cfg: GridConfig): G703Column[] {
       cell: ({ calc: { computed: c } }) => ({ content: cfg.pct(c.percentCompleteBp), className: c.percentCompleteBp > 10_000 ? 'cell-over' : undefined }),
       total: (x, c) => ({ content: c.pct(ratioInBasisPoints(x.completed, x.scheduled)) }),
     },
-    { key: 'balance', header: 'H Balance to finish', width: 'money', cell: (r) => amount(r.calc.computed.balanceToFinishCents, cfg), total: t((x) => x.balance) },
-    { key: 'retainage', header: 'Retainage held', width: 'money', cell: (r) => amount(r.calc.computed.retainageHeldCents, cfg), total: t((x) => x.retainage) },
+    { key: 'balance', label: 'H Balance to finish', width: 'money', cell: (r) => amount(r.calc.computed.balanceToFinishCents, cfg), total: t((x) => x.balance) },
+    { key: 'retainage', label: 'Retainage held', width: 'money', cell: (r) => amount(r.calc.computed.retainageHeldCents, cfg), total: t((x) => x.retainage) },
     cfg.showRelease &&
       cfg.showClaimed && {
         key: 'claimedReleased',
-        header: 'Released, claimed',
+        label: 'Released, claimed',
         headerClass: 'claimed',
         width: 'money',
         cell: (r) => amount(r.calc.line.claimed.retainageReleasedCents, cfg, 'claimed'),
@@ -328,7 +332,7 @@ export function g703Columns(cfg: GridConfig): G703Column[] {
       },
     cfg.showRelease && {
       key: 'released',
-      header: `Retainage released${cert}`,
+      label: `Retainage released${cert}`,
       width: 'money',
       cell: (r) =>
         editing && cfg.editRelease
@@ -338,7 +342,7 @@ export function g703Columns(cfg: GridConfig): G703Column[] {
     },
     cfg.showReason && {
       key: 'reason',
-      header: 'Reason for difference',
+      label: 'Reason for difference',
       headerClass: 'text',
       width: 14,
       cell: (r) => {
@@ -351,20 +355,20 @@ export function g703Columns(cfg: GridConfig): G703Column[] {
     },
     cfg.showRates && {
       key: 'workRate',
-      header: 'Work retainage %',
+      label: 'Work retainage %',
       width: 6,
       cell: (r) => (cfg.editRates ? input(r, 'workRate', `${COLUMN_NAMES.workRate} %, ${r.name}`, r.draft?.workRate ?? formatBpPlain(r.calc.rates.workBp)) : { content: cfg.pct(r.calc.rates.workBp) }),
       total: blank,
     },
     cfg.showRates && {
       key: 'materialsRate',
-      header: 'Materials retainage %',
+      label: 'Materials retainage %',
       width: 6,
       cell: (r) =>
         cfg.editRates ? input(r, 'materialsRate', `${COLUMN_NAMES.materialsRate} %, ${r.name}`, r.draft?.materialsRate ?? formatBpPlain(r.calc.rates.materialsBp)) : { content: cfg.pct(r.calc.rates.materialsBp) },
       total: blank,
     },
-    cfg.showReview && { key: 'review', header: 'Review', headerClass: 'text', width: 16, cell: reviewCell, total: blank },
+    cfg.showReview && { key: 'review', label: 'Review', headerClass: 'text', width: 16, cell: reviewCell, total: blank },
   ];
   return columns.filter((c): c is G703Column => c !== false);
 }

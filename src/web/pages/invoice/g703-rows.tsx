@@ -1,6 +1,8 @@
 /**
  * The G703's header, line rows and totals row, each drawn from the column list of
- * g703-columns.tsx. A line row is memoized: typing in one cell re-renders that row only.
+ * g703-columns.tsx. A line row is memoized: typing in one cell re-renders that row only. Each
+ * cell carries its column's name (data-label): on a phone a line is laid out as a card of
+ * labelled fields (invoice.css).
  */
 import { memo, type ReactNode, type RefObject } from 'react';
 import type { CellHandlers, G703Column, GridConfig, RowContext } from './g703-columns.tsx';
@@ -17,7 +19,7 @@ export function Header({ columns, theadRef }: { columns: readonly G703Column[]; 
       <tr aria-rowindex={1}>
         {columns.map((col) => (
           <th key={col.key} scope="col" className={col.headerClass}>
-            {col.header}
+            {col.header ?? col.label}
           </th>
         ))}
       </tr>
@@ -37,7 +39,7 @@ export function Footer({ columns, cfg, totals, hasCo, rowIndex }: { columns: rea
               {content}
             </th>
           ) : (
-            <td key={col.key} colSpan={colSpan} className={className}>
+            <td key={col.key} colSpan={colSpan} className={className} data-label={col.label}>
               {content}
             </td>
           );
@@ -108,7 +110,7 @@ export const Row = memo(function Row({ calc, index, draft, review, serverIssues,
             {content}
           </th>
         ) : (
-          <td key={col.key} className={className} title={title}>
+          <td key={col.key} className={className} title={title} data-label={col.label}>
             {content}
           </td>
         );
