@@ -1,10 +1,13 @@
 /**
  * The action bar that stays at the bottom of the window while the invoice can be changed or acted
- * on: the live payment due, whether everything is saved, Save and the status actions.
+ * on: the live payment due, whether everything is saved, Save and the status actions. It never
+ * covers the field being typed in (use-room-for-bar.ts).
  */
+import { useRef } from 'react';
 import { Button } from '../../components/ui.tsx';
 import type { EditMode } from './invoice-model.ts';
 import type { ActionKind } from './review-panel.tsx';
+import { useRoomForBar } from './use-room-for-bar.ts';
 
 export function InvoiceActionBar({
   mode,
@@ -34,8 +37,10 @@ export function InvoiceActionBar({
   onConfirm: (kind: ActionKind) => void;
 }) {
   const allowed = new Set(allowedActions);
+  const bar = useRef<HTMLDivElement>(null);
+  useRoomForBar(bar);
   return (
-    <div className="sticky-actions invoice-actions" role="region" aria-label="Invoice actions">
+    <div className="sticky-actions invoice-actions" role="region" aria-label="Invoice actions" ref={bar}>
       <p className="action-status">
         <span>
           Current payment due <strong data-testid="payment-due-live">{paymentDue}</strong>
