@@ -286,7 +286,7 @@ export function InvoicePage({ params }: { params: Record<string, string> }) {
 
       {data.slidingScale ? <RetentionPanel projectId={projectId} invoice={data} canOverride={you.canOverrideRates} money={fmt.money} onSaved={setData} /> : null}
 
-      {approved ? <PaymentsPanel key={inv.version} projectId={projectId} invoiceId={invoiceId} money={fmt.money} formatDay={fmt.day} today={todayIn(fmt.timeZone)} /> : null}
+      {approved ? <PaymentsPanel key={inv.version} projectId={projectId} invoiceId={invoiceId} money={fmt.money} formatDay={fmt.day} today={todayIn(fmt.timeZone)} locale={fmt.locale} /> : null}
 
       {isAdmin ? <AuditHistory projectId={projectId} invoiceId={invoiceId} lines={orderedLines} money={fmt.money} locale={fmt.locale} timeZone={fmt.timeZone} /> : null}
 
