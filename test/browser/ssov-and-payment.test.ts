@@ -363,8 +363,12 @@ describe('the Subcontractor SOV and payments, end to end in the browser', { skip
     await hasText(payments.getByTestId('paid-status'), 'Unpaid', 'the paid status');
     await payments.getByRole('button', { name: 'Record payment' }).click();
     let record = page.getByRole('dialog', { name: 'Record payment' });
-    await hasValue(record.getByLabel('Amount'), '5400.00', 'the amount proposed (what is left to pay)');
-    await record.getByLabel('Amount').fill('2,000.00');
+    // The amount proposed is what is left to pay, written as people write it (thousands separators);
+    // typed without them it is read the same, and tidied on leaving the field.
+    await hasValue(record.getByLabel('Amount'), '5,400.00', 'the amount proposed (what is left to pay)');
+    await record.getByLabel('Amount').fill('2000');
+    await record.getByLabel('Amount').press('Tab');
+    await hasValue(record.getByLabel('Amount'), '2,000.00', 'the amount typed, tidied');
     await record.getByLabel('Check number or reference').fill('CHK-1001');
     await record.getByRole('button', { name: 'Record payment' }).click();
     await hasText(payments.getByTestId('paid-status'), 'Partially paid', 'the paid status');
@@ -372,7 +376,7 @@ describe('the Subcontractor SOV and payments, end to end in the browser', { skip
     await hasText(payments.getByTestId('left-to-pay'), '$3,400.00', 'left to pay');
     await payments.getByRole('button', { name: 'Record payment' }).click();
     record = page.getByRole('dialog', { name: 'Record payment' });
-    await hasValue(record.getByLabel('Amount'), '3400.00', 'the amount proposed (the rest)');
+    await hasValue(record.getByLabel('Amount'), '3,400.00', 'the amount proposed (the rest), recorded as proposed');
     await record.getByLabel('Check number or reference').fill('CHK-1002');
     await record.getByRole('button', { name: 'Record payment' }).click();
     await hasText(payments.getByTestId('paid-status'), 'Paid', 'the paid status');

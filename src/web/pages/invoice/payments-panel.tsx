@@ -7,8 +7,8 @@ import { useId, useState, type FormEvent } from 'react';
 import { api, ApiError, call, type Schemas } from '../../api/client.ts';
 import { Button, Dialog, ErrorBanner, Loading, SelectInput, StatusBadge, TextInput } from '../../components/ui.tsx';
 import { useLoad } from '../../lib/hooks.ts';
+import { amountInputText, parseAmountInput } from './amount-input.ts';
 import { checkFile } from './attachments.tsx';
-import { parseMoneyInput } from './invoice-model.ts';
 
 type Payments = Schemas['InvoicePayments'];
 type Payment = Payments['payments'][number];
@@ -21,11 +21,6 @@ const METHODS: { value: Method; label: string }[] = [
   { value: 'other', label: 'Other' },
 ];
 
-/** Whole cents as the text of an amount input ("1234.50"), without going through floats. */
-function centsToInput(cents: number): string {
-  return `${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
-}
-
 function newKey(): string {
   return typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(16).slice(2)}`;
 }
@@ -36,12 +31,15 @@ export function PaymentsPanel({
   money,
   formatDay,
   today,
+  locale,
 }: {
   projectId: string;
   invoiceId: string;
   money: (cents: number) => string;
   formatDay: (day: string) => string;
   today: string;
+  /** The project's locale: how amounts are typed ("12,345.67"). */
+  locale: string;
 }) {
   const titleId = useId();
   const loaded = useLoad(
@@ -161,6 +159,7 @@ export function PaymentsPanel({
           remainingCents={current.remainingCents}
           money={money}
           today={today}
+          locale={locale}
           onClose={() => setRecording(false)}
           onSaved={(next, message) => {
             setData(next);
@@ -193,6 +192,7 @@ function RecordPaymentDialog({
   remainingCents,
   money,
   today,
+  locale,
   onClose,
   onSaved,
 }: {
@@ -201,10 +201,12 @@ function RecordPaymentDialog({
   remainingCents: number;
   money: (cents: number) => string;
   today: string;
+  locale: string;
   onClose: () => void;
   onSaved: (next: Payments, message: string) => void;
 }) {
-  const [amount, setAmount] = useState(centsToInput(remainingCents));
+  // What is left to pay, as people write it ("12,345.67"); typed with or without separators.
+  const [amount, setAmount] = useState(() => amountInputText(remainingCents, locale));
   const [paidOn, setPaidOn] = useState(today);
   const [method, setMethod] = useState<Method>('check');
   const [reference, setReference] = useState('');
@@ -222,9 +224,9 @@ function RecordPaymentDialog({
     const problems: Record<string, string> = {};
     let cents: number | null = null;
     try {
-      cents = parseMoneyInput(amount);
+      cents = parseAmountInput(amount, locale);
     } catch (error) {
-      problems.amountCents = error instanceof Error ? error.message : 'Enter an amount like 1,234.56.';
+      problems.amountCents = error instanceof Error ? error.message : `Enter an amount like ${amountInputText(123456, locale)}.`;
     }
     if (cents !== null && cents <= 0) problems.amountCents = 'Enter an amount greater than zero, like 1250.00.';
     else if (cents !== null && cents > remainingCents) problems.amountCents = `That would overpay the invoice: ${money(remainingCents)} is left to pay.`;
@@ -291,7 +293,23 @@ function RecordPaymentDialog({
       <form id="record-payment-form" onSubmit={(e) => void submit(e)} noValidate>
         {banner ? <ErrorBanner error={banner} /> : null}
         <p className="hint">{money(remainingCents)} is left to pay on this invoice.</p>
-        <TextInput label="Amount" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} error={errors.amountCents} required />
+        <TextInput
+          label="Amount"
+          inputMode="decimal"
+          autoComplete="off"
+          value={amount}
+          onChange={(e) => setAmount(e.target.value)}
+          onBlur={() => {
+            // Leaving the field tidies what was typed: "2000" → "2,000.00"; text that does not read stays.
+            try {
+              setAmount(amountInputText(parseAmountInput(amount, locale), locale));
+            } catch {
+              // Its message comes when the payment is recorded.
+            }
+          }}
+          error={errors.amountCents}
+          required
+        />
         <TextInput label="Payment date" type="date" value={paidOn} onChange={(e) => setPaidOn(e.target.value)} error={errors.paidOn} required />
         <SelectInput label="Method" value={method} onChange={(e) => setMethod(e.target.value as Method)} error={errors.method}>
           {METHODS.map((m) => (
