@@ -27,10 +27,8 @@ import {
   type BillingStatus,
 } from './invoicing-lib.ts';
 import { SendInvitesDialog } from './send-invites-dialog.tsx';
+import type { BoardPeriod as Period, BoardRow } from './board-model.ts';
 import './invoicing.css';
-
-export type BoardRow = Schemas['BillingBoard']['rows'][number];
-type Period = Schemas['BillingPeriod'];
 
 export function BillingBoardPage({ params }: { params: Record<string, string> }) {
   const { project, vocabulary } = useProject();
