@@ -6714,6 +6714,121 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/preferences/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of your screen preferences
+         * @description Which columns a table shows for you (`<screen>.columns`). Kept on the server, so it follows you to any browser.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The preference (value null when never chosen). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Preference"];
+                    };
+                };
+                /** @description Invalid input: `error.field` names the offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Save one of your screen preferences
+         * @description Replaces the value. `{ "value": { "hidden": [], "shown": [] } }` goes back to the screen's defaults.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SavePreference"];
+                };
+            };
+            responses: {
+                /** @description Saved. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Preference"];
+                    };
+                };
+                /** @description Invalid input: `error.field` names the offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but not allowed to do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -8350,6 +8465,21 @@ export interface components {
                 } | null;
                 billing: components["schemas"]["CommitmentBilling"];
             }[];
+        };
+        Preference: {
+            key: string;
+            value: components["schemas"]["ColumnsPreference"];
+            updatedAt: string | null;
+        };
+        /** @description Null until the person chooses: the screen shows its defaults. */
+        ColumnsPreference: {
+            /** @description Columns shown by default that the person hid. */
+            hidden: string[];
+            /** @description Columns hidden by default that the person showed. */
+            shown: string[];
+        } | null;
+        SavePreference: {
+            value: components["schemas"]["ColumnsPreference"];
         };
     };
     responses: never;
