@@ -57,6 +57,11 @@ export type AttentionItem = {
 
 export type Attention = { projectCount: number; items: AttentionItem[] };
 
+/** "#3" for an invoice numbered in sequence, its own number otherwise (as the screens show it). */
+function displayName(label: string): string {
+  return /^\d+$/.test(label) ? `#${label}` : label;
+}
+
 function place(row: AttentionPlace) {
   return {
     projectId: row.projectId,
@@ -81,16 +86,17 @@ export async function listAttention(db: DbOrTrx, viewer: Viewer, now: Date): Pro
   const items: AttentionItem[] = [];
   for (const r of open) {
     const label = invoiceLabel(r);
+    const name = displayName(label);
     const sentBack = r.status === 'revise_and_resubmit';
     items.push({
       kind: sentBack ? 'invoice_sent_back' : 'invoice_to_review',
       ...place(r),
       invoice: { id: r.invoiceId, label, status: r.status },
       waiting: sentBack
-        ? `Invoice ${label} was sent back for revision; the contact has not resubmitted it.`
+        ? `Invoice ${name} was sent back for revision; the contact has not resubmitted it.`
         : r.status === 'pending_owner_approval'
-          ? `Invoice ${label} is with the owner: record the owner's decision.`
-          : `Invoice ${label} is waiting for your review.`,
+          ? `Invoice ${name} is with the owner: record the owner's decision.`
+          : `Invoice ${name} is waiting for your review.`,
       since: r.statusSince,
       dueOn: sentBack ? r.periodDueOn : null,
       isOverdue: sentBack && overdue(r.periodDueOn, r.timeZone),
@@ -126,11 +132,12 @@ export async function listAttention(db: DbOrTrx, viewer: Viewer, now: Date): Pro
   }
   for (const r of unpaid) {
     const label = invoiceLabel(r);
+    const name = displayName(label);
     items.push({
       kind: 'invoice_unpaid',
       ...place(r),
       invoice: { id: r.invoiceId, label, status: r.status },
-      waiting: r.paidCents > 0 ? `Invoice ${label} is ${STATUS_LABELS[r.status]} and partly paid.` : `Invoice ${label} is ${STATUS_LABELS[r.status]} and not paid yet.`,
+      waiting: r.paidCents > 0 ? `Invoice ${name} is ${STATUS_LABELS[r.status]} and partly paid.` : `Invoice ${name} is ${STATUS_LABELS[r.status]} and not paid yet.`,
       since: r.statusSince,
       dueOn: null,
       isOverdue: false,

@@ -168,7 +168,7 @@ function AttentionRow({ item }: { item: Item }) {
           </span>
         ) : null}
       </td>
-      <td className="attention-nowrap">
+      <td className="attention-action">
         <Link to={item.path} className="btn btn-secondary attention-open">
           {actionText(item)}
           <span className="visually-hidden">
