@@ -76,6 +76,10 @@ describe('the monthly billing cycle, end to end in the browser', { skip: skip ??
     let page = adminPage;
     await page.goto(`${server.url}/`);
     await signIn(page, admin.email, 'admin password 1');
+    // Administrators land on what waits on them: nothing yet on a new project.
+    await page.getByRole('heading', { name: 'Needs your attention' }).waitFor();
+    await page.getByText('Nothing needs you right now.').waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Projects' }).click();
     await page.getByRole('heading', { name: 'Projects' }).waitFor();
     await page.getByRole('link', { name: /Riverside Medical Office/ }).click();
     await page.waitForURL(`${base}/invoicing`);
