@@ -109,3 +109,16 @@ export async function isInvoiceContact(db: DbOrTrx, commitmentId: string, userId
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** Whether the person is an invoice contact on any commitment still billed (not void), anywhere. */
+export async function isInvoiceContactAnywhere(db: DbOrTrx, userId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('commitmentInvoiceContacts as k')
+    .innerJoin('commitments as c', 'c.id', 'k.commitmentId')
+    .select('k.commitmentId')
+    .where('k.userId', '=', userId)
+    .where('c.status', '<>', 'void')
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

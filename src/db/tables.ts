@@ -419,6 +419,13 @@ export type AppSecretTable = {
   createdAt: CreatedAt;
 };
 
+export type UserPreferenceTable = {
+  userId: string;
+  key: string;
+  value: Json;
+  updatedAt: Date;
+};
+
 export type Database = {
   companies: CompanyTable;
   users: UserTable;
@@ -453,6 +460,7 @@ export type Database = {
   projectInvoiceDistribution: ProjectInvoiceDistributionTable;
   actionTokens: ActionTokenTable;
   appSecrets: AppSecretTable;
+  userPreferences: UserPreferenceTable;
 };
 
 export type CompanyRow = Selectable<CompanyTable>;

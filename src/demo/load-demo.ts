@@ -36,6 +36,7 @@ import {
   type DemoProject,
 } from './demo-data.ts';
 import { printAccountTable } from './demo-accounts.ts';
+import { loadAttentionDemo } from './load-attention-demo.ts';
 import { loadBillingDemo } from './load-billing-demo.ts';
 
 export async function isDatabaseEmpty(db: Db): Promise<boolean> {
@@ -84,6 +85,7 @@ export async function loadDemo(db: Db, now: Date): Promise<void> {
 
   // A project mid-cycle, so the board, the mailbox and My work have something to show.
   await loadBillingDemo(db, 'Riverside Medical Office Building', now);
+  await loadAttentionDemo(db, 'Riverside Medical Office Building', now);
 
   // People who left their company stay in the directories they were in, inactive.
   for (const company of COMPANIES) {

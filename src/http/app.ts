@@ -21,6 +21,7 @@ import { paymentRoutes } from './payments.routes.ts';
 import { retainageRuleRoutes } from './retainage-rules.routes.ts';
 import { emailRoutes } from './emails.routes.ts';
 import { workRoutes } from './work.routes.ts';
+import { preferenceRoutes } from './preferences.routes.ts';
 import { emailPageRoutes } from './email-pages.routes.ts';
 import { mountWebUi } from './web-ui.ts';
 
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps, options: { webRoot?: string } = {}): Op
   app.route('/api/v1', retainageRuleRoutes);
   app.route('/api/v1', emailRoutes);
   app.route('/api/v1', workRoutes);
+  app.route('/api/v1', preferenceRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',

@@ -4,7 +4,10 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { DomainError } from '../domain/errors.ts';
 import { listApiTokens } from '../db/auth.queries.ts';
+import type { Db } from '../db/database.ts';
 import { findUserByEmail, getUser } from '../db/directory.queries.ts';
+import { isAdminOnAnyProject } from '../db/projects.queries.ts';
+import { isInvoiceContactAnywhere } from '../db/contacts.queries.ts';
 import { createApiToken, revokeApiToken } from '../services/auth/api-tokens.ts';
 import { signIn } from '../services/auth/sign-in.ts';
 import { signOut } from '../services/auth/sign-out.ts';
@@ -23,8 +26,20 @@ const SessionSchema = z
     user: UserSchema,
     via: z.enum(['session', 'token']),
     csrfToken: z.string().nullable().openapi({ description: 'Send as X-CSRF-Token on cookie-authenticated writes.' }),
+    isInvoiceAdministrator: z.boolean().openapi({
+      description: 'A company admin, or Admin on Commitments on at least one project: the UI lands on the "needs your attention" queue (GET /me/attention).',
+    }),
+    isInvoiceContact: z.boolean().openapi({ description: 'An invoice contact on at least one commitment: their to-do list is GET /me/work.' }),
   })
   .openapi('Session');
+
+/** Where the person starts: company admins administer every project; anyone else, where they are Admin on Commitments. */
+async function roles(db: Db, user: { id: string; isCompanyAdmin: boolean }): Promise<{ isInvoiceAdministrator: boolean; isInvoiceContact: boolean }> {
+  return {
+    isInvoiceAdministrator: user.isCompanyAdmin || (await isAdminOnAnyProject(db, user.id)),
+    isInvoiceContact: await isInvoiceContactAnywhere(db, user.id),
+  };
+}
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 
@@ -70,7 +85,10 @@ export const sessionRoutes = createRouter()
         path: '/',
         expires: result.expiresAt,
       });
-      return c.json({ user: presentUser(result.user), via: 'session' as const, csrfToken: result.csrfToken }, 200);
+      return c.json(
+        { user: presentUser(result.user), via: 'session' as const, csrfToken: result.csrfToken, ...(await roles(db, result.user)) },
+        200,
+      );
     },
   )
   .openapi(
@@ -85,7 +103,12 @@ export const sessionRoutes = createRouter()
       const auth = c.get('auth');
       if (!auth) throw new DomainError('unauthenticated', 'Sign in to continue.');
       return c.json(
-        { user: presentUser(auth.user), via: auth.via, csrfToken: auth.via === 'session' ? auth.csrfToken : null },
+        {
+          user: presentUser(auth.user),
+          via: auth.via,
+          csrfToken: auth.via === 'session' ? auth.csrfToken : null,
+          ...(await roles(c.get('deps').db, auth.user)),
+        },
         200,
       );
     },

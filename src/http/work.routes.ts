@@ -1,9 +1,13 @@
-/** What the people who bill see first: a commitment's billing this period, and an invoice contact's work list. */
+/**
+ * What people see first: a commitment's billing this period, an invoice contact's work list, and
+ * an invoice administrator's "needs your attention" queue across their projects.
+ */
 import { createRoute, z } from '@hono/zod-openapi';
 import { BILLING_STATUS_LABELS } from '../domain/invite-to-bill.ts';
 import { STATUS_LABELS } from '../domain/invoice-status.ts';
 import { getCommitmentBilling, type CommitmentBilling } from '../services/billing/commitment-billing.ts';
 import { listMyWork } from '../services/billing/my-work.ts';
+import { ATTENTION_KIND_LABELS, ATTENTION_KINDS, listAttention } from '../services/billing/attention.ts';
 import { BILLING_STATUSES, BillingPeriodSchema, InviteSchema } from './billing.schemas.ts';
 import { presentInvite, presentPeriod } from './billing.routes.ts';
 import { Cents, CommitmentParams, errors } from './common.schemas.ts';
@@ -39,6 +43,34 @@ const CommitmentBillingSchema = z
     createInvoiceRefusal: z.string().nullable(),
   })
   .openapi('CommitmentBilling');
+
+const AttentionSchema = z
+  .object({
+    projectCount: z.number().int().openapi({ description: 'How many projects you are an invoice administrator on (company admins: all). 0: the queue does not apply to you.' }),
+    items: z.array(
+      z.object({
+        kind: z.enum(ATTENTION_KINDS).openapi({
+          description:
+            'invoice_to_review: Under Review or Pending Owner Approval; ssov_to_review: a Subcontractor SOV Under Review; invoice_sent_back: Revise & Resubmit, not resubmitted; invite_unanswered: an invite to bill of the open period with no answer and no invoice; invoice_unpaid: approved, paid less than its current payment due (line 8).',
+        }),
+        kindLabel: z.string(),
+        projectId: z.string(),
+        projectName: z.string(),
+        commitmentId: z.string(),
+        commitmentNumber: z.string(),
+        commitmentTitle: z.string(),
+        contractCompanyName: z.string().nullable(),
+        invoice: z.object({ id: z.string(), label: z.string(), status: z.enum(INVOICE_STATUSES), statusLabel: z.string() }).nullable(),
+        waiting: z.string().openapi({ description: 'What is waiting, in a sentence.' }),
+        since: z.string().nullable().openapi({ description: 'Since when it has been waiting (an instant).' }),
+        dueOn: z.string().nullable().openapi({ description: "The contact's due date (the billing period's), where one applies." }),
+        isOverdue: z.boolean(),
+        payment: z.object({ dueCents: Cents, paidCents: Cents }).nullable().openapi({ description: 'Approved invoices: certified due (line 8) and paid so far.' }),
+        path: z.string().openapi({ description: 'The web page where it is handled.', example: '/projects/…/invoices/…' }),
+      }),
+    ),
+  })
+  .openapi('Attention');
 
 function presentBilling(b: CommitmentBilling) {
   return {
@@ -120,5 +152,32 @@ export const workRoutes = createRouter()
       const { db, clock } = c.get('deps');
       const items = await listMyWork(db, requireViewer(c), clock());
       return c.json({ data: items.map((i) => ({ ...i, billing: presentBilling(i.billing) })) }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/me/attention',
+      tags: ['Invoicing'],
+      summary: 'What needs you as an invoice administrator, across your projects',
+      description:
+        'Invoices to review, Subcontractor SOVs to review, invoices sent back and not resubmitted, invites without an answer, and approved invoices not fully paid — on every project where you are Admin on Commitments (company admins: every project). By kind, longest waiting first.',
+      responses: { 200: { description: 'The queue.', ...json(AttentionSchema) }, 401: errors[401] },
+    }),
+    async (c) => {
+      const { db, clock } = c.get('deps');
+      const { projectCount, items } = await listAttention(db, requireViewer(c), clock());
+      return c.json(
+        {
+          projectCount,
+          items: items.map((i) => ({
+            ...i,
+            kindLabel: ATTENTION_KIND_LABELS[i.kind],
+            invoice: i.invoice && { ...i.invoice, statusLabel: STATUS_LABELS[i.invoice.status] },
+            since: i.since?.toISOString() ?? null,
+          })),
+        },
+        200,
+      );
     },
   );

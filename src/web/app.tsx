@@ -5,6 +5,7 @@ import { Loading } from './components/ui.tsx';
 import { matchPath, navigate, useLocation } from './lib/router.tsx';
 import { SessionProvider, useSession } from './lib/session.tsx';
 import { ForgotPasswordPage, SetPasswordPage, SignInPage } from './pages/auth-pages.tsx';
+import { AttentionPage } from './pages/attention-page.tsx';
 import { MyWorkPage, ProjectsPage } from './pages/home-pages.tsx';
 import { NotFoundPage } from './pages/not-found.tsx';
 import { ProjectShell } from './pages/project-shell.tsx';
@@ -28,12 +29,15 @@ function Routes() {
     return null;
   }
   if (path === '/') {
-    navigate(state.user.isCompanyAdmin ? '/projects' : '/work', { replace: true, force: true });
+    // Administrators start from what waits on them across projects (also when they are a contact
+    // too: the queue links to My work); everyone else from My work.
+    navigate(state.roles.isInvoiceAdministrator ? '/attention' : '/work', { replace: true, force: true });
     return null;
   }
   const project = matchPath('/projects/:projectId', path.split('/').slice(0, 3).join('/'));
   let page: ReactElement;
   if (path === '/work') page = <MyWorkPage />;
+  else if (path === '/attention') page = <AttentionPage />;
   else if (path === '/projects') page = <ProjectsPage />;
   else if (project?.projectId && path.startsWith('/projects/')) page = <ProjectShell key={project.projectId} projectId={project.projectId} />;
   else page = <NotFoundPage />;

@@ -260,9 +260,12 @@ describe('manual periods', () => {
     assertOk(invoice, 201);
     const dec = await createPeriod(s, { startsOn: '2026-12-01', endsOn: '2026-12-31', dueOn: '2026-12-25' });
 
+    // Opening December closed November, which keeps its invoice: the refusal says why, without
+    // telling the administrator to close what is already closed.
     const refused = await s.admin.delete(`${s.p}/billing-periods/${nov.id}`);
-    assertError(refused, 422, 'rule_violation');
-    assert.match(refused.body.error.message, /close it instead/);
+    assertError(refused, 422, 'rule_violation', 'billingPeriodId');
+    assert.equal(refused.body.error.message, "This billing period has an invoice, so it cannot be deleted: periods with invoices are kept with their invoices' history.");
+    assert.deepEqual(refused.body.error.details, { invoiceCount: 1 });
     const list = await periods(s);
     assert.ok(list.some((p) => p.id === nov.id), 'still there');
     assert.equal(list.find((p) => p.id === nov.id)?.invoiceCount, 1);
@@ -271,6 +274,9 @@ describe('manual periods', () => {
     const novNow = list.find((p) => p.id === nov.id) as Period;
     const reopened = await s.admin.patch(`${s.p}/billing-periods/${nov.id}`, { version: novNow.version, status: 'open' });
     assertOk(reopened);
+    const refusedOpen = await s.admin.delete(`${s.p}/billing-periods/${nov.id}`);
+    assertError(refusedOpen, 422, 'rule_violation', 'billingPeriodId');
+    assert.match(refusedOpen.body.error.message, /has an invoice, so it cannot be deleted: .* Close it instead\.$/);
     const closed = await s.admin.patch(`${s.p}/billing-periods/${nov.id}`, { version: reopened.body.version, status: 'closed' });
     assertOk(closed);
     assert.equal(closed.body.status, 'closed');

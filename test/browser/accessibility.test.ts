@@ -220,6 +220,13 @@ describe('accessibility of every main page, on a laptop and a tablet', { skip: s
   });
 
   describe('project admin', () => {
+    test('needs your attention (where she lands)', async () => {
+      const page = await signedIn('accountant');
+      await page.goto(`${server.url}/attention`);
+      await settled(page, 'Needs your attention', /Invoices to review/);
+      await assertAccessible(page, 'attention');
+    });
+
     test('billing periods', async () => {
       const page = await signedIn('accountant');
       await page.goto(`${server.url}/projects/${ids.project}/billing-periods`);

@@ -76,6 +76,10 @@ describe('the monthly billing cycle, end to end in the browser', { skip: skip ??
     let page = adminPage;
     await page.goto(`${server.url}/`);
     await signIn(page, admin.email, 'admin password 1');
+    // Administrators land on what waits on them: nothing yet on a new project.
+    await page.getByRole('heading', { name: 'Needs your attention' }).waitFor();
+    await page.getByText('Nothing needs you right now.').waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Projects' }).click();
     await page.getByRole('heading', { name: 'Projects' }).waitFor();
     await page.getByRole('link', { name: /Riverside Medical Office/ }).click();
     await page.waitForURL(`${base}/invoicing`);
@@ -177,7 +181,8 @@ describe('the monthly billing cycle, end to end in the browser', { skip: skip ??
     await results.getByText(`${number} ${title} — invite sent`).waitFor();
     await results.getByRole('button', { name: 'Done' }).click();
     await hasText(row.locator('.badge'), 'Invited', 'the billing status');
-    await hasText(row.locator('.inv-col-invite > span').first(), 'No answer yet', 'the invite answer');
+    // The badge says it is not answered yet; the note under it, what was asked for and when.
+    await hasText(row.locator('.inv-status-note'), /^Work and Materials · invited \w{3} \d{1,2}$/, 'the invite');
     await screenshot(page, 'cycle-04-billing-board');
 
     // ---- Contact: the invite in the mailbox, answered Yes from the email ------------------------

@@ -7,6 +7,7 @@ import { demoSovLines } from '../../src/demo/build-sov.ts';
 import { demoAccountRows } from '../../src/demo/demo-accounts.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, emailOf, findPerson, PROJECTS } from '../../src/demo/demo-data.ts';
 import { isDatabaseEmpty, loadDemo, printDemoAccounts } from '../../src/demo/load-demo.ts';
+import { listAttention } from '../../src/services/billing/attention.ts';
 import { openTestDatabase, type TestDatabase } from '../support/test-db.ts';
 
 const NOW = new Date('2026-11-20T15:00:00Z');
@@ -32,6 +33,18 @@ test('one project is mid-cycle: last period approved, this one open with an invo
   assert.equal(open.length, 1);
   const emails = await database.db.selectFrom('emailMessages').select('kind').execute();
   assert.ok(emails.some((e) => e.kind === 'invite_to_bill'), 'the invites are in the mailbox');
+});
+
+test("the demo administrator's queue has something of every kind waiting", async () => {
+  const priya = await database.db.selectFrom('users').select(['id', 'companyId', 'isCompanyAdmin']).where('email', '=', 'priya.raman@northwind.example').executeTakeFirstOrThrow();
+  const { projectCount, items } = await listAttention(database.db, { userId: priya.id, companyId: priya.companyId, isCompanyAdmin: priya.isCompanyAdmin }, NOW);
+  assert.equal(projectCount, 3);
+  const kinds = (kind: string) => items.filter((i) => i.kind === kind).map((i) => i.commitmentNumber);
+  assert.deepEqual(kinds('invoice_to_review'), ['SC-001']);
+  assert.deepEqual(kinds('ssov_to_review'), ['SC-006']);
+  assert.deepEqual(kinds('invoice_sent_back'), ['SC-002']);
+  assert.ok(kinds('invite_unanswered').includes('SC-003'), "Rosa's invite waits for her answer");
+  assert.deepEqual(kinds('invoice_unpaid'), ['SC-002'], "last month's invoice, half paid");
 });
 
 test('three projects, one of them Canadian', async () => {
@@ -203,10 +216,14 @@ test('the demo shows the features of issue 6: paid invoices, a sliding scale, an
   assert.ok(payments.every((p) => p.voidedAt === null && p.amountCents > 0));
   const rules = await database.db.selectFrom('commitmentRetainageRules').select('commitmentId').execute();
   assert.equal(rules.length, 1);
-  const ssov = await database.db.selectFrom('ssovs').select(['status', 'requestedAt']).execute();
-  assert.equal(ssov.length, 1);
-  assert.equal(ssov[0]?.status, 'draft');
-  assert.notEqual(ssov[0]?.requestedAt, null);
+  // SC-004's was asked for and waits on its contact; SC-006's was submitted and waits for review (issue 10).
+  const ssov = await database.db
+    .selectFrom('ssovs as v')
+    .innerJoin('commitments as c', 'c.id', 'v.commitmentId')
+    .select(['c.number', 'v.status', 'v.requestedAt'])
+    .orderBy('c.number')
+    .execute();
+  assert.deepEqual(ssov.map((v) => [v.number, v.status, v.requestedAt !== null]), [['SC-004', 'draft', true], ['SC-006', 'under_review', false]]);
   const emails = await database.db.selectFrom('emailMessages').select('kind').where('kind', '=', 'ssov_request').execute();
   assert.ok(emails.length >= 1, 'the request is in the mailbox');
 });

@@ -144,10 +144,11 @@ export async function deleteBillingPeriod(db: Db, viewer: Viewer, projectId: str
     const before = await getBillingPeriod(trx, projectId, periodId, { forUpdate: true });
     const invoices = await countInvoicesInPeriod(trx, periodId);
     if (invoices > 0) {
+      const has = invoices === 1 ? 'an invoice' : `${invoices} invoices`;
       throw new DomainError(
         'rule_violation',
-        `This billing period has ${invoices} invoice(s): close it instead. Periods with invoices are never deleted.`,
-        { field: 'billingPeriodId' },
+        `This billing period has ${has}, so it cannot be deleted: periods with invoices are kept with their invoices' history.${before.status === 'open' ? ' Close it instead.' : ''}`,
+        { field: 'billingPeriodId', details: { invoiceCount: invoices } },
       );
     }
     await trx.deleteFrom('billingInvites').where('billingPeriodId', '=', periodId).execute();

@@ -6714,6 +6714,169 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/attention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What needs you as an invoice administrator, across your projects
+         * @description Invoices to review, Subcontractor SOVs to review, invoices sent back and not resubmitted, invites without an answer, and approved invoices not fully paid — on every project where you are Admin on Commitments (company admins: every project). By kind, longest waiting first.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The queue. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Attention"];
+                    };
+                };
+                /** @description Not signed in. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/preferences/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of your screen preferences
+         * @description Which columns a table shows for you (`<screen>.columns`). Kept on the server, so it follows you to any browser.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The preference (value null when never chosen). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Preference"];
+                    };
+                };
+                /** @description Invalid input: `error.field` names the offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Save one of your screen preferences
+         * @description Replaces the value. `{ "value": { "hidden": [], "shown": [] } }` goes back to the screen's defaults.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SavePreference"];
+                };
+            };
+            responses: {
+                /** @description Saved. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Preference"];
+                    };
+                };
+                /** @description Invalid input: `error.field` names the offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but not allowed to do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -6724,6 +6887,10 @@ export interface components {
             via: "session" | "token";
             /** @description Send as X-CSRF-Token on cookie-authenticated writes. */
             csrfToken: string | null;
+            /** @description A company admin, or Admin on Commitments on at least one project: the UI lands on the "needs your attention" queue (GET /me/attention). */
+            isInvoiceAdministrator: boolean;
+            /** @description An invoice contact on at least one commitment: their to-do list is GET /me/work. */
+            isInvoiceContact: boolean;
         };
         User: {
             id: string;
@@ -8359,6 +8526,71 @@ export interface components {
                 } | null;
                 billing: components["schemas"]["CommitmentBilling"];
             }[];
+        };
+        Attention: {
+            /** @description How many projects you are an invoice administrator on (company admins: all). 0: the queue does not apply to you. */
+            projectCount: number;
+            items: {
+                /**
+                 * @description invoice_to_review: Under Review or Pending Owner Approval; ssov_to_review: a Subcontractor SOV Under Review; invoice_sent_back: Revise & Resubmit, not resubmitted; invite_unanswered: an invite to bill of the open period with no answer and no invoice; invoice_unpaid: approved, paid less than its current payment due (line 8).
+                 * @enum {string}
+                 */
+                kind: "invoice_to_review" | "ssov_to_review" | "invoice_sent_back" | "invite_unanswered" | "invoice_unpaid";
+                kindLabel: string;
+                projectId: string;
+                projectName: string;
+                commitmentId: string;
+                commitmentNumber: string;
+                commitmentTitle: string;
+                contractCompanyName: string | null;
+                invoice: {
+                    id: string;
+                    label: string;
+                    /** @enum {string} */
+                    status: "draft" | "under_review" | "revise_and_resubmit" | "pending_owner_approval" | "approved" | "approved_as_noted";
+                    statusLabel: string;
+                } | null;
+                /** @description What is waiting, in a sentence. */
+                waiting: string;
+                /** @description Since when it has been waiting (an instant). */
+                since: string | null;
+                /** @description The contact's due date (the billing period's), where one applies. */
+                dueOn: string | null;
+                isOverdue: boolean;
+                /** @description Approved invoices: certified due (line 8) and paid so far. */
+                payment: {
+                    /**
+                     * @description An amount in integer cents (12345 = 123.45).
+                     * @example 1250000
+                     */
+                    dueCents: number;
+                    /**
+                     * @description An amount in integer cents (12345 = 123.45).
+                     * @example 1250000
+                     */
+                    paidCents: number;
+                } | null;
+                /**
+                 * @description The web page where it is handled.
+                 * @example /projects/…/invoices/…
+                 */
+                path: string;
+            }[];
+        };
+        Preference: {
+            key: string;
+            value: components["schemas"]["ColumnsPreference"];
+            updatedAt: string | null;
+        };
+        /** @description Null until the person chooses: the screen shows its defaults. */
+        ColumnsPreference: {
+            /** @description Columns shown by default that the person hid. */
+            hidden: string[];
+            /** @description Columns hidden by default that the person showed. */
+            shown: string[];
+        } | null;
+        SavePreference: {
+            value: components["schemas"]["ColumnsPreference"];
         };
     };
     responses: never;

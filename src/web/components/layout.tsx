@@ -1,10 +1,11 @@
 /** The frame around every signed-in page: skip link, header, main navigation, the user's menu. */
 import { useEffect, useRef, type ReactNode } from 'react';
 import { Link, useLocation } from '../lib/router.tsx';
-import { useSession, useUser } from '../lib/session.tsx';
+import { useRoles, useSession, useUser } from '../lib/session.tsx';
 
 export function AppShell({ children }: { children: ReactNode }) {
   const user = useUser();
+  const roles = useRoles();
   const { signOut } = useSession();
   const { path } = useLocation();
   const current = (prefix: string) => (path === prefix || path.startsWith(`${prefix}/`) ? 'page' : undefined);
@@ -29,11 +30,21 @@ export function AppShell({ children }: { children: ReactNode }) {
         </Link>
         <nav aria-label="Main">
           <ul>
-            <li>
-              <Link to="/work" aria-current={current('/work')}>
-                My work
-              </Link>
-            </li>
+            {roles.isInvoiceAdministrator ? (
+              <li>
+                <Link to="/attention" aria-current={current('/attention')}>
+                  Needs attention
+                </Link>
+              </li>
+            ) : null}
+            {/* My work is a contact's list: an administrator who bills nothing has nothing there. */}
+            {roles.isInvoiceContact || !roles.isInvoiceAdministrator ? (
+              <li>
+                <Link to="/work" aria-current={current('/work')}>
+                  My work
+                </Link>
+              </li>
+            ) : null}
             <li>
               <Link to="/projects" aria-current={current('/projects')}>
                 Projects

@@ -6,7 +6,12 @@ import { navigate } from './router.tsx';
 type SessionState =
   | { status: 'loading' }
   | { status: 'signedOut' }
-  | { status: 'signedIn'; user: Schemas['User'] };
+  | { status: 'signedIn'; user: Schemas['User']; roles: Roles };
+
+/** Where the person starts and what the main navigation offers them (from the session). */
+export type Roles = { isInvoiceAdministrator: boolean; isInvoiceContact: boolean };
+
+const rolesOf = (session: Schemas['Session']): Roles => ({ isInvoiceAdministrator: session.isInvoiceAdministrator, isInvoiceContact: session.isInvoiceContact });
 
 type SessionApi = {
   state: SessionState;
@@ -24,7 +29,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     try {
       const session = await call(api.GET('/api/v1/session'));
       setCsrfToken(session.csrfToken);
-      setState({ status: 'signedIn', user: session.user });
+      setState({ status: 'signedIn', user: session.user, roles: rolesOf(session) });
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) {
         setCsrfToken(null);
@@ -44,7 +49,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const signIn = useCallback(async (email: string, password: string) => {
     const session = await call(api.POST('/api/v1/session', { body: { email, password } }));
     setCsrfToken(session.csrfToken);
-    setState({ status: 'signedIn', user: session.user });
+    setState({ status: 'signedIn', user: session.user, roles: rolesOf(session) });
   }, []);
 
   const signOut = useCallback(async () => {
@@ -69,4 +74,11 @@ export function useUser(): Schemas['User'] {
   const { state } = useSession();
   if (state.status !== 'signedIn') throw new Error('useUser needs a signed-in user');
   return state.user;
+}
+
+/** The signed-in person's roles (only inside pages that require signing in). */
+export function useRoles(): Roles {
+  const { state } = useSession();
+  if (state.status !== 'signedIn') throw new Error('useRoles needs a signed-in user');
+  return state.roles;
 }

@@ -1,5 +1,5 @@
 /** Projects list and "My work" — the two places a person starts from. */
-import { api, call } from '../api/client.ts';
+import { api, call, type Schemas } from '../api/client.ts';
 import { Card, Day, EmptyState, ErrorBanner, Loading, Money, PageHeader, StatusBadge } from '../components/ui.tsx';
 import { useDocumentTitle, useLoad } from '../lib/hooks.ts';
 import { FormatScope } from '../lib/project.tsx';
@@ -44,6 +44,30 @@ const ACTION_LABELS: Record<string, string> = {
   create_invoice: 'Create your invoice',
 };
 
+type WorkItem = Schemas['MyWork']['data'][number];
+
+/**
+ * Where each to-do is done: the Subcontractor SOV editor; the invoice to fix or submit (the
+ * latest of the period); the commitment's page for answering the invite and creating the invoice
+ * (its billing card has the Yes / No and Create invoice buttons).
+ */
+function whereToDo(item: WorkItem, action: WorkItem['actions'][number]): string {
+  const period = item.billing.period as Schemas['BillingPeriod'] | null;
+  const inPeriod = item.billing.invoices.filter((inv) => !period || inv.billingPeriodId === period.id);
+  const latest = inPeriod[inPeriod.length - 1];
+  switch (action) {
+    case 'fill_ssov':
+    case 'fix_ssov':
+      return paths.ssov(item.projectId, item.commitmentId);
+    case 'fix_invoice':
+    case 'submit_invoice':
+      return latest ? paths.invoice(item.projectId, latest.id) : paths.commitment(item.projectId, item.commitmentId);
+    case 'answer_invite':
+    case 'create_invoice':
+      return paths.commitment(item.projectId, item.commitmentId);
+  }
+}
+
 export function MyWorkPage() {
   useDocumentTitle('My work');
   const work = useLoad(() => call(api.GET('/api/v1/me/work')), []);
@@ -59,7 +83,8 @@ export function MyWorkPage() {
       {work.data && items.length === 0 ? (
         <EmptyState title="You are not an invoice contact on any commitment.">
           <p>
-            Invoice administrators see their projects under <Link to="/projects">Projects</Link>.
+            Invoice administrators find what waits on them under <Link to="/attention">Needs attention</Link>, and their projects under{' '}
+            <Link to="/projects">Projects</Link>.
           </p>
         </EmptyState>
       ) : null}
@@ -97,19 +122,12 @@ export function MyWorkPage() {
                     <td>{latest ? <Link to={`/projects/${i.projectId}/invoices/${latest.id}`}>{latest.label}: <Money cents={latest.currentPaymentDueCents} /></Link> : <span className="muted">None yet</span>}</td>
                     <td>
                       {i.actions.length > 0 ? (
-                        i.actions.map((a) =>
-                          a === 'fill_ssov' || a === 'fix_ssov' ? (
-                            // The Subcontractor SOV comes first: billing waits for its approval.
-                            <Link key={a} className="todo" to={paths.ssov(i.projectId, i.commitmentId)}>
-                              {ACTION_LABELS[a]}
-                              <span className="visually-hidden"> for {i.commitmentNumber}</span>
-                            </Link>
-                          ) : (
-                            <span key={a} className="todo">
-                              {ACTION_LABELS[a]}
-                            </span>
-                          ),
-                        )
+                        i.actions.map((a) => (
+                          <Link key={a} className="todo" to={whereToDo(i, a)}>
+                            {ACTION_LABELS[a]}
+                            <span className="visually-hidden"> for {i.commitmentNumber}</span>
+                          </Link>
+                        ))
                       ) : (
                         <span className="muted">—</span>
                       )}

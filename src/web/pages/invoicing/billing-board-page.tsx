@@ -3,9 +3,10 @@
  * its billing status, invite answer, latest invoice and amounts. Filters live in the URL; bulk
  * actions (send invites, change status) report per commitment; everything reloads in place.
  */
-import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type ChangeEvent } from 'react';
+import { Fragment, memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type ChangeEvent, type ReactNode } from 'react';
 import { api, ApiError, call, type Schemas } from '../../api/client.ts';
 import { PAID_STATUS_LABELS } from '../../../domain/payment.ts';
+import { ColumnChooser, useColumnChooser, type ChooserColumn } from '../../components/column-chooser.tsx';
 import { Button, Day, EmptyState, ErrorBanner, Loading, Money, Notice, PageHeader, Percent, StatusBadge } from '../../components/ui.tsx';
 import { useDocumentTitle, useLoad } from '../../lib/hooks.ts';
 import { useProject } from '../../lib/project.tsx';
@@ -27,16 +28,37 @@ import {
   type BillingStatus,
 } from './invoicing-lib.ts';
 import { SendInvitesDialog } from './send-invites-dialog.tsx';
+import type { BoardPeriod as Period, BoardRow } from './board-model.ts';
 import './invoicing.css';
 
-export type BoardRow = Schemas['BillingBoard']['rows'][number];
-type Period = Schemas['BillingPeriod'];
+/**
+ * The board's columns, in order. The invite is not a column of its own: the billing status already
+ * says Invited / Accepted / Declined, and the invite's type and date are a note under it. The due
+ * date is the period's, shown above the table, so its column starts hidden.
+ */
+const BOARD_COLUMNS: readonly ChooserColumn[] = [
+  { id: 'commitment', label: 'Commitment', required: true },
+  { id: 'company', label: 'Contract company' },
+  { id: 'status', label: 'Billing status' },
+  { id: 'invoice', label: 'Latest invoice' },
+  { id: 'paymentDue', label: 'Current payment due' },
+  { id: 'contractSum', label: 'Contract sum to date' },
+  { id: 'billed', label: 'Billed to date' },
+  { id: 'paid', label: 'Paid to date' },
+  { id: 'remaining', label: 'Remaining balance' },
+  { id: 'dueDate', label: 'Due date', defaultVisible: false },
+];
+type Totals = { paymentDue: number; contractSum: number; billed: number; paid: number; remaining: number };
+const MONEY_COLUMNS: readonly (keyof Totals)[] = ['paymentDue', 'contractSum', 'billed', 'paid', 'remaining'];
+const isMoneyColumn = (id: string): id is keyof Totals => (MONEY_COLUMNS as readonly string[]).includes(id);
 
 export function BillingBoardPage({ params }: { params: Record<string, string> }) {
   const { project, vocabulary } = useProject();
   const projectId = params.projectId ?? project.id;
   useDocumentTitle(`${vocabulary.invoicing} · ${project.name}`);
   const board = useLoad(() => call(api.GET('/api/v1/projects/{projectId}/billing-board', { params: { path: { projectId } } })), [projectId]);
+  const columns = useColumnChooser('billing-board.columns', BOARD_COLUMNS);
+  const shownColumns = BOARD_COLUMNS.filter((c) => columns.visible.has(c.id));
   // The generated type loses the nullability of a referenced schema: the board has no period when none is open.
   const period = (board.data?.period ?? null) as Period | null;
   const rows = useMemo(() => board.data?.rows ?? [], [board.data]);
@@ -141,20 +163,19 @@ export function BillingBoardPage({ params }: { params: Record<string, string> })
   const closeDialog = useCallback(() => setDialog((d) => ({ ...d, kind: null })), []);
 
   const totals = useMemo(() => {
-    let due = 0;
-    let contract = 0;
-    let billed = 0;
-    let paid = 0;
-    let remaining = 0;
+    const sum: Totals = { paymentDue: 0, contractSum: 0, billed: 0, paid: 0, remaining: 0 };
     for (const r of visible) {
-      paid += r.payments.paidToDateCents;
-      remaining += r.payments.remainingBalanceCents;
-      due += r.latestInvoice?.currentPaymentDueCents ?? 0;
-      contract += r.contractSumToDateCents;
-      billed += r.billedToDateCents;
+      sum.paid += r.payments.paidToDateCents;
+      sum.remaining += r.payments.remainingBalanceCents;
+      sum.paymentDue += r.latestInvoice?.currentPaymentDueCents ?? 0;
+      sum.contractSum += r.contractSumToDateCents;
+      sum.billed += r.billedToDateCents;
     }
-    return { due, contract, billed, paid, remaining };
+    return sum;
   }, [visible]);
+  // The totals row: its label spans the checkbox and every column before the first amount shown.
+  const firstMoney = shownColumns.findIndex((c) => isMoneyColumn(c.id));
+  const labelSpan = 1 + (firstMoney === -1 ? shownColumns.length : firstMoney);
 
   const filtered = statuses.size > 0 || search.trim() !== '';
   const pastDue = period ? dueTone(period.dueOn, today) === 'late' : false;
@@ -168,9 +189,9 @@ export function BillingBoardPage({ params }: { params: Record<string, string> })
       />
 
       <ErrorBanner error={board.error} onRetry={() => void board.reload()} />
-      {board.loading && !board.data ? <Loading label="Loading the billing board…" /> : null}
+      {(board.loading && !board.data) || !columns.ready ? <Loading label="Loading the billing board…" /> : null}
 
-      {board.data ? (
+      {board.data && columns.ready ? (
         <>
           <PeriodHeader period={period} today={today} base={base} />
 
@@ -202,6 +223,7 @@ export function BillingBoardPage({ params }: { params: Record<string, string> })
                   Clear filters
                 </Button>
               ) : null}
+              <ColumnChooser chooser={columns} tableName="billing board" />
             </div>
           </section>
 
@@ -253,17 +275,11 @@ export function BillingBoardPage({ params }: { params: Record<string, string> })
                         onChange={(e) => setSelected(e.target.checked ? new Set(visible.map((r) => r.commitmentId)) : new Set())}
                       />
                     </th>
-                    <th scope="col" className="inv-col-commitment">Commitment</th>
-                    <th scope="col">Contract company</th>
-                    <th scope="col">Billing status</th>
-                    <th scope="col">Invite</th>
-                    <th scope="col">Latest invoice</th>
-                    <th scope="col" className="num">Current payment due</th>
-                    <th scope="col" className="num">Contract sum to date</th>
-                    <th scope="col" className="num">Billed to date</th>
-                    <th scope="col" className="num">Paid to date</th>
-                    <th scope="col" className="num">Remaining balance</th>
-                    <th scope="col">Due date</th>
+                    {shownColumns.map((c) => (
+                      <th key={c.id} scope="col" className={HEADER_CLASSES[c.id]}>
+                        {c.label}
+                      </th>
+                    ))}
                   </tr>
                 </thead>
                 <tbody>
@@ -277,6 +293,7 @@ export function BillingBoardPage({ params }: { params: Record<string, string> })
                       creating={creating === row.commitmentId}
                       error={rowErrors.get(row.commitmentId)}
                       busy={creating !== null}
+                      visibleColumns={columns.visible}
                       onToggle={toggle}
                       onCreate={createInvoice}
                     />
@@ -284,15 +301,18 @@ export function BillingBoardPage({ params }: { params: Record<string, string> })
                 </tbody>
                 <tfoot>
                   <tr>
-                    <th scope="row" colSpan={6}>
+                    <th scope="row" colSpan={labelSpan}>
                       Total of {visible.length} {visible.length === 1 ? 'commitment' : 'commitments'} shown
                     </th>
-                    <td className="num"><Money cents={totals.due} /></td>
-                    <td className="num"><Money cents={totals.contract} /></td>
-                    <td className="num"><Money cents={totals.billed} /></td>
-                    <td className="num"><Money cents={totals.paid} /></td>
-                    <td className="num"><Money cents={totals.remaining} /></td>
-                    <td />
+                    {shownColumns.slice(labelSpan - 1).map((c) =>
+                      isMoneyColumn(c.id) ? (
+                        <td key={c.id} className="num">
+                          <Money cents={totals[c.id]} />
+                        </td>
+                      ) : (
+                        <td key={c.id} />
+                      ),
+                    )}
                   </tr>
                 </tfoot>
               </table>
@@ -357,7 +377,17 @@ function PeriodHeader({ period, today, base }: { period: Period | null; today: s
   );
 }
 
-const INVITE_ANSWERS: Record<string, string> = { accepted: 'Yes, will bill', declined: 'No, will not bill' };
+const HEADER_CLASSES: Record<string, string> = {
+  commitment: 'inv-col-commitment',
+  company: 'inv-col-company',
+  status: 'inv-col-status',
+  invoice: 'inv-col-invoice',
+  paymentDue: 'num',
+  contractSum: 'num',
+  billed: 'num',
+  paid: 'num',
+  remaining: 'num',
+};
 
 const Row = memo(function Row({
   row,
@@ -367,6 +397,7 @@ const Row = memo(function Row({
   creating,
   error,
   busy,
+  visibleColumns,
   onToggle,
   onCreate,
 }: {
@@ -377,38 +408,34 @@ const Row = memo(function Row({
   selected: boolean;
   creating: boolean;
   busy: boolean;
+  visibleColumns: ReadonlySet<string>;
   onToggle: (id: string, on: boolean) => void;
   onCreate: (row: BoardRow) => Promise<void>;
 }) {
   const { vocabulary } = useProject();
   const invite = row.invite as Schemas['Invite'] | null;
   const invoice = row.latestInvoice;
-  return (
-    <tr className={selected ? 'inv-row-selected' : error ? 'inv-row-error' : undefined}>
-      <td className="inv-col-check">
-        <input type="checkbox" aria-label={`Select ${row.number}`} checked={selected} onChange={(e) => onToggle(row.commitmentId, e.target.checked)} />
-      </td>
+  const cells: Record<string, () => ReactNode> = {
+    commitment: () => (
       <td className="inv-col-commitment">
         <Link to={`${base}/commitments/${row.commitmentId}`}>
           <span className="inv-commitment-number">{row.number}</span> {row.title}
         </Link>
       </td>
-      <td className="inv-col-company">{row.contractCompanyName ?? <span className="muted">No company</span>}</td>
-      <td>
+    ),
+    company: () => <td className="inv-col-company">{row.contractCompanyName ?? <span className="muted">No company</span>}</td>,
+    status: () => (
+      <td className="inv-col-status">
         <StatusBadge status={row.billingStatus} label={billingStatusLabel(row.billingStatus, vocabulary)} />
+        {/* The badge already says whether the invite was answered; the note adds what it does not. */}
+        {invite && !invoice ? (
+          <span className="inv-cell-note inv-status-note">
+            {INVOICE_TYPE_LABELS[invite.invoiceType]} · invited <InstantDay iso={invite.invitedAt} />
+          </span>
+        ) : null}
       </td>
-      <td className="inv-col-invite">
-        {invite ? (
-          <>
-            <span className={invite.response ? `inv-answer inv-answer-${invite.response}` : 'muted'}>{invite.response ? INVITE_ANSWERS[invite.response] : 'No answer yet'}</span>
-            <span className="inv-cell-note">
-              {INVOICE_TYPE_LABELS[invite.invoiceType]} · invited <InstantDay iso={invite.invitedAt} />
-            </span>
-          </>
-        ) : (
-          <span className="muted">Not invited</span>
-        )}
-      </td>
+    ),
+    invoice: () => (
       <td className="inv-col-invoice">
         {invoice ? (
           <>
@@ -437,16 +464,24 @@ const Row = memo(function Row({
           <span className="muted">None</span>
         )}
       </td>
+    ),
+    paymentDue: () => (
       <td className="num">
         {invoice ? <Money cents={invoice.currentPaymentDueCents} /> : <span className="muted">—</span>}
         {invoice?.paidStatus ? <span className="inv-cell-note">{PAID_STATUS_LABELS[invoice.paidStatus]}</span> : null}
       </td>
+    ),
+    contractSum: () => (
       <td className="num">
         <Money cents={row.contractSumToDateCents} />
       </td>
+    ),
+    billed: () => (
       <td className="num">
         <Money cents={row.billedToDateCents} />
       </td>
+    ),
+    paid: () => (
       <td className="num">
         <Money cents={row.payments.paidToDateCents} />
         {row.payments.contractSumToDateCents !== 0 ? (
@@ -455,16 +490,29 @@ const Row = memo(function Row({
           </span>
         ) : null}
       </td>
+    ),
+    remaining: () => (
       <td className="num">
         <Money cents={row.payments.remainingBalanceCents} />
       </td>
+    ),
+    dueDate: () => (
       <td className="inv-nowrap">
         <ShortDay value={row.dueOn} />
       </td>
+    ),
+  };
+  return (
+    <tr className={selected ? 'inv-row-selected' : error ? 'inv-row-error' : undefined}>
+      <td className="inv-col-check">
+        <input type="checkbox" aria-label={`Select ${row.number}`} checked={selected} onChange={(e) => onToggle(row.commitmentId, e.target.checked)} />
+      </td>
+      {BOARD_COLUMNS.filter((c) => visibleColumns.has(c.id)).map((c) => (
+        <Fragment key={c.id}>{cells[c.id]?.()}</Fragment>
+      ))}
     </tr>
   );
 });
-
 
 /** An instant shown as the day it fell on in the project's time zone. */
 /** A calendar day, without the year when it is this year ("Nov 25"); the full date on hover. */

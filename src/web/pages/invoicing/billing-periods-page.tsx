@@ -168,9 +168,16 @@ export function BillingPeriodsPage({ params }: { params: Record<string, string> 
                                 Reopen
                               </Button>
                             )}
-                            <Button onClick={() => show('delete', p)} aria-label={`Delete ${name}`}>
-                              Delete
-                            </Button>
+                            {invoices === 0 ? (
+                              <Button onClick={() => show('delete', p)} aria-label={`Delete ${name}`}>
+                                Delete
+                              </Button>
+                            ) : (
+                              // Periods with invoices are never deleted: say so where the button would be.
+                              <span className="inv-cell-note inv-kept-note">
+                                Cannot be deleted: {invoices === 1 ? 'it has an invoice' : `it has ${invoices} invoices`}.{p.status === 'open' ? ' Close it instead.' : ''}
+                              </span>
+                            )}
                           </div>
                         </td>
                       </tr>
@@ -415,8 +422,6 @@ function StatusChangeDialog({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const name = period ? dayRange(period.startsOn, period.endsOn, project.locale) : '';
-  const invoices = period?.invoiceCount ?? 0;
-  const cannotDelete = kind === 'delete' && invoices > 0;
 
   const confirm = async () => {
     if (!period) return;
@@ -450,7 +455,7 @@ function StatusChangeDialog({
     }
   };
 
-  const titles = { close: `Close ${name}?`, reopen: `Reopen ${name}?`, delete: cannotDelete ? `${name} cannot be deleted` : `Delete ${name}?` };
+  const titles = { close: `Close ${name}?`, reopen: `Reopen ${name}?`, delete: `Delete ${name}?` };
   let body: ReactNode;
   if (kind === 'close') {
     body = (
@@ -472,13 +477,6 @@ function StatusChangeDialog({
       ) : (
         <p>Contacts will be able to bill this period again, and you can send invites for it.</p>
       );
-  } else if (cannotDelete) {
-    body = (
-      <p>
-        This period has {invoices === 1 ? '1 invoice' : `${invoices} invoices`}. Periods with invoices are never deleted, because the invoices and their history depend on them:{' '}
-        <strong>close it instead</strong>.
-      </p>
-    );
   } else {
     body = <p>The period has no invoices. Deleting it also removes any invites to bill sent for it. This cannot be undone.</p>;
   }
@@ -491,20 +489,14 @@ function StatusChangeDialog({
         if (open && !busy) onClose();
       }}
       footer={
-        cannotDelete ? (
-          <Button tone="primary" onClick={onClose}>
-            OK
+        <>
+          <Button onClick={onClose} disabled={busy}>
+            Cancel
           </Button>
-        ) : (
-          <>
-            <Button onClick={onClose} disabled={busy}>
-              Cancel
-            </Button>
-            <Button tone={kind === 'delete' ? 'danger' : 'primary'} busy={busy} onClick={() => void confirm()}>
-              {kind === 'close' ? 'Close the period' : kind === 'reopen' ? 'Reopen the period' : 'Delete the period'}
-            </Button>
-          </>
-        )
+          <Button tone={kind === 'delete' ? 'danger' : 'primary'} busy={busy} onClick={() => void confirm()}>
+            {kind === 'close' ? 'Close the period' : kind === 'reopen' ? 'Reopen the period' : 'Delete the period'}
+          </Button>
+        </>
       }
     >
       <ErrorBanner error={error} />

@@ -4,7 +4,7 @@ import { api, ApiError, call } from '../../api/client.ts';
 import { availableActions, STATUS_LABELS, type InvoiceAction, type InvoiceStatus } from '../../../domain/invoice-status.ts';
 import { Button, Dialog, ErrorBanner, Notice, StatusBadge } from '../../components/ui.tsx';
 import { useProject } from '../../lib/project.tsx';
-import type { BoardRow } from './billing-board-page.tsx';
+import type { BoardRow } from './board-model.ts';
 import { errorInWords, humanizeDays, invoiceName } from './invoicing-lib.ts';
 
 type BulkResult = { invoiceId: string; ok: boolean; status?: string; error?: { code: string; message: string } };

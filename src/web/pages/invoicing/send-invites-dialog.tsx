@@ -5,7 +5,7 @@ import { Button, Checkbox, ErrorBanner, Loading, Notice } from '../../components
 import { GuardedDialog } from './guarded-dialog.tsx';
 import { useUnsavedChangesGuard } from '../../lib/hooks.ts';
 import { useProject } from '../../lib/project.tsx';
-import type { BoardRow } from './billing-board-page.tsx';
+import type { BoardRow } from './board-model.ts';
 import { compareDates } from '../../../domain/calendar.ts';
 import { billingStatusLabel, day, dayRange, errorInWords, humanizeDays, INVOICE_TYPE_LABELS, projectToday, type InvoiceType } from './invoicing-lib.ts';
 
