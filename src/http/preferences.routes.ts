@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { COLUMN_ID, COLUMNS_PREFERENCE_KEY, MAX_COLUMN_IDS, type ColumnsPreference } from '../domain/preferences.ts';
 import { findPreference, type StoredPreference } from '../db/preferences.queries.ts';
 import { savePreference } from '../services/preferences/save-preference.ts';
-import { errors } from './common.schemas.ts';
+import { errors, strictObject } from './common.schemas.ts';
 import { requireViewer } from './context.ts';
 import { createRouter } from './router.ts';
 
@@ -20,13 +20,10 @@ const ColumnIds = z
   .array(z.string().regex(COLUMN_ID, 'A column id is 1 to 64 letters, digits, "-" or "_".'))
   .max(MAX_COLUMN_IDS, `At most ${MAX_COLUMN_IDS} columns.`);
 
-const ColumnsPreferenceSchema = z
-  .object({
-    hidden: ColumnIds.openapi({ description: 'Columns shown by default that the person hid.' }),
-    shown: ColumnIds.openapi({ description: 'Columns hidden by default that the person showed.' }),
-  })
-  .strict()
-  .openapi('ColumnsPreference');
+const ColumnsPreferenceSchema = strictObject({
+  hidden: ColumnIds.openapi({ description: 'Columns shown by default that the person hid.' }),
+  shown: ColumnIds.openapi({ description: 'Columns hidden by default that the person showed.' }),
+}).openapi('ColumnsPreference');
 
 const PreferenceSchema = z
   .object({
@@ -36,7 +33,7 @@ const PreferenceSchema = z
   })
   .openapi('Preference');
 
-const SavePreferenceBody = z.object({ value: ColumnsPreferenceSchema }).strict().openapi('SavePreference');
+const SavePreferenceBody = strictObject({ value: ColumnsPreferenceSchema }).openapi('SavePreference');
 
 function present(key: string, stored: StoredPreference | undefined) {
   return { key, value: (stored?.value as ColumnsPreference | undefined) ?? null, updatedAt: stored?.updatedAt.toISOString() ?? null };
