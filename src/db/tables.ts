@@ -248,6 +248,8 @@ export type InvoiceTable = {
   approvedAt: Date | null;
   approvedBy: string | null;
   snapshot: Json | null;
+  /** The sliding-scale rules in force on this invoice ({ rules, afterRateBp }), stored at creation; null: flat rates. */
+  retainageRules: Json | null;
   version: Generated<number>;
   createdAt: CreatedAt;
   updatedAt: UpdatedAt;

@@ -247,6 +247,20 @@ export function validateSlidingScale(s: SlidingScale): void {
   checkBp(s.afterRateBp, 0, 'afterRateBp', 'The rate after the last rule');
 }
 
+/**
+ * Whether two scales retain the same way: the same rules (kind, rate, threshold) in the same order
+ * and the same rate after the last one. Null is "flat rates": equal only to null. Used to tell an
+ * invoice's stored rules from its commitment's current ones (decision 008).
+ */
+export function sameSlidingScale(a: SlidingScale | null, b: SlidingScale | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.afterRateBp !== b.afterRateBp || a.rules.length !== b.rules.length) return false;
+  return a.rules.every((rule, i) => {
+    const other = b.rules[i];
+    return other !== undefined && other.kind === rule.kind && other.rateBp === rule.rateBp && thresholdOf(other).value === thresholdOf(rule).value;
+  });
+}
+
 function checkCents(value: unknown, field: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
     throw invalid(`${field} must be a whole number of cents.`, field);

@@ -104,8 +104,15 @@ export const InvoiceSchema = z
     commitment: z.object({ id: z.string(), number: z.string(), title: z.string(), contractCompanyName: z.string().nullable() }),
     period: z.object({ id: z.string(), startsOn: day, endsOn: day, dueOn: day, status: z.enum(['open', 'closed']) }),
     lines: z.array(InvoiceLineSchema),
-    retentionRules: SlidingScaleSchema.nullable().openapi({ description: 'The sliding scale in force (for live recomputation), null with flat rates or once approved.' }),
-    slidingScale: z.boolean().openapi({ description: 'Work retainage follows the commitment’s sliding-scale rules.' }),
+    retentionRules: SlidingScaleSchema.nullable().openapi({
+      description:
+        "The sliding-scale rules in force on this invoice (for live recomputation): the commitment's rules when the invoice was created, or those an administrator applied since (`apply-current-retainage-rules`). Null with flat rates or once approved.",
+    }),
+    slidingScale: z.boolean().openapi({ description: "Work retainage on this invoice follows sliding-scale rules (the invoice's own, see `retentionRules`)." }),
+    retentionRulesMatchCommitment: z.boolean().nullable().openapi({
+      description:
+        "Whether this invoice's retainage rules are the commitment's current ones (flat on both counts as the same). False after the commitment's rules changed: the invoice keeps its own until an administrator applies the current ones. Null once approved.",
+    }),
     sovGroups: z
       .array(
         z.object({
@@ -135,6 +142,9 @@ export const InvoiceSchema = z
       canReview: z.boolean(),
       canReleaseRetainage: z.boolean(),
       allowOverbilling: z.boolean().openapi({ description: 'Whether a line may be billed over 100% on this project.' }),
+      canApplyCurrentRetainageRules: z.boolean().openapi({
+        description: "You are an invoice administrator, the invoice is not approved and its retainage rules differ from the commitment's current ones: `POST …/apply-current-retainage-rules` would change them.",
+      }),
       allowedActions: z.array(z.enum(INVOICE_ACTIONS)),
     }),
     unapprovedEarlierInvoices: z.array(z.string()),
@@ -203,6 +213,11 @@ export const ReviewBody = z
 export const TransitionBody = z
   .object({ action: z.enum(INVOICE_ACTIONS), version: Version, note: z.string().max(2000).optional() })
   .openapi('InvoiceTransition');
+
+export const ApplyRetainageRulesBody = z
+  .object({ version: Version.optional().openapi({ description: 'The invoice version you read; or send If-Match with its ETag instead.' }) })
+  .strict()
+  .openapi('ApplyRetainageRules');
 
 export const BulkTransitionBody = z
   .object({

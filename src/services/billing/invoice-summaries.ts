@@ -1,13 +1,13 @@
 /**
  * G702 summaries of many invoices at once (the billing board, invoice lists): every invoice of the
- * given commitments is loaded in two queries and computed in memory, chain by chain.
+ * given commitments is loaded in two queries and computed in memory, chain by chain, each invoice
+ * with the retainage rules stored on it.
  */
 import { computeInvoice, invoiceLabel, type EarlierInvoice, type Invoice } from '../../domain/invoice.ts';
 import type { G702 } from '../../domain/pay-application.ts';
 import { effectiveAllowOverbilling } from '../../domain/project-settings.ts';
 import type { DbOrTrx } from '../../db/database.ts';
 import { invoiceFromRow, listInvoiceLines } from '../../db/invoices.queries.ts';
-import { listSlidingScales } from '../../db/retainage-rules.queries.ts';
 import { getCompanySettings, getProjectSettings } from '../../db/settings.queries.ts';
 
 export type InvoiceWithSummary = Invoice & { summary: G702; lineIssueCount: number };
@@ -27,7 +27,6 @@ export async function listInvoicesWithSummaries(db: DbOrTrx, projectId: string, 
   const settings = await getProjectSettings(db, projectId);
   const company = await getCompanySettings(db);
   const allowOverbilling = effectiveAllowOverbilling(settings.allowOverbilling, company.preventOverbillingAllProjects);
-  const scales = await listSlidingScales(db, commitmentIds);
   const result: InvoiceWithSummary[] = [];
   const earlierByCommitment = new Map<string, EarlierInvoice[]>();
   for (const invoice of invoices) {
@@ -36,10 +35,10 @@ export async function listInvoicesWithSummaries(db: DbOrTrx, projectId: string, 
     if (invoice.snapshot) {
       result.push({ ...invoice, summary: invoice.snapshot.summary, lineIssueCount: 0 });
     } else {
-      const computed = computeInvoice(own, earlier, allowOverbilling, scales.get(invoice.commitmentId) ?? null);
+      const computed = computeInvoice(own, earlier, allowOverbilling, invoice.retainageRules);
       result.push({ ...invoice, summary: computed.summary, lineIssueCount: computed.issues.length });
     }
-    earlier.push({ sequence: invoice.sequence, status: invoice.status, snapshot: invoice.snapshot, lines: own, label: invoiceLabel(invoice) });
+    earlier.push({ sequence: invoice.sequence, status: invoice.status, snapshot: invoice.snapshot, lines: own, label: invoiceLabel(invoice), retainageRules: invoice.retainageRules });
     earlierByCommitment.set(invoice.commitmentId, earlier);
   }
   return result;

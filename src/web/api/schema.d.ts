@@ -5362,6 +5362,115 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{projectId}/invoices/{invoiceId}/apply-current-retainage-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put the commitment's current sliding-scale rules on an invoice not yet approved (administrators)
+         * @description An invoice keeps the retainage rules in force when it was created; a change to the commitment's rules reaches invoices created afterwards only. This applies the commitment's current rules (or flat rates, when it has none any more — which also clears the line overrides) to this invoice, and records the rules and the retainage before and after in the invoice's history. Needs the current version (If-Match or `version`). Refused on an approved invoice (`invalid_state`), when the invoice already has the current rules (`retainage_rules_unchanged`), and when the new rules would leave a line with a new problem (`rule_violation`, naming the lines).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                    invoiceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["ApplyRetainageRules"];
+                };
+            };
+            responses: {
+                /** @description The invoice as you may see it. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Invoice"];
+                    };
+                };
+                /** @description Invalid input: `error.field` names the offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but not allowed to do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found — or not visible to you, which answers the same. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: a stale version or a duplicate. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match names a version that is no longer current. */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A business rule refused the change; `error.code` says which. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{projectId}/invoices/bulk-transitions": {
         parameters: {
             query?: never;
@@ -6324,7 +6433,7 @@ export interface paths {
         };
         /**
          * Set (or remove) the sliding-scale retention rules (invoice administrators)
-         * @description Up to five rules, applied in order; retention on invoices not yet approved follows them, approved invoices keep what they were approved with.
+         * @description Up to five rules, applied in order. Invoices created from now on take them; every existing invoice keeps the rules it was created with (approved ones their snapshot), until an administrator applies the current rules to an open one (`POST /projects/{projectId}/invoices/{invoiceId}/apply-current-retainage-rules`). `openInvoicesWithOtherRules` lists the open invoices that keep other rules.
          */
         put: {
             parameters: {
@@ -7669,8 +7778,10 @@ export interface components {
             };
             lines: components["schemas"]["InvoiceLine"][];
             retentionRules: components["schemas"]["SlidingScale"];
-            /** @description Work retainage follows the commitment’s sliding-scale rules. */
+            /** @description Work retainage on this invoice follows sliding-scale rules (the invoice's own, see `retentionRules`). */
             slidingScale: boolean;
+            /** @description Whether this invoice's retainage rules are the commitment's current ones (flat on both counts as the same). False after the commitment's rules changed: the invoice keeps its own until an administrator applies the current ones. Null once approved. */
+            retentionRulesMatchCommitment: boolean | null;
             /** @description The SOV part of the G703 grouped by SOV line, with subtotals (certified amounts): with a Subcontractor SOV each group holds its detail lines. */
             sovGroups: {
                 /** @description The SOV line: 'sov:<id>'. */
@@ -7734,6 +7845,8 @@ export interface components {
                 canReleaseRetainage: boolean;
                 /** @description Whether a line may be billed over 100% on this project. */
                 allowOverbilling: boolean;
+                /** @description You are an invoice administrator, the invoice is not approved and its retainage rules differ from the commitment's current ones: `POST …/apply-current-retainage-rules` would change them. */
+                canApplyCurrentRetainageRules: boolean;
                 allowedActions: ("submit" | "request_revision" | "approve" | "approve_as_noted" | "send_to_owner")[];
             };
             unapprovedEarlierInvoices: string[];
@@ -7936,7 +8049,7 @@ export interface components {
                 message: string;
             }[];
         };
-        /** @description The sliding scale in force (for live recomputation), null with flat rates or once approved. */
+        /** @description The sliding-scale rules in force on this invoice (for live recomputation): the commitment's rules when the invoice was created, or those an administrator applied since (`apply-current-retainage-rules`). Null with flat rates or once approved. */
         SlidingScale: {
             rules: components["schemas"]["RetainageRule"][];
             /**
@@ -8160,6 +8273,10 @@ export interface components {
             version: number;
             note?: string;
         };
+        ApplyRetainageRules: {
+            /** @description The invoice version you read; or send If-Match with its ETag instead. */
+            version?: number;
+        };
         BulkInvoiceTransition: {
             invoiceIds: string[];
             /** @enum {string} */
@@ -8273,6 +8390,13 @@ export interface components {
             version: number;
             updatedAt: string | null;
             updatedByName: string | null;
+            /** @description Invoice administrators: this commitment's invoices not yet approved that keep other rules (each invoice keeps the rules in force when it was created; `POST /projects/{projectId}/invoices/{invoiceId}/apply-current-retainage-rules` puts these on one). Null for anyone else. */
+            openInvoicesWithOtherRules: {
+                id: string;
+                label: string;
+                /** @enum {string} */
+                status: "draft" | "under_review" | "revise_and_resubmit" | "pending_owner_approval" | "approved" | "approved_as_noted";
+            }[] | null;
         };
         SaveRetainageRules: {
             /** @description The version you read (0 when there were no rules). */
