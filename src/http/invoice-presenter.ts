@@ -5,7 +5,7 @@
 import type { Context } from 'hono';
 import { invoiceLabel } from '../domain/invoice.ts';
 import { STATUS_LABELS } from '../domain/invoice-status.ts';
-import type { ComputedLine } from '../domain/pay-application.ts';
+import { workRetainageApplied, type ComputedLine } from '../domain/pay-application.ts';
 import { groupBySovLine } from '../domain/ssov.ts';
 import { getInvoiceView, type InvoiceView } from '../services/billing/invoice-view.ts';
 import { requireViewer, type Env } from './context.ts';
@@ -13,6 +13,7 @@ import { etagFor } from './versioning.ts';
 
 function presentLine(view: InvoiceView, line: ComputedLine, claimed: ComputedLine | undefined) {
   const meta = view.meta.get(line.key);
+  const applied = workRetainageApplied(line);
   return {
     id: meta?.id ?? line.key,
     key: line.key,
@@ -60,6 +61,8 @@ function presentLine(view: InvoiceView, line: ComputedLine, claimed: ComputedLin
     workRetainageOverridden: line.workRetainageOverridden ?? false,
     workRetainageWithheldToDateCents: line.workRetainageWithheldToDateCents ?? line.workRetainageHeldCents,
     workRetainageByRulesCents: line.workRetainageByRulesCents ?? null,
+    workRetainageEffectiveRateBp: applied.effectiveRateBp,
+    workRetainageRulesApplied: applied.rules,
     retainageOverride: meta?.retainageOverride ?? null,
     review: meta?.review ?? { status: null, reason: null },
     issues: [...view.amounts.issues, ...(view.you.role === 'contact' ? view.amounts.claimedIssues : [])]

@@ -30,6 +30,23 @@ const entryFields = {
   retainageReleasedCents: Cents,
 };
 
+export const AppliedRetainageRuleSchema = z
+  .object({
+    index: z.number().int().nullable().openapi({ description: '0-based index in the invoice’s rules (`retentionRules.rules`); null for the rate after the last rule and for an override.' }),
+    kind: z
+      .enum(['until_percent_of_original', 'until_percent_of_revised', 'until_amount', 'by_line_percent_complete', 'by_commitment_percent_complete', 'after', 'override'])
+      .openapi({ description: 'The rule’s kind; `after`: the rate after the last rule (or the scale’s only rate); `override`: an administrator’s amount.' }),
+    label: z.string().openapi({ description: 'Short, for a grid cell: "Rule 1", "After the last rule", "Flat rate" or "Override".', example: 'Rule 1' }),
+    description: z.string().openapi({
+      description: 'The rule resolved for this invoice, for a tooltip ("Rule 1: 10% until 5% of the original commitment value (750.00) is held"), or the override with its reason.',
+    }),
+    rateBp: BasisPoints.nullable().openapi({ description: 'The rule’s nominal rate; null for an override.' }),
+    workCents: Cents.openapi({ description: 'The part of this period’s work (E) the rule applied to.' }),
+    retainageCents: Cents.openapi({ description: 'Work retainage it held on that work this period (negative: given back).' }),
+    capped: z.boolean().openapi({ description: 'The rule’s cap was reached on this line this period, so it held less than its rate.' }),
+  })
+  .openapi('AppliedRetainageRule');
+
 export const InvoiceLineSchema = z
   .object({
     id: z.string(),
@@ -50,7 +67,14 @@ export const InvoiceLineSchema = z
     totalCompletedAndStoredCents: Cents.openapi({ description: 'G = D + E + F' }),
     percentCompleteBp: z.number().int().openapi({ description: 'G ÷ C in basis points' }),
     balanceToFinishCents: Cents.openapi({ description: 'H = C − G' }),
-    workRetainageRateBp: BasisPoints,
+    workRetainageRateBp: BasisPoints.openapi({
+      description:
+        "The line's flat work retainage rate on this invoice (the commitment's rate when the invoice was created, or an administrator's override, see `isRateOverridden`). On a sliding-scale invoice it does not set the work retainage: read `workRetainageEffectiveRateBp` and `workRetainageRulesApplied`.",
+    }),
+    workRetainageEffectiveRateBp: z.number().int().nullable().openapi({
+      description:
+        "The work retainage rate actually applied this period, in basis points. Flat rates: `workRetainageRateBp`. Sliding scale: when one rule applied to all of this period's work without reaching its cap, that rule's nominal rate; when several rules applied, a cap was reached partway, an administrator overrode the amount or a give-back was limited to what the line held, the blended rate = `workRetainageThisPeriodCents` ÷ `workCompletedThisPeriodCents`, rounded half away from zero to the basis point (decision 002; for display, never used for money; an override can take it past 10000). Null on a sliding-scale line with no work this period (no rate applied). See decision 008.",
+    }),
     materialsRetainageRateBp: BasisPoints,
     workRetainagePreviousCents: Cents.openapi({ description: 'Work retainage held before this application.' }),
     materialsRetainagePreviousCents: Cents,
@@ -69,6 +93,10 @@ export const InvoiceLineSchema = z
     workRetainageOverridden: z.boolean(),
     workRetainageWithheldToDateCents: Cents.openapi({ description: 'Work retainage withheld to date, not reduced by releases (what sliding-scale caps count).' }),
     workRetainageByRulesCents: Cents.nullable().openapi({ description: 'What the rules alone would hold this period (beside an override).' }),
+    workRetainageRulesApplied: z.array(AppliedRetainageRuleSchema).openapi({
+      description:
+        'Sliding scale: the rule(s) that set the work retainage this period, in the order they applied — usually one; several when this period’s work crossed a cap or a step; one `override` entry when an administrator set the amount; empty with flat rates or no work this period. Approved before issue 10: empty (read `workRetainageRule`).',
+    }),
     retainageOverride: z.object({ workRetainageThisPeriodCents: Cents, reason: z.string() }).nullable(),
     review: z.object({ status: z.enum(['approved', 'rejected']).nullable(), reason: z.string().nullable() }),
     issues: z.array(z.object({ field: z.string(), code: z.string(), message: z.string() })),

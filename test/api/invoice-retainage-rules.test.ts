@@ -187,6 +187,72 @@ describe('item 5: the rules in force when an invoice is created stay with it', (
   });
 });
 
+describe('item 6: a sliding-scale line shows the rate applied this period and the rule that set it', () => {
+  test('the flat rate stays the flat rate; the rate applied and the rules are the ones that held, live and once approved', async () => {
+    const s = await billingProject(t, seen);
+    await nextPeriod(s, '2026-05-01', '2026-05-31', '2026-05-25');
+    // Lines at a flat 2% that the sliding scale replaces: 10% until 750.00 is held, then 5%.
+    const c = await approvedCommitment(t, s, { retainageWorkBp: 200 });
+    await setRules(s, c, TEN_UNTIL_FIVE_PERCENT, 500);
+    const may = await submitted(s, c, [6_000_00, 0]);
+    // 600.00 held at 10% on line 1; line 2 has no work, so no rate applied.
+    assert.deepEqual(
+      may.lines.map((l) => [l.workRetainageRateBp, l.workRetainageEffectiveRateBp, l.workRetainageRulesApplied.map((r: any) => r.label)]),
+      [
+        [200, 1000, ['Rule 1']],
+        [200, null, []],
+      ],
+    );
+    assert.deepEqual(may.lines[0].workRetainageRulesApplied[0], {
+      index: 0,
+      kind: 'until_percent_of_original',
+      label: 'Rule 1',
+      description: 'Rule 1: 10% until 5% of the original commitment value (750.00) is held',
+      rateBp: 1000,
+      workCents: 6_000_00,
+      retainageCents: 600_00,
+      capped: false,
+    });
+    assertOk(await s.admin.post(invoicePath(s, may.invoice.id, '/transitions'), { action: 'approve', version: may.invoice.version }));
+
+    // June crosses the cap: 150.00 of room at 10% on 1,500.00 of work, the other 1,500.00 at 5%
+    // (75.00): 225.00 on 3,000.00 = 7.5%, split 2:1 across the lines by their demand.
+    await nextPeriod(s, '2026-06-01', '2026-06-30', '2026-06-25');
+    const jun = await submitted(s, c, [2_000_00, 1_000_00]);
+    assert.deepEqual(workRetainage(jun), [150_00, 75_00]);
+    const [l1, l2] = jun.lines;
+    assert.deepEqual([l1.workRetainageEffectiveRateBp, l2.workRetainageEffectiveRateBp], [750, 750]);
+    assert.deepEqual(
+      l1.workRetainageRulesApplied.map((r: any) => [r.label, r.rateBp, r.workCents, r.retainageCents, r.capped]),
+      [
+        ['Rule 1', 1000, 1_000_00, 100_00, true],
+        ['After the last rule', 500, 1_000_00, 50_00, false],
+      ],
+    );
+    const approved = await s.admin.post(invoicePath(s, jun.invoice.id, '/transitions'), { action: 'approve', version: jun.invoice.version });
+    assertOk(approved);
+    assert.deepEqual(
+      approved.body.lines.map((l: any) => [l.workRetainageEffectiveRateBp, l.workRetainageRulesApplied.length]),
+      [
+        [750, 2],
+        [750, 2],
+      ],
+      'kept in the snapshot',
+    );
+
+    // Flat-rate invoices read the line's rate, with or without work.
+    const flat = await approvedCommitment(t, s);
+    const flatInvoice = await submitted(s, flat, [1_000_00, 0]);
+    assert.deepEqual(
+      flatInvoice.lines.map((l) => [l.workRetainageRateBp, l.workRetainageEffectiveRateBp, l.workRetainageRulesApplied]),
+      [
+        [1000, 1000, []],
+        [1000, 1000, []],
+      ],
+    );
+  });
+});
+
 describe('item 5: invoices that existed before rules were stored on invoices', () => {
   test('the migration gives invoices not yet approved their commitment’s rules, so nothing changes for them; approved ones stay on their snapshot', async () => {
     const s = await billingProject(t, seen);

@@ -7926,10 +7926,12 @@ export interface components {
              */
             balanceToFinishCents: number;
             /**
-             * @description A rate in basis points (1000 = 10%).
+             * @description The line's flat work retainage rate on this invoice (the commitment's rate when the invoice was created, or an administrator's override, see `isRateOverridden`). On a sliding-scale invoice it does not set the work retainage: read `workRetainageEffectiveRateBp` and `workRetainageRulesApplied`.
              * @example 1000
              */
             workRetainageRateBp: number;
+            /** @description The work retainage rate actually applied this period, in basis points. Flat rates: `workRetainageRateBp`. Sliding scale: when one rule applied to all of this period's work without reaching its cap, that rule's nominal rate; when several rules applied, a cap was reached partway, an administrator overrode the amount or a give-back was limited to what the line held, the blended rate = `workRetainageThisPeriodCents` ÷ `workCompletedThisPeriodCents`, rounded half away from zero to the basis point (decision 002; for display, never used for money; an override can take it past 10000). Null on a sliding-scale line with no work this period (no rate applied). See decision 008. */
+            workRetainageEffectiveRateBp: number | null;
             /**
              * @description A rate in basis points (1000 = 10%).
              * @example 1000
@@ -8030,6 +8032,8 @@ export interface components {
              * @example 1250000
              */
             workRetainageByRulesCents: number | null;
+            /** @description Sliding scale: the rule(s) that set the work retainage this period, in the order they applied — usually one; several when this period’s work crossed a cap or a step; one `override` entry when an administrator set the amount; empty with flat rates or no work this period. Approved before issue 10: empty (read `workRetainageRule`). */
+            workRetainageRulesApplied: components["schemas"]["AppliedRetainageRule"][];
             retainageOverride: {
                 /**
                  * @description An amount in integer cents (12345 = 123.45).
@@ -8048,6 +8052,39 @@ export interface components {
                 code: string;
                 message: string;
             }[];
+        };
+        AppliedRetainageRule: {
+            /** @description 0-based index in the invoice’s rules (`retentionRules.rules`); null for the rate after the last rule and for an override. */
+            index: number | null;
+            /**
+             * @description The rule’s kind; `after`: the rate after the last rule (or the scale’s only rate); `override`: an administrator’s amount.
+             * @enum {string}
+             */
+            kind: "until_percent_of_original" | "until_percent_of_revised" | "until_amount" | "by_line_percent_complete" | "by_commitment_percent_complete" | "after" | "override";
+            /**
+             * @description Short, for a grid cell: "Rule 1", "After the last rule", "Flat rate" or "Override".
+             * @example Rule 1
+             */
+            label: string;
+            /** @description The rule resolved for this invoice, for a tooltip ("Rule 1: 10% until 5% of the original commitment value (750.00) is held"), or the override with its reason. */
+            description: string;
+            /**
+             * @description The rule’s nominal rate; null for an override.
+             * @example 1000
+             */
+            rateBp: number | null;
+            /**
+             * @description The part of this period’s work (E) the rule applied to.
+             * @example 1250000
+             */
+            workCents: number;
+            /**
+             * @description Work retainage it held on that work this period (negative: given back).
+             * @example 1250000
+             */
+            retainageCents: number;
+            /** @description The rule’s cap was reached on this line this period, so it held less than its rate. */
+            capped: boolean;
         };
         /** @description The sliding-scale rules in force on this invoice (for live recomputation): the commitment's rules when the invoice was created, or those an administrator applied since (`apply-current-retainage-rules`). Null with flat rates or once approved. */
         SlidingScale: {
