@@ -170,6 +170,21 @@ function label(line: LineSpec): string {
   return line.itemNumber ? `line ${line.itemNumber} (${line.description})` : `"${line.description}"`;
 }
 
+/**
+ * How far a line is billed over 100%: G − max(C, 0) when that is positive, else 0 (decision 006).
+ * The `max` keeps a deduction (negative C) with nothing billed on it at 0% rather than "over";
+ * billing anything positive on a deduction is overbilling. Whether it is allowed is the project's
+ * rule; the amount is the same either way, so a saved line keeps its flag.
+ */
+export function overbilledByCents(line: Pick<ComputedLine, 'totalCompletedAndStoredCents' | 'scheduledValueCents'>): number {
+  return Math.max(line.totalCompletedAndStoredCents - Math.max(line.scheduledValueCents, 0), 0);
+}
+
+/** The lines billed over 100% (the count a submit dialog, a review banner and the billing board show). */
+export function countOverbilledLines(lines: readonly Pick<ComputedLine, 'totalCompletedAndStoredCents' | 'scheduledValueCents'>[]): number {
+  return lines.filter((l) => overbilledByCents(l) > 0).length;
+}
+
 /** Resolves E from an amount or a percent complete to date (rounded half away from zero). */
 export function resolveWorkThisPeriod(entry: LineEntry, scheduledValueCents: number, previousWorkCents: number, materialsPresentlyStoredCents: number): number {
   if (entry.workCompletedThisPeriodCents !== null) return entry.workCompletedThisPeriodCents;
@@ -216,8 +231,7 @@ export function computePayApplication(input: PayApplicationInput): PayApplicatio
       );
     }
     const G = prior.workCompletedCents + E + materialsPresentlyStoredCents;
-    // A deduction (negative C, e.g. a credit change order) is not overbilled while nothing is billed on it.
-    if (!input.allowOverbilling && G > Math.max(spec.scheduledValueCents, 0)) {
+    if (!input.allowOverbilling && overbilledByCents({ totalCompletedAndStoredCents: G, scheduledValueCents: spec.scheduledValueCents }) > 0) {
       issue(
         'totalCompletedAndStoredCents',
         'overbilled',

@@ -320,6 +320,7 @@ export const billingRoutes = createRouter()
               version: r.latestInvoice.version,
               paidCents: r.latestInvoicePaidCents,
               paidStatus: isApproved(r.latestInvoice.status) ? paidStatus(r.latestInvoice.summary.currentPaymentDueCents, r.latestInvoicePaidCents) : null,
+              overbilledLineCount: r.latestInvoice.overbilledLineCount,
             },
             payments: r.payments,
             invoicesInPeriod: r.invoicesInPeriod,

@@ -140,6 +140,9 @@ export const BillingBoardSchema = z
             version: z.number().int(),
             paidCents: Cents,
             paidStatus: z.enum(['unpaid', 'partially_paid', 'paid']).nullable().openapi({ description: 'Null until the invoice is approved.' }),
+            overbilledLineCount: z.number().int().openapi({
+              description: 'Lines of this invoice billed over 100% (certified amounts), whether or not the project allows it: mark the row when above 0.',
+            }),
           })
           .nullable(),
         payments: PaymentRollupSchema,

@@ -5,7 +5,7 @@
 import type { Context } from 'hono';
 import { invoiceLabel } from '../domain/invoice.ts';
 import { STATUS_LABELS } from '../domain/invoice-status.ts';
-import { workRetainageApplied, type ComputedLine } from '../domain/pay-application.ts';
+import { countOverbilledLines, overbilledByCents, workRetainageApplied, type ComputedLine } from '../domain/pay-application.ts';
 import { groupBySovLine } from '../domain/ssov.ts';
 import { getInvoiceView, type InvoiceView } from '../services/billing/invoice-view.ts';
 import { requireViewer, type Env } from './context.ts';
@@ -14,6 +14,8 @@ import { etagFor } from './versioning.ts';
 function presentLine(view: InvoiceView, line: ComputedLine, claimed: ComputedLine | undefined) {
   const meta = view.meta.get(line.key);
   const applied = workRetainageApplied(line);
+  const overbilledBy = overbilledByCents(line);
+  const claimedOverbilledBy = overbilledByCents(claimed ?? line);
   return {
     id: meta?.id ?? line.key,
     key: line.key,
@@ -53,7 +55,11 @@ function presentLine(view: InvoiceView, line: ComputedLine, claimed: ComputedLin
       retainageReleasedCents: claimed?.retainageReleasedCents ?? line.retainageReleasedCents,
       totalCompletedAndStoredCents: claimed?.totalCompletedAndStoredCents ?? line.totalCompletedAndStoredCents,
       percentCompleteBp: claimed?.percentCompleteBp ?? line.percentCompleteBp,
+      isOverbilled: claimedOverbilledBy > 0,
+      overbilledByCents: claimedOverbilledBy,
     },
+    isOverbilled: overbilledBy > 0,
+    overbilledByCents: overbilledBy,
     isCertifiedAdjusted: meta?.isCertifiedAdjusted ?? false,
     differenceReason: meta?.differenceReason ?? null,
     isRateOverridden: meta?.isRateOverridden ?? false,
@@ -107,6 +113,8 @@ export function presentInvoiceView(c: Context<Env>, view: InvoiceView) {
     retentionRulesMatchCommitment: view.retainageRulesMatchCommitment,
     summary: view.amounts.summary,
     claimedSummary: view.amounts.claimedSummary,
+    overbilledLineCount: countOverbilledLines(view.amounts.lines),
+    claimedOverbilledLineCount: countOverbilledLines(view.amounts.claimedLines),
     attachments: view.attachments.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })),
     you: view.you,
     unapprovedEarlierInvoices: view.amounts.unapprovedEarlierLabels,

@@ -98,6 +98,7 @@ invoiceRoutes
             version: i.version,
             currentPaymentDueCents: i.summary.currentPaymentDueCents,
             totalCompletedAndStoredCents: i.summary.totalCompletedAndStoredCents,
+            overbilledLineCount: i.overbilledLineCount,
           })),
         },
         200,

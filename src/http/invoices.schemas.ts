@@ -85,7 +85,18 @@ export const InvoiceLineSchema = z
     retainageHeldCents: Cents.openapi({ description: 'I: retainage held to date' }),
     earnedThisPeriodCents: Cents,
     netThisPeriodCents: Cents,
-    claimed: z.object({ ...entryFields, totalCompletedAndStoredCents: Cents, percentCompleteBp: z.number().int() }),
+    claimed: z.object({
+      ...entryFields,
+      totalCompletedAndStoredCents: Cents,
+      percentCompleteBp: z.number().int(),
+      isOverbilled: z.boolean().openapi({ description: 'The claimed amounts bill this line over 100% (see the line’s `isOverbilled`).' }),
+      overbilledByCents: Cents.openapi({ description: 'How far the claimed G is over the line’s scheduled value (0 when not over).' }),
+    }),
+    isOverbilled: z.boolean().openapi({
+      description:
+        'The line is billed over 100%: G (total completed and stored to date) is above C, or anything positive is billed on a deduction (C < 0). Shown whether or not the project allows overbilling (`you.allowOverbilling`): where it is allowed the line saves and keeps this flag; where it is not, the save is refused (and a line that became over later carries an `overbilled` issue). Certified amounts; see `claimed.isOverbilled` for the claim.',
+    }),
+    overbilledByCents: Cents.openapi({ description: 'G − max(C, 0) when the line is over 100%, else 0 (certified amounts).' }),
     isCertifiedAdjusted: z.boolean().openapi({ description: 'The administrator certified a different amount than claimed.' }),
     differenceReason: z.string().nullable(),
     isRateOverridden: z.boolean(),
@@ -160,6 +171,12 @@ export const InvoiceSchema = z
       .openapi({ description: 'The SOV part of the G703 grouped by SOV line, with subtotals (certified amounts): with a Subcontractor SOV each group holds its detail lines.' }),
     summary: G702Schema,
     claimedSummary: G702Schema,
+    overbilledLineCount: z.number().int().openapi({
+      description: 'How many lines are billed over 100% (certified amounts: what would be paid). For the submit dialog ("N lines over 100%") and the reviewer’s banner; the flagged lines have `isOverbilled`.',
+    }),
+    claimedOverbilledLineCount: z.number().int().openapi({
+      description: 'How many lines the claim bills over 100% (equal to `overbilledLineCount` until an administrator certifies different amounts).',
+    }),
     attachments: z.array(z.object({ id: z.string(), filename: z.string(), contentType: z.string(), sizeBytes: z.number().int(), createdAt: z.string() })),
     you: z.object({
       role: z.enum(['contact', 'admin']),
@@ -169,7 +186,10 @@ export const InvoiceSchema = z
       canOverrideRates: z.boolean(),
       canReview: z.boolean(),
       canReleaseRetainage: z.boolean(),
-      allowOverbilling: z.boolean().openapi({ description: 'Whether a line may be billed over 100% on this project.' }),
+      allowOverbilling: z.boolean().openapi({
+        description:
+          "The project's rule (company lock included), the same for contacts and administrators: true, a line may be billed over 100% (it saves and keeps `isOverbilled`); false, a save that takes a line over 100% is refused (`rule_violation`).",
+      }),
       canApplyCurrentRetainageRules: z.boolean().openapi({
         description: "You are an invoice administrator, the invoice is not approved and its retainage rules differ from the commitment's current ones: `POST …/apply-current-retainage-rules` would change them.",
       }),
@@ -265,4 +285,5 @@ export const InvoiceListItemSchema = InvoiceHeaderSchema.extend({
   commitmentNumber: z.string(),
   currentPaymentDueCents: Cents,
   totalCompletedAndStoredCents: Cents,
+  overbilledLineCount: z.number().int().openapi({ description: 'Lines billed over 100% (certified amounts), whether or not the project allows it.' }),
 }).openapi('InvoiceListItem');

@@ -7661,6 +7661,8 @@ export interface components {
                      * @enum {string|null}
                      */
                     paidStatus: "unpaid" | "partially_paid" | "paid" | null;
+                    /** @description Lines of this invoice billed over 100% (certified amounts), whether or not the project allows it: mark the row when above 0. */
+                    overbilledLineCount: number;
                 } | null;
                 payments: components["schemas"]["PaymentRollup"];
                 invoicesInPeriod: number;
@@ -7736,6 +7738,8 @@ export interface components {
              * @example 1250000
              */
             totalCompletedAndStoredCents: number;
+            /** @description Lines billed over 100% (certified amounts), whether or not the project allows it. */
+            overbilledLineCount: number;
         };
         InvoiceHeader: {
             id: string;
@@ -7827,6 +7831,10 @@ export interface components {
             }[];
             summary: components["schemas"]["G702"];
             claimedSummary: components["schemas"]["G702"];
+            /** @description How many lines are billed over 100% (certified amounts: what would be paid). For the submit dialog ("N lines over 100%") and the reviewer’s banner; the flagged lines have `isOverbilled`. */
+            overbilledLineCount: number;
+            /** @description How many lines the claim bills over 100% (equal to `overbilledLineCount` until an administrator certifies different amounts). */
+            claimedOverbilledLineCount: number;
             attachments: {
                 id: string;
                 filename: string;
@@ -7843,7 +7851,7 @@ export interface components {
                 canOverrideRates: boolean;
                 canReview: boolean;
                 canReleaseRetainage: boolean;
-                /** @description Whether a line may be billed over 100% on this project. */
+                /** @description The project's rule (company lock included), the same for contacts and administrators: true, a line may be billed over 100% (it saves and keeps `isOverbilled`); false, a save that takes a line over 100% is refused (`rule_violation`). */
                 allowOverbilling: boolean;
                 /** @description You are an invoice administrator, the invoice is not approved and its retainage rules differ from the commitment's current ones: `POST …/apply-current-retainage-rules` would change them. */
                 canApplyCurrentRetainageRules: boolean;
@@ -8014,7 +8022,21 @@ export interface components {
                  */
                 totalCompletedAndStoredCents: number;
                 percentCompleteBp: number;
+                /** @description The claimed amounts bill this line over 100% (see the line’s `isOverbilled`). */
+                isOverbilled: boolean;
+                /**
+                 * @description How far the claimed G is over the line’s scheduled value (0 when not over).
+                 * @example 1250000
+                 */
+                overbilledByCents: number;
             };
+            /** @description The line is billed over 100%: G (total completed and stored to date) is above C, or anything positive is billed on a deduction (C < 0). Shown whether or not the project allows overbilling (`you.allowOverbilling`): where it is allowed the line saves and keeps this flag; where it is not, the save is refused (and a line that became over later carries an `overbilled` issue). Certified amounts; see `claimed.isOverbilled` for the claim. */
+            isOverbilled: boolean;
+            /**
+             * @description G − max(C, 0) when the line is over 100%, else 0 (certified amounts).
+             * @example 1250000
+             */
+            overbilledByCents: number;
             /** @description The administrator certified a different amount than claimed. */
             isCertifiedAdjusted: boolean;
             differenceReason: string | null;
@@ -8490,9 +8512,13 @@ export interface components {
                 totalCompletedAndStoredCents: number;
                 submittedAt: string | null;
                 approvedAt: string | null;
+                /** @description Lines billed over 100% (certified amounts). */
+                overbilledLineCount: number;
             }[];
             canCreateInvoice: boolean;
             createInvoiceRefusal: string | null;
+            /** @description The project's rule, to tell the contact before they type: true, a line may be billed over 100% (it saves, flagged); false, a save that takes a line over 100% is refused. The company-wide lock is included. The invoice view has the same in `you.allowOverbilling`. */
+            allowOverbilling: boolean;
         };
         MyWork: {
             data: {
