@@ -242,3 +242,14 @@ export async function hasInvoiceLinesForChangeOrder(db: DbOrTrx, changeOrderId: 
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** Attachments on an invoice (not removed). */
+export async function countInvoiceAttachments(db: DbOrTrx, invoiceId: string): Promise<number> {
+  const row = await db
+    .selectFrom('invoiceAttachments')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('invoiceId', '=', invoiceId)
+    .where('deletedAt', 'is', null)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

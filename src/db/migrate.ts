@@ -11,6 +11,7 @@ import { payments } from './migrations/2026_11_25_0004_payments.ts';
 import { ssov } from './migrations/2026_11_25_0005_ssov.ts';
 import { slidingScale } from './migrations/2026_11_25_0006_sliding_scale.ts';
 import { retainageRulesOnInvoice } from './migrations/2026_12_07_0301_invoice_api_retainage_rules_on_invoice.ts';
+import { inviteAttachments } from './migrations/2026_12_07_0302_invoice_api_invite_attachments.ts';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_0005_ssov': ssov,
   '2026_11_25_0006_sliding_scale': slidingScale,
   '2026_12_07_0301_invoice_api_retainage_rules_on_invoice': retainageRulesOnInvoice,
+  '2026_12_07_0302_invoice_api_invite_attachments': inviteAttachments,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -221,6 +221,10 @@ export type BillingInviteTable = {
   commitmentId: string;
   invoiceType: string;
   message: Generated<string>;
+  /** The invite asks for attachments with the invoice (issue 10). */
+  requestAttachments: Generated<boolean>;
+  /** What to attach, in the administrator's words (only with requestAttachments). */
+  attachmentsNote: string | null;
   invitedBy: string;
   invitedAt: Date;
   response: string | null;

@@ -88,6 +88,8 @@ export function presentInvite(i: Invite) {
     id: i.id,
     invoiceType: i.invoiceType,
     message: i.message,
+    requestAttachments: i.requestAttachments,
+    attachmentsNote: i.attachmentsNote,
     invitedBy: i.invitedBy,
     invitedByName: i.invitedByName,
     invitedAt: i.invitedAt.toISOString(),

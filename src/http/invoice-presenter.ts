@@ -116,6 +116,7 @@ export function presentInvoiceView(c: Context<Env>, view: InvoiceView) {
     overbilledLineCount: countOverbilledLines(view.amounts.lines),
     claimedOverbilledLineCount: countOverbilledLines(view.amounts.claimedLines),
     attachments: view.attachments.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })),
+    submissionChecklist: view.submissionChecklist,
     you: view.you,
     unapprovedEarlierInvoices: view.amounts.unapprovedEarlierLabels,
   };

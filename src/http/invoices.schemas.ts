@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { SlidingScaleSchema } from './retainage-rules.schemas.ts';
 import { INVOICE_ACTIONS, INVOICE_STATUSES } from '../domain/invoice-status.ts';
 import { INVOICE_TYPES } from '../domain/invite-to-bill.ts';
+import { CHECKLIST_ITEM_CODES } from '../domain/submission-checklist.ts';
 import { BasisPoints, Cents, csv, LineAmount, Version } from './common.schemas.ts';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-11-30.');
@@ -114,6 +115,40 @@ export const InvoiceLineSchema = z
   })
   .openapi('InvoiceLine');
 
+const ChecklistLineSchema = z.object({
+  lineId: z.string(),
+  itemNumber: z.string(),
+  description: z.string(),
+  materialsStoredNewCents: Cents.openapi({ description: 'New materials stored claimed on this line this period.' }),
+});
+
+export const SubmissionChecklistSchema = z
+  .object({
+    items: z
+      .array(
+        z.object({
+          code: z.enum(CHECKLIST_ITEM_CODES).openapi({
+            description: '`attachments_requested`: the Invite to Bill asked for attachments. `stored_materials_backup`: the claim bills newly stored materials. Each is met by at least one attachment.',
+          }),
+          label: z.string().openapi({ description: 'A heading for the submit dialog.', example: 'Backup for stored materials' }),
+          detail: z.string().openapi({ description: 'What it is about: the invite’s note, or the amount and lines of stored materials.' }),
+          isMet: z.boolean(),
+          lineIds: z.array(z.string()).openapi({ description: 'The lines concerned (stored materials); empty otherwise.' }),
+          missingMessage: z.string().nullable().openapi({ description: 'Why it is not met, in a sentence; null when met.' }),
+        }),
+      )
+      .openapi({ description: 'Only the items that apply to this invoice; empty when nothing is asked.' }),
+    missing: z.array(z.enum(CHECKLIST_ITEM_CODES)).openapi({
+      description: 'Codes of the items not met. Not empty: submitting needs `acknowledgeMissing: true` (the dialog’s “submit anyway”), else `submission_incomplete`.',
+    }),
+    attachmentCount: z.number().int().openapi({ description: 'Files attached to the invoice now.' }),
+    attachmentsRequested: z.boolean().openapi({ description: 'The Invite to Bill of this invoice’s commitment and period asked for attachments.' }),
+    attachmentsNote: z.string().nullable().openapi({ description: 'What the invite asked to attach, in the administrator’s words.' }),
+    storedMaterialsLines: z.array(ChecklistLineSchema).openapi({ description: 'Lines whose claim bills newly stored materials this period.' }),
+    storedMaterialsCents: Cents.openapi({ description: 'Σ newly stored materials claimed this period.' }),
+  })
+  .openapi('SubmissionChecklist', { description: 'What the invoice should carry before it is submitted, and what it lacks (claimed amounts).' });
+
 export const InvoiceHeaderSchema = z
   .object({
     id: z.string(),
@@ -178,6 +213,7 @@ export const InvoiceSchema = z
       description: 'How many lines the claim bills over 100% (equal to `overbilledLineCount` until an administrator certifies different amounts).',
     }),
     attachments: z.array(z.object({ id: z.string(), filename: z.string(), contentType: z.string(), sizeBytes: z.number().int(), createdAt: z.string() })),
+    submissionChecklist: SubmissionChecklistSchema,
     you: z.object({
       role: z.enum(['contact', 'admin']),
       canEditClaim: z.boolean(),
@@ -258,8 +294,13 @@ export const ReviewBody = z
   })
   .openapi('ReviewInvoice');
 
+const AcknowledgeMissing = z.boolean().optional().openapi({
+  description:
+    'Submit: go on although `submissionChecklist.missing` is not empty (attachments the invite asked for, backup for stored materials). Without it such a submission is refused with `submission_incomplete`, naming each missing item in `error.details`; with it the acknowledged items are recorded in the invoice’s history. Ignored by other actions.',
+});
+
 export const TransitionBody = z
-  .object({ action: z.enum(INVOICE_ACTIONS), version: Version, note: z.string().max(2000).optional() })
+  .object({ action: z.enum(INVOICE_ACTIONS), version: Version, note: z.string().max(2000).optional(), acknowledgeMissing: AcknowledgeMissing })
   .openapi('InvoiceTransition');
 
 export const ApplyRetainageRulesBody = z
@@ -272,6 +313,7 @@ export const BulkTransitionBody = z
     invoiceIds: z.array(z.string()).min(1).max(500),
     action: z.enum(INVOICE_ACTIONS),
     note: z.string().max(2000).optional().openapi({ description: 'Sent with each invoice sent back.' }),
+    acknowledgeMissing: AcknowledgeMissing,
   })
   .openapi('BulkInvoiceTransition');
 

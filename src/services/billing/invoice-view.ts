@@ -10,6 +10,8 @@ import { findCompany } from '../../db/directory.queries.ts';
 import { getCurrentSlidingScale } from '../../db/retainage-rules.queries.ts';
 import { isApproved } from '../../domain/invoice-status.ts';
 import { sameSlidingScale } from '../../domain/sliding-scale.ts';
+import type { SubmissionChecklist } from '../../domain/submission-checklist.ts';
+import { loadSubmissionChecklist } from './submission-checklist.ts';
 import { invoiceAmounts, loadInvoiceContext, type InvoiceContext } from './invoice-context.ts';
 
 export type InvoiceView = {
@@ -17,6 +19,8 @@ export type InvoiceView = {
   amounts: InvoiceComputation;
   contractCompanyName: string | null;
   attachments: { id: string; filename: string; contentType: string; sizeBytes: number; createdAt: Date }[];
+  /** What the invoice should carry before it is submitted, and what it lacks (issue 10, item 12). */
+  submissionChecklist: SubmissionChecklist;
   /**
    * Whether the invoice's retainage rules are the commitment's current ones (both flat counts as
    * the same); null once approved (the snapshot is final, whatever the rules are now).
@@ -96,6 +100,7 @@ export async function getInvoiceView(db: Db, viewer: Viewer, projectId: string, 
     amounts,
     contractCompanyName: company?.name ?? null,
     attachments,
+    submissionChecklist: await loadSubmissionChecklist(db, ctx),
     retainageRulesMatchCommitment,
     you: {
       role: ctx.actor,

@@ -7615,6 +7615,10 @@ export interface components {
             invoiceType: "work_and_materials" | "retainage_release" | "work_materials_retainage";
             /** @description Defaults to the project's invitation message. */
             message?: string;
+            /** @description Ask the invoice contacts to attach documents to their invoice (default false). The Invite to Bill email says so, and the invoice’s `submissionChecklist` lists it until something is attached. */
+            requestAttachments?: boolean;
+            /** @description What to attach, shown in the email and the checklist (e.g. "Conditional lien waiver and certified payroll"). Only with `requestAttachments: true`. */
+            attachmentsNote?: string;
         };
         InviteResponse: {
             /** @enum {string} */
@@ -7685,6 +7689,10 @@ export interface components {
             /** @enum {string} */
             invoiceType: "work_and_materials" | "retainage_release" | "work_materials_retainage";
             message: string;
+            /** @description The invite asks for attachments with the invoice. */
+            requestAttachments: boolean;
+            /** @description What to attach, in the administrator’s words; null without a note. */
+            attachmentsNote: string | null;
             invitedBy: string;
             invitedByName: string;
             invitedAt: string;
@@ -7842,6 +7850,7 @@ export interface components {
                 sizeBytes: number;
                 createdAt: string;
             }[];
+            submissionChecklist: components["schemas"]["SubmissionChecklist"];
             you: {
                 /** @enum {string} */
                 role: "contact" | "admin";
@@ -8241,6 +8250,53 @@ export interface components {
              */
             balanceToFinishInclRetainageCents: number;
         };
+        /** @description What the invoice should carry before it is submitted, and what it lacks (claimed amounts). */
+        SubmissionChecklist: {
+            /** @description Only the items that apply to this invoice; empty when nothing is asked. */
+            items: {
+                /**
+                 * @description `attachments_requested`: the Invite to Bill asked for attachments. `stored_materials_backup`: the claim bills newly stored materials. Each is met by at least one attachment.
+                 * @enum {string}
+                 */
+                code: "attachments_requested" | "stored_materials_backup";
+                /**
+                 * @description A heading for the submit dialog.
+                 * @example Backup for stored materials
+                 */
+                label: string;
+                /** @description What it is about: the invite’s note, or the amount and lines of stored materials. */
+                detail: string;
+                isMet: boolean;
+                /** @description The lines concerned (stored materials); empty otherwise. */
+                lineIds: string[];
+                /** @description Why it is not met, in a sentence; null when met. */
+                missingMessage: string | null;
+            }[];
+            /** @description Codes of the items not met. Not empty: submitting needs `acknowledgeMissing: true` (the dialog’s “submit anyway”), else `submission_incomplete`. */
+            missing: ("attachments_requested" | "stored_materials_backup")[];
+            /** @description Files attached to the invoice now. */
+            attachmentCount: number;
+            /** @description The Invite to Bill of this invoice’s commitment and period asked for attachments. */
+            attachmentsRequested: boolean;
+            /** @description What the invite asked to attach, in the administrator’s words. */
+            attachmentsNote: string | null;
+            /** @description Lines whose claim bills newly stored materials this period. */
+            storedMaterialsLines: {
+                lineId: string;
+                itemNumber: string;
+                description: string;
+                /**
+                 * @description New materials stored claimed on this line this period.
+                 * @example 1250000
+                 */
+                materialsStoredNewCents: number;
+            }[];
+            /**
+             * @description Σ newly stored materials claimed this period.
+             * @example 1250000
+             */
+            storedMaterialsCents: number;
+        };
         CreateInvoice: {
             /** @description Defaults to the open billing period. */
             billingPeriodId?: string;
@@ -8331,6 +8387,8 @@ export interface components {
             /** @description The version this change is based on. */
             version: number;
             note?: string;
+            /** @description Submit: go on although `submissionChecklist.missing` is not empty (attachments the invite asked for, backup for stored materials). Without it such a submission is refused with `submission_incomplete`, naming each missing item in `error.details`; with it the acknowledged items are recorded in the invoice’s history. Ignored by other actions. */
+            acknowledgeMissing?: boolean;
         };
         ApplyRetainageRules: {
             /** @description The invoice version you read; or send If-Match with its ETag instead. */
@@ -8342,6 +8400,8 @@ export interface components {
             action: "submit" | "request_revision" | "approve" | "approve_as_noted" | "send_to_owner";
             /** @description Sent with each invoice sent back. */
             note?: string;
+            /** @description Submit: go on although `submissionChecklist.missing` is not empty (attachments the invite asked for, backup for stored materials). Without it such a submission is refused with `submission_incomplete`, naming each missing item in `error.details`; with it the acknowledged items are recorded in the invoice’s history. Ignored by other actions. */
+            acknowledgeMissing?: boolean;
         };
         InvoicePayments: {
             /** @description Payments are recorded against approved invoices only. */
