@@ -9,6 +9,10 @@ export type Invite = {
   commitmentId: string;
   invoiceType: InvoiceType;
   message: string;
+  /** The invite asks the contact to attach documents to the invoice (the submission checklist reads it). */
+  requestAttachments: boolean;
+  /** What to attach, in the administrator's words; null without a note (or without the request). */
+  attachmentsNote: string | null;
   invitedBy: string;
   /** The inviter's name as it is now (for "Invited by …"). */
   invitedByName: string;
@@ -47,7 +51,17 @@ export async function findInviteById(db: DbOrTrx, inviteId: string): Promise<Inv
 /** Sends (or re-sends) an invite; a re-sent invite asks again, so an earlier answer is cleared. */
 export async function upsertInvite(
   db: DbOrTrx,
-  invite: { projectId: string; billingPeriodId: string; commitmentId: string; invoiceType: InvoiceType; message: string; invitedBy: string; invitedAt: Date },
+  invite: {
+    projectId: string;
+    billingPeriodId: string;
+    commitmentId: string;
+    invoiceType: InvoiceType;
+    message: string;
+    requestAttachments: boolean;
+    attachmentsNote: string | null;
+    invitedBy: string;
+    invitedAt: Date;
+  },
 ): Promise<Invite> {
   const row = await db
     .insertInto('billingInvites')
@@ -56,6 +70,8 @@ export async function upsertInvite(
       oc.columns(['billingPeriodId', 'commitmentId']).doUpdateSet({
         invoiceType: invite.invoiceType,
         message: invite.message,
+        requestAttachments: invite.requestAttachments,
+        attachmentsNote: invite.attachmentsNote,
         invitedBy: invite.invitedBy,
         invitedAt: invite.invitedAt,
         response: null,

@@ -4,6 +4,7 @@ import type { InvoiceType } from '../domain/invite-to-bill.ts';
 import type { Invoice, InvoiceLine, InvoiceSnapshot, LineReview } from '../domain/invoice.ts';
 import type { InvoiceActor, InvoiceStatus } from '../domain/invoice-status.ts';
 import type { LineEntry } from '../domain/pay-application.ts';
+import type { SlidingScale } from '../domain/sliding-scale.ts';
 import { detailItemNumber } from '../domain/ssov.ts';
 import { notFound } from '../domain/errors.ts';
 import type { DbOrTrx } from './database.ts';
@@ -33,6 +34,7 @@ export function invoiceFromRow(row: InvoiceRow): Invoice {
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     snapshot: (row.snapshot as InvoiceSnapshot | null) ?? null,
+    retainageRules: (row.retainageRules as SlidingScale | null) ?? null,
   };
 }
 
@@ -239,4 +241,15 @@ export async function hasInvoiceLinesForChangeOrder(db: DbOrTrx, changeOrderId: 
     )
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** Attachments on an invoice (not removed). */
+export async function countInvoiceAttachments(db: DbOrTrx, invoiceId: string): Promise<number> {
+  const row = await db
+    .selectFrom('invoiceAttachments')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('invoiceId', '=', invoiceId)
+    .where('deletedAt', 'is', null)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }

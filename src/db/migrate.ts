@@ -10,7 +10,9 @@ import { email } from './migrations/2026_11_25_0003_email.ts';
 import { payments } from './migrations/2026_11_25_0004_payments.ts';
 import { ssov } from './migrations/2026_11_25_0005_ssov.ts';
 import { slidingScale } from './migrations/2026_11_25_0006_sliding_scale.ts';
-import { screensUserPreferences } from './migrations/2026_12_07_0301_screens_user_preferences.ts';
+import { userPreferences } from './migrations/2026_12_07_0301_user_preferences.ts';
+import { retainageRulesOnInvoice } from './migrations/2026_12_07_0302_retainage_rules_on_invoice.ts';
+import { inviteAttachments } from './migrations/2026_12_07_0303_invite_attachments.ts';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -20,7 +22,9 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_0004_payments': payments,
   '2026_11_25_0005_ssov': ssov,
   '2026_11_25_0006_sliding_scale': slidingScale,
-  '2026_12_07_0301_screens_user_preferences': screensUserPreferences,
+  '2026_12_07_0301_user_preferences': userPreferences,
+  '2026_12_07_0302_retainage_rules_on_invoice': retainageRulesOnInvoice,
+  '2026_12_07_0303_invite_attachments': inviteAttachments,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

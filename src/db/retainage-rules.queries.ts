@@ -15,11 +15,15 @@ export async function getSlidingScale(db: DbOrTrx, commitmentId: string): Promis
   return { rules: row.rules as SlidingScaleRule[], afterRateBp: row.afterRateBp, version: row.version, updatedAt: row.updatedAt, updatedByName: row.updatedByName };
 }
 
-/** The sliding scales of many commitments at once (lists, the billing board). */
-export async function listSlidingScales(db: DbOrTrx, commitmentIds: string[]): Promise<Map<string, SlidingScale>> {
-  if (commitmentIds.length === 0) return new Map();
-  const rows = await db.selectFrom('commitmentRetainageRules').select(['commitmentId', 'rules', 'afterRateBp']).where('commitmentId', 'in', commitmentIds).execute();
-  return new Map(rows.map((r) => [r.commitmentId, { rules: r.rules as SlidingScaleRule[], afterRateBp: r.afterRateBp }]));
+/** The commitment's rules as an invoice stores them (no version or author), or null: flat rates. */
+export async function getCurrentSlidingScale(db: DbOrTrx, commitmentId: string): Promise<SlidingScale | null> {
+  const stored = await getSlidingScale(db, commitmentId);
+  return stored ? { rules: stored.rules, afterRateBp: stored.afterRateBp } : null;
+}
+
+/** The rules to store on an invoice: JSON for the jsonb column, null for flat rates. */
+export function retainageRulesColumn(scale: SlidingScale | null): string | null {
+  return scale ? JSON.stringify({ rules: scale.rules, afterRateBp: scale.afterRateBp }) : null;
 }
 
 export async function saveSlidingScale(db: DbOrTrx, commitmentId: string, scale: SlidingScale, version: number, by: string, at: Date): Promise<void> {

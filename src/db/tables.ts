@@ -221,6 +221,10 @@ export type BillingInviteTable = {
   commitmentId: string;
   invoiceType: string;
   message: Generated<string>;
+  /** The invite asks for attachments with the invoice (issue 10). */
+  requestAttachments: Generated<boolean>;
+  /** What to attach, in the administrator's words (only with requestAttachments). */
+  attachmentsNote: string | null;
   invitedBy: string;
   invitedAt: Date;
   response: string | null;
@@ -248,6 +252,8 @@ export type InvoiceTable = {
   approvedAt: Date | null;
   approvedBy: string | null;
   snapshot: Json | null;
+  /** The sliding-scale rules in force on this invoice ({ rules, afterRateBp }), stored at creation; null: flat rates. */
+  retainageRules: Json | null;
   version: Generated<number>;
   createdAt: CreatedAt;
   updatedAt: UpdatedAt;

@@ -18,6 +18,8 @@ export type InviteToBillPayload = {
   message: string;
   yesUrl: string;
   noUrl: string;
+  /** The invite asks for attachments with the invoice, with what to attach (absent on emails written before issue 10). */
+  attachmentsRequested?: { note: string | null } | null;
 };
 
 export type BillReminderPayload = InviteToBillPayload & { daysLeft: number };

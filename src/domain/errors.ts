@@ -46,6 +46,9 @@ export type ErrorCode =
   | 'invalid_transition'
   | 'invalid_state'
   | 'rule_violation'
+  // invoices (issue 10)
+  | 'retainage_rules_unchanged'
+  | 'submission_incomplete'
   // payments
   | 'overpayment'
   | 'two_person_rule'

@@ -75,6 +75,12 @@ export type Invoice = {
   createdAt: Date;
   updatedAt: Date;
   snapshot: InvoiceSnapshot | null;
+  /**
+   * The sliding-scale retention rules in force on this invoice, taken from the commitment when the
+   * invoice was created (null: the flat rates on its lines). A later change to the commitment's
+   * rules reaches it only through the administrator's audited "apply current rules" (decision 008).
+   */
+  retainageRules: SlidingScale | null;
 };
 
 /** The display number: the contact's own number, else the position in the commitment's sequence. */
@@ -104,6 +110,8 @@ export type EarlierInvoice = {
   snapshot: InvoiceSnapshot | null;
   lines: InvoiceLine[];
   label: string;
+  /** Its own sliding-scale rules (absent or null: flat rates): an unapproved earlier invoice is computed with them. */
+  retainageRules?: SlidingScale | null | undefined;
 };
 
 export type PreviousApplications = {
@@ -116,10 +124,11 @@ export type PreviousApplications = {
 /**
  * Where each line stood before this invoice. Starts from the latest approved invoice's snapshot
  * (what was certified then, never recomputed) and carries forward the certified amounts of any
- * later, not-yet-approved invoices. Line 7 is the snapshot's line 6: only approved applications
- * are certificates.
+ * later, not-yet-approved invoices, each computed with its own retainage rules (the rules stored on
+ * it, never the commitment's current ones). Line 7 is the snapshot's line 6: only approved
+ * applications are certificates.
  */
-export function previousApplications(earlier: readonly EarlierInvoice[], allowOverbilling: boolean, slidingScale: SlidingScale | null = null): PreviousApplications {
+export function previousApplications(earlier: readonly EarlierInvoice[], allowOverbilling: boolean): PreviousApplications {
   const ordered = [...earlier].sort((a, b) => a.sequence - b.sequence);
   let lastApprovedIndex = -1;
   ordered.forEach((inv, i) => {
@@ -136,7 +145,7 @@ export function previousApplications(earlier: readonly EarlierInvoice[], allowOv
       previous,
       previousCertificatesCents,
       allowOverbilling,
-      slidingScale,
+      slidingScale: inv.retainageRules ?? null,
     });
     previous = new Map([...previous, ...toDateAfter(computed)]);
   }
@@ -155,14 +164,17 @@ export type InvoiceComputation = {
   unapprovedEarlierLabels: string[];
 };
 
-/** The live G702/G703 of an invoice that is not yet approved: claimed and certified side by side. */
+/**
+ * The live G702/G703 of an invoice that is not yet approved: claimed and certified side by side.
+ * `slidingScale` is the invoice's own rules (`Invoice.retainageRules`).
+ */
 export function computeInvoice(
   lines: readonly InvoiceLine[],
   earlier: readonly EarlierInvoice[],
   allowOverbilling: boolean,
   slidingScale: SlidingScale | null = null,
 ): InvoiceComputation {
-  const prior = previousApplications(earlier, allowOverbilling, slidingScale);
+  const prior = previousApplications(earlier, allowOverbilling);
   const base = { previous: prior.previous, previousCertificatesCents: prior.previousCertificatesCents, allowOverbilling, slidingScale };
   const certified = computePayApplication({ ...base, lines: specsOf(lines, 'certified') });
   const claimed = computePayApplication({ ...base, lines: specsOf(lines, 'claimed') });

@@ -20,7 +20,16 @@
 import { applyRate, formatAmount, ratioInBasisPoints, sumCents } from './money.ts';
 import { DomainError } from './errors.ts';
 import { computeLineRetainage, ZERO_BALANCE, type RetainageBalance, type RetainageRates } from './retainage.ts';
-import { computeSlidingScaleRetainage, type SlidingScale, type SlidingScaleLine, type SlidingScaleOverride } from './sliding-scale.ts';
+import {
+  appliedRules,
+  computeSlidingScaleRetainage,
+  effectiveRateBp,
+  type AppliedRetainageRule,
+  type ResolvedRule,
+  type SlidingScale,
+  type SlidingScaleLine,
+  type SlidingScaleOverride,
+} from './sliding-scale.ts';
 
 /** What a person enters on a line. */
 export type LineEntry = {
@@ -113,6 +122,14 @@ export type ComputedLine = {
   workRetainageByRulesCents?: number | undefined;
   /** Work retainage withheld to date, not reduced by releases (what the caps count). */
   workRetainageWithheldToDateCents?: number | undefined;
+  /**
+   * The work retainage rate applied this period (basis points): the line's flat rate, or on a
+   * sliding scale `effectiveRateBp` (src/domain/sliding-scale.ts); null when no rate applied.
+   * Absent on snapshots taken before issue 10 (see `workRetainageApplied`).
+   */
+  workRetainageEffectiveRateBp?: number | null | undefined;
+  /** Sliding scale: the rule(s) that set the work retainage this period, in order; empty with flat rates. */
+  workRetainageRulesApplied?: AppliedRetainageRule[] | undefined;
 };
 
 export type G702 = {
@@ -153,6 +170,21 @@ function label(line: LineSpec): string {
   return line.itemNumber ? `line ${line.itemNumber} (${line.description})` : `"${line.description}"`;
 }
 
+/**
+ * How far a line is billed over 100%: G − max(C, 0) when that is positive, else 0 (decision 006).
+ * The `max` keeps a deduction (negative C) with nothing billed on it at 0% rather than "over";
+ * billing anything positive on a deduction is overbilling. Whether it is allowed is the project's
+ * rule; the amount is the same either way, so a saved line keeps its flag.
+ */
+export function overbilledByCents(line: Pick<ComputedLine, 'totalCompletedAndStoredCents' | 'scheduledValueCents'>): number {
+  return Math.max(line.totalCompletedAndStoredCents - Math.max(line.scheduledValueCents, 0), 0);
+}
+
+/** The lines billed over 100% (the count a submit dialog, a review banner and the billing board show). */
+export function countOverbilledLines(lines: readonly Pick<ComputedLine, 'totalCompletedAndStoredCents' | 'scheduledValueCents'>[]): number {
+  return lines.filter((l) => overbilledByCents(l) > 0).length;
+}
+
 /** Resolves E from an amount or a percent complete to date (rounded half away from zero). */
 export function resolveWorkThisPeriod(entry: LineEntry, scheduledValueCents: number, previousWorkCents: number, materialsPresentlyStoredCents: number): number {
   if (entry.workCompletedThisPeriodCents !== null) return entry.workCompletedThisPeriodCents;
@@ -163,7 +195,8 @@ export function resolveWorkThisPeriod(entry: LineEntry, scheduledValueCents: num
 /** Computes every G703 column and the G702 summary, and lists each line's problems. Pure. */
 export function computePayApplication(input: PayApplicationInput): PayApplication {
   const issues: LineIssue[] = [];
-  const scaled = input.slidingScale ? slidingScaleOf(input, input.slidingScale, issues) : null;
+  const scale = input.slidingScale ? slidingScaleOf(input, input.slidingScale, issues) : null;
+  const scaled = scale?.lines ?? null;
   const lines = input.lines.map((spec): ComputedLine => {
     const prior = input.previous.get(spec.key) ?? NOTHING_YET;
     const e = spec.entry;
@@ -198,8 +231,7 @@ export function computePayApplication(input: PayApplicationInput): PayApplicatio
       );
     }
     const G = prior.workCompletedCents + E + materialsPresentlyStoredCents;
-    // A deduction (negative C, e.g. a credit change order) is not overbilled while nothing is billed on it.
-    if (!input.allowOverbilling && G > Math.max(spec.scheduledValueCents, 0)) {
+    if (!input.allowOverbilling && overbilledByCents({ totalCompletedAndStoredCents: G, scheduledValueCents: spec.scheduledValueCents }) > 0) {
       issue(
         'totalCompletedAndStoredCents',
         'overbilled',
@@ -262,10 +294,23 @@ export function computePayApplication(input: PayApplicationInput): PayApplicatio
         workRetainageOverridden: rule.overridden,
         workRetainageByRulesCents: rule.byRulesCents,
       }),
+      workRetainageEffectiveRateBp: rule ? effectiveRateBp(rule) : spec.rates.workBp,
+      workRetainageRulesApplied: rule && scale ? appliedRules(rule, scale.rules) : [],
       workRetainageWithheldToDateCents: (prior.workWithheldCents ?? prior.retainage.workHeldCents) + retainage.workThisPeriodCents,
     };
   });
   return { lines, summary: summarize(lines, input.previousCertificatesCents), issues };
+}
+
+/**
+ * The rate applied this period and the rules that set it, also for lines of snapshots taken before
+ * they were recorded: flat lines read their rate; sliding-scale lines retainage ÷ work (no rules).
+ */
+export function workRetainageApplied(line: ComputedLine): { effectiveRateBp: number | null; rules: AppliedRetainageRule[] } {
+  if (line.workRetainageEffectiveRateBp !== undefined) return { effectiveRateBp: line.workRetainageEffectiveRateBp, rules: line.workRetainageRulesApplied ?? [] };
+  if (line.workRetainageRule === undefined) return { effectiveRateBp: line.workRetainageRateBp, rules: [] };
+  const E = line.workCompletedThisPeriodCents;
+  return { effectiveRateBp: E === 0 ? null : ratioInBasisPoints(line.workRetainageThisPeriodCents, E), rules: [] };
 }
 
 /** E of a line before anything else is computed (the sliding scale needs every line's E at once). */
@@ -280,7 +325,7 @@ function workThisPeriodOf(spec: LineSpec, prior: LineToDate): number {
  * each line's work retainage this period and the rule that set it. Inputs it cannot use (an
  * override below what the line holds, say) become an issue on that line instead of an error.
  */
-function slidingScaleOf(input: PayApplicationInput, scale: SlidingScale, issues: LineIssue[]): Map<string, SlidingScaleLine> | null {
+function slidingScaleOf(input: PayApplicationInput, scale: SlidingScale, issues: LineIssue[]): { lines: Map<string, SlidingScaleLine>; rules: ResolvedRule[] } | null {
   const original = sumCents(input.lines.filter((l) => l.source === 'sov').map((l) => l.scheduledValueCents));
   const revised = sumCents(input.lines.map((l) => l.scheduledValueCents));
   const withheldBefore = sumCents([...input.previous.values()].map((p) => Math.max(p.workWithheldCents ?? p.retainage.workHeldCents, p.retainage.workHeldCents)));
@@ -302,7 +347,7 @@ function slidingScaleOf(input: PayApplicationInput, scale: SlidingScale, issues:
         };
       }),
     });
-    return new Map(result.lines.map((l) => [l.key, l]));
+    return { lines: new Map(result.lines.map((l) => [l.key, l])), rules: result.rules };
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     const index = /^lines\.(\d+)\./.exec(error.field ?? '')?.[1];

@@ -41,7 +41,7 @@
  * is split exactly (largest remainder); every total is the sum of the lines.
  */
 import { DomainError } from './errors.ts';
-import { allocate, applyRate, BP_PER_WHOLE, formatAmount, scale, sumCents } from './money.ts';
+import { allocate, applyRate, BP_PER_WHOLE, formatAmount, ratioInBasisPoints, scale, sumCents } from './money.ts';
 
 export const MAX_SLIDING_SCALE_RULES = 5;
 
@@ -245,6 +245,20 @@ export function validateRules(rules: readonly SlidingScaleRule[]): void {
 export function validateSlidingScale(s: SlidingScale): void {
   validateRules(s.rules);
   checkBp(s.afterRateBp, 0, 'afterRateBp', 'The rate after the last rule');
+}
+
+/**
+ * Whether two scales retain the same way: the same rules (kind, rate, threshold) in the same order
+ * and the same rate after the last one. Null is "flat rates": equal only to null. Used to tell an
+ * invoice's stored rules from its commitment's current ones (decision 008).
+ */
+export function sameSlidingScale(a: SlidingScale | null, b: SlidingScale | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.afterRateBp !== b.afterRateBp || a.rules.length !== b.rules.length) return false;
+  return a.rules.every((rule, i) => {
+    const other = b.rules[i];
+    return other !== undefined && other.kind === rule.kind && other.rateBp === rule.rateBp && thresholdOf(other).value === thresholdOf(rule).value;
+  });
 }
 
 function checkCents(value: unknown, field: string): number {
@@ -660,6 +674,72 @@ function explain(line: SlidingScaleLineInput, outcome: LineOutcome, byRules: num
   const parts = outcome.segments.map((s) => s.description);
   if (outcome.limitedToHeld) parts.push(`limited to the ${formatAmount(line.workRetainageHeldPreviousCents)} the line held`);
   return parts.join('; ');
+}
+
+/** A rule as it applied to one line this period (issue 10, item 6): what a grid cell names. */
+export type AppliedRetainageRule = {
+  /** 0-based index into the rules; null for the rate after the last rule and for an override. */
+  index: number | null;
+  kind: SlidingScaleRuleKind | 'after' | 'override';
+  /** Short: "Rule 1", "After the last rule", "Flat rate" (a scale without rules) or "Override". */
+  label: string;
+  /** The rule resolved for this invoice ("Rule 1: 10% until 5% of the original commitment value (750.00) is held"), or the override's reason. */
+  description: string;
+  /** The rule's nominal rate; null for an override. */
+  rateBp: number | null;
+  /** The part of this period's work the rule applied to (the whole E for an override). */
+  workCents: number;
+  retainageCents: number;
+  /** The rule's cap was reached on this line's work this period. */
+  capped: boolean;
+};
+
+/** The rules that set a line's work retainage this period, in the order they applied (one in the usual case; none without work). */
+export function appliedRules(line: SlidingScaleLine, rules: readonly ResolvedRule[]): AppliedRetainageRule[] {
+  if (line.overridden) {
+    return [
+      {
+        index: null,
+        kind: 'override',
+        label: 'Override',
+        description: `Override by administrator: ${line.overrideReason ?? ''}`,
+        rateBp: null,
+        workCents: line.workCompletedThisPeriodCents,
+        retainageCents: line.workRetainageThisPeriodCents,
+        capped: false,
+      },
+    ];
+  }
+  const ruleCount = rules.filter((r) => r.index !== null).length;
+  return line.segments.map((s) => {
+    const rule = rules.find((r) => r.index === s.ruleIndex);
+    return {
+      index: s.ruleIndex,
+      kind: rule?.kind ?? 'after',
+      label: s.ruleIndex !== null ? `Rule ${s.ruleIndex + 1}` : ruleCount === 0 ? 'Flat rate' : 'After the last rule',
+      description: rule?.description ?? '',
+      rateBp: s.rateBp,
+      workCents: s.workCents,
+      retainageCents: s.retainageCents,
+      capped: s.capped,
+    };
+  });
+}
+
+/**
+ * The work retainage rate applied to a line this period, in basis points (issue 10, item 6):
+ * - one rule applied to all of the line's work, its cap not reached and nothing limited: that
+ *   rule's nominal rate (what the reviewer reads in the rules);
+ * - several rules, a cap reached partway, an override, or a give-back limited to what the line
+ *   held: retainage this period ÷ work this period, rounded half away from zero (decision 002; a
+ *   display value that never feeds back into money), so that rate × E reads back the amount;
+ * - no work this period: null (no rate was applied).
+ */
+export function effectiveRateBp(line: SlidingScaleLine): number | null {
+  if (line.workCompletedThisPeriodCents === 0) return null;
+  const only = line.segments.length === 1 ? line.segments[0] : undefined;
+  if (!line.overridden && !line.limitedToHeld && only && !only.capped) return only.rateBp;
+  return ratioInBasisPoints(line.workRetainageThisPeriodCents, line.workCompletedThisPeriodCents);
 }
 
 /**

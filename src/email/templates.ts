@@ -41,6 +41,7 @@ function inviteBlocks(d: InviteToBillPayload, link: Link): Block[] {
         ['Billing period', formatDayRange(d.period.startsOn, d.period.endsOn, d.project.locale)],
         ['Invited by', d.inviterName],
         ['Due date', day(d.project, d.period.dueOn)],
+        ...(d.attachmentsRequested ? [['Attach to your invoice', d.attachmentsRequested.note ?? 'Supporting documents (asked for by the invite)'] as [string, string]] : []),
       ],
     },
   ];

@@ -75,6 +75,13 @@ export const SendInvitesBody = strictObject({
   commitmentIds: z.array(z.string()).min(1, 'Choose at least one commitment.').max(1000),
   invoiceType: z.enum(INVOICE_TYPES).default('work_and_materials'),
   message: z.string().max(2000).optional().openapi({ description: "Defaults to the project's invitation message." }),
+  requestAttachments: z.boolean().optional().openapi({
+    description:
+      'Ask the invoice contacts to attach documents to their invoice (default false). The Invite to Bill email says so, and the invoice’s `submissionChecklist` lists it until something is attached.',
+  }),
+  attachmentsNote: z.string().max(500).optional().openapi({
+    description: 'What to attach, shown in the email and the checklist (e.g. "Conditional lien waiver and certified payroll"). Only with `requestAttachments: true`.',
+  }),
 }).openapi('SendInvites');
 
 export const InviteResultSchema = z
@@ -92,6 +99,8 @@ export const InviteSchema = z
     id: z.string(),
     invoiceType: z.enum(INVOICE_TYPES),
     message: z.string(),
+    requestAttachments: z.boolean().openapi({ description: 'The invite asks for attachments with the invoice.' }),
+    attachmentsNote: z.string().nullable().openapi({ description: 'What to attach, in the administrator’s words; null without a note.' }),
     invitedBy: z.string(),
     invitedByName: z.string(),
     invitedAt: z.string(),
@@ -134,6 +143,9 @@ export const BillingBoardSchema = z
             version: z.number().int(),
             paidCents: Cents,
             paidStatus: z.enum(['unpaid', 'partially_paid', 'paid']).nullable().openapi({ description: 'Null until the invoice is approved.' }),
+            overbilledLineCount: z.number().int().openapi({
+              description: 'Lines of this invoice billed over 100% (certified amounts), whether or not the project allows it: mark the row when above 0.',
+            }),
           })
           .nullable(),
         payments: PaymentRollupSchema,

@@ -42,6 +42,8 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   invalid_transition: 422,
   invalid_state: 422,
   rule_violation: 422,
+  retainage_rules_unchanged: 422,
+  submission_incomplete: 422,
   overpayment: 422,
   two_person_rule: 403,
   payment_voided: 422,

@@ -1,29 +1,28 @@
 /** Subcontractor invoices: create, read, enter amounts, review, move through statuses, attachments. */
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { DomainError, notFound } from '../domain/errors.ts';
 import { invoiceLabel } from '../domain/invoice.ts';
 import { STATUS_LABELS } from '../domain/invoice-status.ts';
-import type { ComputedLine } from '../domain/pay-application.ts';
-import { groupBySovLine } from '../domain/ssov.ts';
 import { isInvoiceAdministrator } from '../domain/permissions.ts';
 import { listAudit } from '../db/audit.queries.ts';
 import { listCommitments } from '../db/commitments.queries.ts';
 import { isUuid } from '../db/ids.ts';
 import { getProjectAccess } from '../db/projects.queries.ts';
+import { applyCurrentRetainageRules } from '../services/billing/apply-retainage-rules.ts';
 import { bulkChangeInvoiceStatus, changeInvoiceStatus } from '../services/billing/change-invoice-status.ts';
 import { createInvoice } from '../services/billing/create-invoice.ts';
 import { addInvoiceAttachment, removeInvoiceAttachment } from '../services/billing/invoice-attachments.ts';
 import { loadInvoiceContext } from '../services/billing/invoice-context.ts';
 import { listInvoicesWithSummaries } from '../services/billing/invoice-summaries.ts';
-import { getInvoiceView, type InvoiceView } from '../services/billing/invoice-view.ts';
 import { reviewInvoice } from '../services/billing/review-invoice.ts';
 import { saveInvoiceLines } from '../services/billing/save-invoice-lines.ts';
 import { updateInvoice } from '../services/billing/update-invoice.ts';
 import { CommitmentParams, errors, NoContent, ProjectParams } from './common.schemas.ts';
-import { requireViewer, type Env } from './context.ts';
+import { requireViewer } from './context.ts';
 import { idempotency } from './idempotency.middleware.ts';
+import { respondWithInvoice } from './invoice-presenter.ts';
 import {
+  ApplyRetainageRulesBody,
   BulkTransitionBody,
   CreateInvoiceBody,
   InvoiceListItemSchema,
@@ -37,115 +36,12 @@ import {
 import { AuditEntrySchema } from './projects.schemas.ts';
 import { createRouter } from './router.ts';
 import { fileResponse, readUploadedFile, requireMultipart, uploadBody, uploadLimit, uploadResponses } from './uploads.ts';
-import { etagFor } from './versioning.ts';
+import { requiredVersion, withVersion } from './versioning.ts';
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 const writeErrors = { 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409], 422: errors[422] };
 const InvoiceParams = ProjectParams.extend({ invoiceId: z.string() });
 const invoiceResponse = { description: 'The invoice as you may see it.', ...json(InvoiceSchema) };
-
-function presentLine(view: InvoiceView, line: ComputedLine, claimed: ComputedLine | undefined) {
-  const meta = view.meta.get(line.key);
-  return {
-    id: meta?.id ?? line.key,
-    key: line.key,
-    source: line.source,
-    parent: line.parent ?? null,
-    itemNumber: line.itemNumber,
-    description: line.description,
-    costCode: line.costCode,
-    scheduledValueCents: line.scheduledValueCents,
-    workCompletedPreviousCents: line.workCompletedPreviousCents,
-    workCompletedThisPeriodCents: line.workCompletedThisPeriodCents,
-    percentCompleteToDateBp: meta?.certifiedPercentBp ?? null,
-    materialsStoredNewCents: line.materialsStoredNewCents,
-    materialsInstalledCents: line.materialsInstalledCents,
-    retainageReleasedCents: line.retainageReleasedCents,
-    materialsStoredPreviousCents: line.materialsStoredPreviousCents,
-    materialsPresentlyStoredCents: line.materialsPresentlyStoredCents,
-    totalCompletedAndStoredCents: line.totalCompletedAndStoredCents,
-    percentCompleteBp: line.percentCompleteBp,
-    balanceToFinishCents: line.balanceToFinishCents,
-    workRetainageRateBp: line.workRetainageRateBp,
-    materialsRetainageRateBp: line.materialsRetainageRateBp,
-    workRetainagePreviousCents: line.workRetainagePreviousCents ?? 0,
-    materialsRetainagePreviousCents: line.materialsRetainagePreviousCents ?? 0,
-    workRetainageThisPeriodCents: line.workRetainageThisPeriodCents,
-    materialsRetainageThisPeriodCents: line.materialsRetainageThisPeriodCents,
-    workRetainageHeldCents: line.workRetainageHeldCents,
-    materialsRetainageHeldCents: line.materialsRetainageHeldCents,
-    retainageHeldCents: line.retainageHeldCents,
-    earnedThisPeriodCents: line.earnedThisPeriodCents,
-    netThisPeriodCents: line.netThisPeriodCents,
-    claimed: {
-      workCompletedThisPeriodCents: claimed?.workCompletedThisPeriodCents ?? line.workCompletedThisPeriodCents,
-      percentCompleteToDateBp: meta?.claimedPercentBp ?? null,
-      materialsStoredNewCents: claimed?.materialsStoredNewCents ?? line.materialsStoredNewCents,
-      materialsInstalledCents: claimed?.materialsInstalledCents ?? line.materialsInstalledCents,
-      retainageReleasedCents: claimed?.retainageReleasedCents ?? line.retainageReleasedCents,
-      totalCompletedAndStoredCents: claimed?.totalCompletedAndStoredCents ?? line.totalCompletedAndStoredCents,
-      percentCompleteBp: claimed?.percentCompleteBp ?? line.percentCompleteBp,
-    },
-    isCertifiedAdjusted: meta?.isCertifiedAdjusted ?? false,
-    differenceReason: meta?.differenceReason ?? null,
-    isRateOverridden: meta?.isRateOverridden ?? false,
-    workRetainageRule: line.workRetainageRule ?? null,
-    workRetainageOverridden: line.workRetainageOverridden ?? false,
-    workRetainageWithheldToDateCents: line.workRetainageWithheldToDateCents ?? line.workRetainageHeldCents,
-    workRetainageByRulesCents: line.workRetainageByRulesCents ?? null,
-    retainageOverride: meta?.retainageOverride ?? null,
-    review: meta?.review ?? { status: null, reason: null },
-    issues: [...view.amounts.issues, ...(view.you.role === 'contact' ? view.amounts.claimedIssues : [])]
-      .filter((i) => i.key === line.key)
-      .map((i) => ({ field: i.field, code: i.code, message: i.message }))
-      // A claim equal to the certified amounts has the same problem in both: say it once.
-      .filter((i, n, all) => all.findIndex((j) => j.field === i.field && j.code === i.code && j.message === i.message) === n),
-  };
-}
-
-function presentInvoiceView(c: Context<Env>, view: InvoiceView) {
-  const { invoice, commitment, period } = view.ctx;
-  const claimedByKey = new Map(view.amounts.claimedLines.map((l) => [l.key, l]));
-  c.header('ETag', etagFor(invoice.version));
-  return {
-    invoice: {
-      id: invoice.id,
-      projectId: invoice.projectId,
-      commitmentId: invoice.commitmentId,
-      billingPeriodId: invoice.billingPeriodId,
-      sequence: invoice.sequence,
-      number: invoice.number,
-      label: invoiceLabel(invoice),
-      invoiceType: invoice.invoiceType,
-      status: invoice.status,
-      statusLabel: STATUS_LABELS[invoice.status],
-      billingDate: invoice.billingDate,
-      periodStart: invoice.periodStart,
-      periodEnd: invoice.periodEnd,
-      comments: invoice.comments,
-      createdByRole: invoice.createdByRole,
-      submittedAt: invoice.submittedAt?.toISOString() ?? null,
-      approvedAt: invoice.approvedAt?.toISOString() ?? null,
-      version: invoice.version,
-    },
-    commitment: { id: commitment.id, number: commitment.number, title: commitment.title, contractCompanyName: view.contractCompanyName },
-    period: { id: period.id, startsOn: period.startsOn, endsOn: period.endsOn, dueOn: period.dueOn, status: period.status },
-    lines: view.amounts.lines.map((l) => presentLine(view, l, claimedByKey.get(l.key))),
-    sovGroups: groupBySovLine(view.amounts.lines),
-    retentionRules: view.ctx.invoice.snapshot || !view.ctx.slidingScale ? null : { rules: [...view.ctx.slidingScale.rules], afterRateBp: view.ctx.slidingScale.afterRateBp },
-    slidingScale: view.ctx.invoice.snapshot ? view.amounts.lines.some((l) => l.workRetainageRule !== undefined) : view.ctx.slidingScale !== null,
-    summary: view.amounts.summary,
-    claimedSummary: view.amounts.claimedSummary,
-    attachments: view.attachments.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })),
-    you: view.you,
-    unapprovedEarlierInvoices: view.amounts.unapprovedEarlierLabels,
-  };
-}
-
-async function respondWithInvoice(c: Context<Env>, projectId: string, invoiceId: string) {
-  const { db, clock } = c.get('deps');
-  return presentInvoiceView(c, await getInvoiceView(db, requireViewer(c), projectId, invoiceId, clock()));
-}
 
 export const invoiceRoutes = createRouter();
 invoiceRoutes.use('/projects/:projectId/commitments/:commitmentId/invoices', idempotency);
@@ -202,6 +98,7 @@ invoiceRoutes
             version: i.version,
             currentPaymentDueCents: i.summary.currentPaymentDueCents,
             totalCompletedAndStoredCents: i.summary.totalCompletedAndStoredCents,
+            overbilledLineCount: i.overbilledLineCount,
           })),
         },
         200,
@@ -304,6 +201,25 @@ invoiceRoutes
       const { db, clock } = c.get('deps');
       const { projectId, invoiceId } = c.req.valid('param');
       await changeInvoiceStatus(db, requireViewer(c), projectId, invoiceId, c.req.valid('json'), clock());
+      return c.json(await respondWithInvoice(c, projectId, invoiceId), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/projects/{projectId}/invoices/{invoiceId}/apply-current-retainage-rules',
+      tags: ['Invoices'],
+      summary: "Put the commitment's current sliding-scale rules on an invoice not yet approved (administrators)",
+      description:
+        "An invoice keeps the retainage rules in force when it was created; a change to the commitment's rules reaches invoices created afterwards only. This applies the commitment's current rules (or flat rates, when it has none any more — which also clears the line overrides) to this invoice, and records the rules and the retainage before and after in the invoice's history. Needs the current version (If-Match or `version`). Refused on an approved invoice (`invalid_state`), when the invoice already has the current rules (`retainage_rules_unchanged`), and when the new rules would leave a line with a new problem (`rule_violation`, naming the lines).",
+      request: { params: InvoiceParams, body: { required: false, ...json(ApplyRetainageRulesBody) } },
+      responses: { 200: invoiceResponse, ...writeErrors, 412: errors[412] },
+    }),
+    async (c) => {
+      const { db, clock } = c.get('deps');
+      const { projectId, invoiceId } = c.req.valid('param');
+      const body = c.req.valid('json') as { version?: number } | undefined;
+      await withVersion(requiredVersion(c, body?.version), (version) => applyCurrentRetainageRules(db, requireViewer(c), projectId, invoiceId, { version }, clock()));
       return c.json(await respondWithInvoice(c, projectId, invoiceId), 200);
     },
   )

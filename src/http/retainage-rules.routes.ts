@@ -1,5 +1,6 @@
 /** Sliding-scale retention rules of a commitment. */
 import { createRoute, z } from '@hono/zod-openapi';
+import { INVOICE_STATUSES } from '../domain/invoice-status.ts';
 import { MAX_SLIDING_SCALE_RULES } from '../domain/sliding-scale.ts';
 import { getRetainageRules, setRetainageRules, type RetainageRulesView } from '../services/commitments/retainage-rules.ts';
 import { BasisPoints, CommitmentParams, errors, strictObject } from './common.schemas.ts';
@@ -17,6 +18,13 @@ export const RetainageRulesSchema = z
     version: z.number().int().openapi({ description: '0 until rules are first saved.' }),
     updatedAt: z.string().nullable(),
     updatedByName: z.string().nullable(),
+    openInvoicesWithOtherRules: z
+      .array(z.object({ id: z.string(), label: z.string(), status: z.enum(INVOICE_STATUSES) }))
+      .nullable()
+      .openapi({
+        description:
+          "Invoice administrators: this commitment's invoices not yet approved that keep other rules (each invoice keeps the rules in force when it was created; `POST /projects/{projectId}/invoices/{invoiceId}/apply-current-retainage-rules` puts these on one). Null for anyone else.",
+      }),
   })
   .openapi('RetainageRules');
 
@@ -53,7 +61,7 @@ export const retainageRuleRoutes = createRouter()
       tags: ['Commitments'],
       summary: 'Set (or remove) the sliding-scale retention rules (invoice administrators)',
       description:
-        'Up to five rules, applied in order; retention on invoices not yet approved follows them, approved invoices keep what they were approved with.',
+        'Up to five rules, applied in order. Invoices created from now on take them; every existing invoice keeps the rules it was created with (approved ones their snapshot), until an administrator applies the current rules to an open one (`POST /projects/{projectId}/invoices/{invoiceId}/apply-current-retainage-rules`). `openInvoicesWithOtherRules` lists the open invoices that keep other rules.',
       request: { params: CommitmentParams, body: { required: true, ...json(SaveRulesBody) } },
       responses: {
         200: { description: 'Saved.', ...json(RetainageRulesSchema) },

@@ -37,10 +37,15 @@ const CommitmentBillingSchema = z
         totalCompletedAndStoredCents: Cents,
         submittedAt: z.string().nullable(),
         approvedAt: z.string().nullable(),
+        overbilledLineCount: z.number().int().openapi({ description: 'Lines billed over 100% (certified amounts).' }),
       }),
     ),
     canCreateInvoice: z.boolean(),
     createInvoiceRefusal: z.string().nullable(),
+    allowOverbilling: z.boolean().openapi({
+      description:
+        "The project's rule, to tell the contact before they type: true, a line may be billed over 100% (it saves, flagged); false, a save that takes a line over 100% is refused. The company-wide lock is included. The invoice view has the same in `you.allowOverbilling`.",
+    }),
   })
   .openapi('CommitmentBilling');
 
@@ -90,9 +95,11 @@ function presentBilling(b: CommitmentBilling) {
       totalCompletedAndStoredCents: i.summary.totalCompletedAndStoredCents,
       submittedAt: i.submittedAt?.toISOString() ?? null,
       approvedAt: i.approvedAt?.toISOString() ?? null,
+      overbilledLineCount: i.overbilledLineCount,
     })),
     canCreateInvoice: b.canCreateInvoice,
     createInvoiceRefusal: b.createInvoiceRefusal,
+    allowOverbilling: b.allowOverbilling,
   };
 }
 

@@ -156,14 +156,21 @@ describe('retention on invoices', () => {
     assert.deepEqual(line2.retainageOverride, { workRetainageThisPeriodCents: 50_00, reason: 'Punch list open' });
     assert.equal(overridden.body.summary.totalRetainageCents, 800_00);
 
-    // Changing the rules never rewrites an approved invoice; the open one follows the new rules.
+    // Changing the rules never rewrites an invoice: the approved one keeps its snapshot, the open
+    // one its own rules (decision 008), until an administrator applies the new rules to it.
     const rules = await s.admin.get(rulesPath(s, c));
-    assertOk(await s.admin.put(rulesPath(s, c), { version: rules.body.version, rules: [{ kind: 'until_amount', rateBp: 500, capCents: 5_000_00 }], afterRateBp: 0 }));
+    const changed = await s.admin.put(rulesPath(s, c), { version: rules.body.version, rules: [{ kind: 'until_amount', rateBp: 500, capCents: 5_000_00 }], afterRateBp: 0 });
+    assertOk(changed);
+    assert.deepEqual(changed.body.openInvoicesWithOtherRules.map((i: any) => i.id), [nov.invoice.id]);
     const sepAgain = await s.admin.get(`${s.p}/invoices/${sep.invoice.id}`);
     assert.equal(sepAgain.body.lines[0].workRetainageThisPeriodCents, 500_00);
     assert.equal(sepAgain.body.summary.currentPaymentDueCents, 4_500_00);
     const novAgain = await s.admin.get(`${s.p}/invoices/${nov.invoice.id}`);
-    assert.deepEqual(novAgain.body.lines.map((l: any) => l.workRetainageThisPeriodCents), [50_00, 50_00], '5% on line 1; line 2 keeps its override');
+    assert.deepEqual(novAgain.body.lines.map((l: any) => l.workRetainageThisPeriodCents), [0, 50_00], 'the cap it was created with is still reached');
+    assert.equal(novAgain.body.retentionRulesMatchCommitment, false);
+    const applied = await s.admin.post(`${s.p}/invoices/${nov.invoice.id}/apply-current-retainage-rules`, { version: novAgain.body.invoice.version });
+    assertOk(applied);
+    assert.deepEqual(applied.body.lines.map((l: any) => l.workRetainageThisPeriodCents), [50_00, 50_00], '5% on line 1; line 2 keeps its override');
 
     const audit = await s.admin.get(`${s.p}/invoices/${nov.invoice.id}/audit`);
     const save = (audit.body.data as any[]).find((e) => e.action === 'save_lines' && JSON.stringify(e.after).includes('Punch list open'));

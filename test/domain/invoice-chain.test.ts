@@ -206,6 +206,22 @@ describe('previousApplications / computeInvoice: the chain', () => {
     assert.deepEqual(previousApplications([], false), { previous: new Map(), previousCertificatesCents: 0, unapprovedLabels: [] });
   });
 
+  test('each unapproved earlier invoice is carried with its own retainage rules, not the next invoice’s (decision 008)', () => {
+    // #1 was created under "10% until 1,500.00 is held"; #2 under "5% until 100,000.00 is held".
+    const tenPercent = { rules: [{ kind: 'until_amount' as const, rateBp: 1000, capCents: 150_000 }], afterRateBp: 0 };
+    const fivePercent = { rules: [{ kind: 'until_amount' as const, rateBp: 500, capCents: 10_000_000 }], afterRateBp: 0 };
+    const first = [invLine('sov:1', 1_000_000, { workCompletedThisPeriodCents: 500_000 })];
+    const history: EarlierInvoice[] = [{ ...earlier(1, 'under_review', first), retainageRules: tenPercent }];
+    assert.equal(previousApplications(history, false).previous.get('sov:1')?.retainage.workHeldCents, 50_000, '#1 at its 10%');
+    const second = computeInvoice([invLine('sov:1', 1_000_000, { workCompletedThisPeriodCents: 100_000 })], history, false, fivePercent);
+    assert.deepEqual([second.lines[0]?.workRetainagePreviousCents, second.lines[0]?.workRetainageThisPeriodCents], [50_000, 5_000]);
+    // Without stored rules #1 holds its lines' flat 10%, uncapped; with its own cap rule it stops at 1,500.00.
+    const flat = previousApplications([earlier(1, 'under_review', [invLine('sov:1', 1_000_000, { workCompletedThisPeriodCents: 2_000_000 })])], true);
+    assert.equal(flat.previous.get('sov:1')?.retainage.workHeldCents, 200_000, 'flat 10%, no cap');
+    const capped = previousApplications([{ ...earlier(1, 'under_review', [invLine('sov:1', 1_000_000, { workCompletedThisPeriodCents: 2_000_000 })]), retainageRules: tenPercent }], true);
+    assert.equal(capped.previous.get('sov:1')?.retainage.workHeldCents, 150_000, 'its own cap');
+  });
+
   test('a change-order line that was not on the approved invoice starts at zero', () => {
     const next = computeInvoice([...lines1.map((l) => ({ ...l, claimed: EMPTY_ENTRY, certified: EMPTY_ENTRY })), invLine('co:7', 250_000, { workCompletedThisPeriodCents: 50_000 })], [earlier(1, 'approved', lines1, snapshot1)], false);
     const co = next.lines.find((l) => l.key === 'co:7')!;

@@ -25,6 +25,8 @@ import { describe, test } from 'node:test';
 import { formatCentsPlain, parseDecimalToCents } from '../../src/domain/money.ts';
 import {
   computePayApplication,
+  countOverbilledLines,
+  overbilledByCents,
   resolveWorkThisPeriod,
   summarize,
   toDateAfter,
@@ -852,6 +854,28 @@ describe('line problems (what a save or a submit is refused for)', () => {
       ['percentCompleteToDateBp', 'invalid_percent'],
       ['percentCompleteToDateBp', 'work_below_zero'],
     ]);
+  });
+});
+
+describe('how far a line is over 100% (issue 10, item 7): the same whether overbilling is allowed or not', () => {
+  test('G − max(C, 0), never below zero; stored materials count; a deduction is over only once something is billed on it', () => {
+    for (const allow of [true, false]) {
+      const app = computePayApplication({
+        lines: [
+          line('1', 'Exactly 100%', '1,000', [0, 0], { E: '1,000' }),
+          line('2', 'Over by a cent', '1,000', [0, 0], { E: '600', stored: '400.01' }),
+          line('3', 'Under', '1,000', [0, 0], { E: '999.99' }),
+          line('CO1', 'Deduct, nothing billed', '-750.50', [0, 0], {}, 'change_order'),
+          line('CO2', 'Deduct, 0.01 billed', '-750.50', [0, 0], { E: '0.01' }, 'change_order'),
+        ],
+        previous: new Map(),
+        previousCertificatesCents: 0,
+        allowOverbilling: allow,
+      });
+      assert.deepEqual(app.lines.map(overbilledByCents), [0, 1, 0, 0, 1], `allowOverbilling ${allow}`);
+      assert.equal(countOverbilledLines(app.lines), 2);
+      assert.equal(app.issues.filter((i) => i.code === 'overbilled').length, allow ? 0 : 2, 'refused only where not allowed');
+    }
   });
 });
 

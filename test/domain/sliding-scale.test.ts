@@ -33,6 +33,7 @@ import { computeLineRetainage } from '../../src/domain/retainage.ts';
 import {
   computeSlidingScaleRetainage,
   formatRate,
+  sameSlidingScale,
   validateRules,
   validateSlidingScale,
   type SlidingScale,
@@ -703,6 +704,35 @@ function checkCommon(input: SlidingScaleInput, r: SlidingScaleResult): void {
   });
   assert.ok(r.withheldAfterCents >= 0);
 }
+
+describe('sameSlidingScale: an invoice’s stored rules against the commitment’s current ones', () => {
+  const base: SlidingScale = {
+    rules: [
+      { kind: 'until_percent_of_original', rateBp: 1000, thresholdBp: 500 },
+      { kind: 'until_amount', rateBp: 500, capCents: 3_000_000 },
+    ],
+    afterRateBp: 0,
+  };
+  test('the same rules in the same order, whatever the key order of the stored JSON', () => {
+    const reordered = JSON.parse('{"afterRateBp":0,"rules":[{"thresholdBp":500,"rateBp":1000,"kind":"until_percent_of_original"},{"capCents":3000000,"kind":"until_amount","rateBp":500}]}') as SlidingScale;
+    assert.equal(sameSlidingScale(base, reordered), true);
+    assert.equal(sameSlidingScale(null, null), true, 'flat on both');
+  });
+  test('any difference counts: a rate, a threshold, a kind, the order, a rule more, the after-rate, rules against none', () => {
+    const [r1, r2] = base.rules as [SlidingScaleRule, SlidingScaleRule];
+    const variants: SlidingScale[] = [
+      { ...base, rules: [{ ...r1, rateBp: 900 }, r2] },
+      { ...base, rules: [{ kind: 'until_percent_of_original', rateBp: 1000, thresholdBp: 600 }, r2] },
+      { ...base, rules: [{ kind: 'until_percent_of_revised', rateBp: 1000, thresholdBp: 500 }, r2] },
+      { ...base, rules: [r2, r1] },
+      { ...base, rules: [r1] },
+      { ...base, afterRateBp: 100 },
+    ];
+    for (const v of variants) assert.equal(sameSlidingScale(base, v), false, JSON.stringify(v));
+    assert.equal(sameSlidingScale(base, null), false);
+    assert.equal(sameSlidingScale(null, base), false);
+  });
+});
 
 describe('Properties (fast-check, fixed seed)', () => {
   test('caps only, 0% after: the withheld total never exceeds the largest cap (plus overrides); sums tie; never negative', () => {

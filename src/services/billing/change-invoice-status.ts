@@ -7,12 +7,14 @@ import { assertVersion } from '../../domain/commitment.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { snapshotOf } from '../../domain/invoice.ts';
 import { isApproved, transitionInvoice, type InvoiceAction, type InvoiceStatus } from '../../domain/invoice-status.ts';
+import { acknowledgeChecklist } from '../../domain/submission-checklist.ts';
 import { assertInvoiceAdministrator, type Viewer } from '../../domain/permissions.ts';
 import { getProjectAccess } from '../../db/projects.queries.ts';
 import { recordAudit } from '../../db/audit.queries.ts';
 import type { Db, Trx } from '../../db/database.ts';
 import { emailInvoiceApproved, emailInvoiceSentBack, emailInvoiceSubmitted } from '../notifications/billing-emails.ts';
 import { invoiceAmounts, loadInvoiceContext, type InvoiceContext } from './invoice-context.ts';
+import { loadSubmissionChecklist } from './submission-checklist.ts';
 
 /** Applies one action inside the caller's transaction (shared by the single and bulk endpoints). */
 export async function applyInvoiceAction(
@@ -22,6 +24,7 @@ export async function applyInvoiceAction(
   action: InvoiceAction,
   now: Date,
   note?: string,
+  acknowledgeMissing = false,
 ): Promise<{ status: InvoiceStatus; version: number }> {
   if (ctx.actor === 'contact' && !ctx.isLatestInPeriod) {
     throw new DomainError('invalid_state', 'Only the latest invoice of this commitment in this billing period can be submitted.', {
@@ -35,6 +38,8 @@ export async function applyInvoiceAction(
     earlierUnapprovedNumbers: amounts.unapprovedEarlierLabels,
     lineIssueCount: amounts.issues.length + (ctx.actor === 'contact' ? amounts.claimedIssues.length : 0),
   });
+  // Issue 10, item 12: submitting with checklist items missing needs acknowledgeMissing (recorded below).
+  const acknowledgedMissing = action === 'submit' ? acknowledgeChecklist(await loadSubmissionChecklist(trx, ctx), acknowledgeMissing) : [];
   const version = ctx.invoice.version + 1;
   const approving = isApproved(next);
   await trx
@@ -86,7 +91,7 @@ export async function applyInvoiceAction(
     entityId: ctx.invoice.id,
     action: `status_${next}`,
     before: { status: ctx.invoice.status },
-    after: { status: next, ...(note && { note }), ...(approving && { certified: amounts.summary }) },
+    after: { status: next, ...(note && { note }), ...(approving && { certified: amounts.summary }), ...(acknowledgedMissing.length > 0 && { acknowledgedMissing }) },
   });
   return { status: next, version };
 }
@@ -96,13 +101,13 @@ export async function changeInvoiceStatus(
   viewer: Viewer,
   projectId: string,
   invoiceId: string,
-  input: { action: InvoiceAction; version: number; note?: string | undefined },
+  input: { action: InvoiceAction; version: number; note?: string | undefined; acknowledgeMissing?: boolean | undefined },
   now: Date,
 ): Promise<{ status: InvoiceStatus; version: number }> {
   return db.transaction().execute(async (trx) => {
     const ctx = await loadInvoiceContext(trx, viewer, projectId, invoiceId, now, { forUpdate: true });
     assertVersion(ctx.invoice.version, input.version, 'invoice');
-    return applyInvoiceAction(trx, ctx, viewer, input.action, now, input.note);
+    return applyInvoiceAction(trx, ctx, viewer, input.action, now, input.note, input.acknowledgeMissing);
   });
 }
 
@@ -115,7 +120,7 @@ export async function bulkChangeInvoiceStatus(
   db: Db,
   viewer: Viewer,
   projectId: string,
-  input: { invoiceIds: string[]; action: InvoiceAction; note?: string | undefined },
+  input: { invoiceIds: string[]; action: InvoiceAction; note?: string | undefined; acknowledgeMissing?: boolean | undefined },
   now: Date,
 ): Promise<BulkResult[]> {
   assertInvoiceAdministrator(await getProjectAccess(db, viewer, projectId), 'change invoices in bulk');
@@ -125,7 +130,7 @@ export async function bulkChangeInvoiceStatus(
       const { status } = await db.transaction().execute(async (trx) => {
         const ctx = await loadInvoiceContext(trx, viewer, projectId, invoiceId, now, { forUpdate: true });
         if (ctx.actor !== 'admin') throw new DomainError('forbidden', 'Only an invoice administrator can change invoices in bulk.');
-        return applyInvoiceAction(trx, ctx, viewer, input.action, now, input.note);
+        return applyInvoiceAction(trx, ctx, viewer, input.action, now, input.note, input.acknowledgeMissing);
       });
       results.push({ invoiceId, ok: true, status });
     } catch (error) {

@@ -18,7 +18,8 @@ import { findOpenBillingPeriod } from '../../db/billing-periods.queries.ts';
 import type { Db, DbOrTrx } from '../../db/database.ts';
 import { findInvite, type Invite } from '../../db/invites.queries.ts';
 import { findProject } from '../../db/projects.queries.ts';
-import { getProjectSettings } from '../../db/settings.queries.ts';
+import { getCompanySettings, getProjectSettings } from '../../db/settings.queries.ts';
+import { effectiveAllowOverbilling } from '../../domain/project-settings.ts';
 import { listInvoicesWithSummaries, type InvoiceWithSummary } from './invoice-summaries.ts';
 import { resolveInvoiceActor } from './invoice-context.ts';
 
@@ -31,6 +32,8 @@ export type CommitmentBilling = {
   invoices: (InvoiceWithSummary & { label: string })[];
   canCreateInvoice: boolean;
   createInvoiceRefusal: string | null;
+  /** The project's rule on billing a line over 100% (the company lock included), to tell before typing. */
+  allowOverbilling: boolean;
 };
 
 export async function describeCommitmentBilling(
@@ -45,12 +48,13 @@ export async function describeCommitmentBilling(
   const invite = period ? ((await findInvite(db, period.id, commitment.id)) ?? null) : null;
   const inPeriod = period ? invoices.filter((i) => i.billingPeriodId === period.id) : [];
   const latest = inPeriod[inPeriod.length - 1];
+  const settings = await getProjectSettings(db, project.id);
+  const company = await getCompanySettings(db);
   let createInvoiceRefusal: string | null = null;
   if (!period) {
     createInvoiceRefusal = 'There is no open billing period yet.';
   } else {
     try {
-      const settings = await getProjectSettings(db, project.id);
       decideInvoiceCreation({
         actor,
         isInvoiceContact: actor === 'contact',
@@ -84,6 +88,7 @@ export async function describeCommitmentBilling(
     invoices,
     canCreateInvoice: createInvoiceRefusal === null,
     createInvoiceRefusal,
+    allowOverbilling: effectiveAllowOverbilling(settings.allowOverbilling, company.preventOverbillingAllProjects),
   };
 }
 

@@ -2,7 +2,8 @@
  * Creating a subcontractor invoice: an invoice contact for the open period (one per commitment per
  * period, on or before the due date), or an administrator on a contact's behalf for any period at
  * any time. Lines are one per SOV line and per approved change-order line, all starting at zero,
- * at the commitment's current retainage rates (later rate changes never touch it).
+ * at the commitment's current retainage rates, and the invoice keeps the commitment's current
+ * sliding-scale rules (later rate or rule changes never touch it; decision 008).
  */
 import { isCalendarDate, type CalendarDate } from '../../domain/calendar.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -17,6 +18,7 @@ import type { Db } from '../../db/database.ts';
 import { findInvite } from '../../db/invites.queries.ts';
 import { addMissingInvoiceLines, invoiceFromRow, listCommitmentInvoices, nextInvoiceSequence } from '../../db/invoices.queries.ts';
 import { findProject } from '../../db/projects.queries.ts';
+import { getCurrentSlidingScale, retainageRulesColumn } from '../../db/retainage-rules.queries.ts';
 import { getProjectSettings } from '../../db/settings.queries.ts';
 import { todayIn } from '../../domain/calendar.ts';
 import { resolveInvoiceActor } from './invoice-context.ts';
@@ -87,6 +89,8 @@ export async function createInvoice(
       contactDefaultInvoiceType: settings.contactDefaultInvoiceType,
     });
     const sequence = await nextInvoiceSequence(trx, commitmentId);
+    // Read under the commitment lock that rule changes take too: the invoice gets the rules in force now.
+    const retainageRules = await getCurrentSlidingScale(trx, commitmentId);
     const number = actor === 'admin' ? String(sequence) : input.number?.trim() || null;
     const row = await trx
       .insertInto('invoices')
@@ -102,6 +106,7 @@ export async function createInvoice(
         periodStart: input.periodStart ?? period.startsOn,
         periodEnd: input.periodEnd ?? period.endsOn,
         comments: input.comments ?? '',
+        retainageRules: retainageRulesColumn(retainageRules),
         createdBy: viewer.userId,
         createdByRole: actor,
         createdAt: now,

@@ -34,11 +34,26 @@ export async function sendInvites(
   db: Db,
   viewer: Viewer,
   projectId: string,
-  input: { commitmentIds: string[]; invoiceType: InvoiceType; message?: string | undefined },
+  input: {
+    commitmentIds: string[];
+    invoiceType: InvoiceType;
+    message?: string | undefined;
+    /** Ask the contacts to attach documents to the invoice (the submission checklist lists it). */
+    requestAttachments?: boolean | undefined;
+    /** What to attach (only with requestAttachments). */
+    attachmentsNote?: string | undefined;
+  },
   now: Date,
 ): Promise<InviteResult[]> {
   const access = await getProjectAccess(db, viewer, projectId);
   assertInvoiceAdministrator(access, 'send invites to bill');
+  const requestAttachments = input.requestAttachments ?? false;
+  const attachmentsNote = input.attachmentsNote?.trim() || null;
+  if (attachmentsNote !== null && !requestAttachments) {
+    throw new DomainError('validation_failed', 'Say what to attach only when the invite asks for attachments (requestAttachments: true).', {
+      field: 'attachmentsNote',
+    });
+  }
   return db.transaction().execute(async (trx) => {
     const project = await findProject(trx, projectId);
     const settings = await getProjectSettings(trx, projectId);
@@ -77,6 +92,8 @@ export async function sendInvites(
         commitmentId,
         invoiceType: input.invoiceType,
         message,
+        requestAttachments,
+        attachmentsNote,
         invitedBy: viewer.userId,
         invitedAt: now,
       });
@@ -89,7 +106,7 @@ export async function sendInvites(
         entityType: 'commitment',
         entityId: commitmentId,
         action: 'invite_to_bill',
-        after: { inviteId: invite.id, billingPeriodId: period.id, invoiceType: input.invoiceType, message },
+        after: { inviteId: invite.id, billingPeriodId: period.id, invoiceType: input.invoiceType, message, requestAttachments, attachmentsNote },
       });
       results.push({ commitmentId, number: found.commitment.number, sent: true, inviteId: invite.id });
     }

@@ -18,7 +18,6 @@ import { isInvoiceContact } from '../../db/contacts.queries.ts';
 import type { DbOrTrx } from '../../db/database.ts';
 import { getInvoice, listCommitmentInvoices, listInvoiceLines } from '../../db/invoices.queries.ts';
 import { findProject, getProjectAccess } from '../../db/projects.queries.ts';
-import { getSlidingScale } from '../../db/retainage-rules.queries.ts';
 import { getCompanySettings, getProjectSettings } from '../../db/settings.queries.ts';
 import type { SlidingScale } from '../../domain/sliding-scale.ts';
 
@@ -32,7 +31,10 @@ export type InvoiceContext = {
   lines: InvoiceLine[];
   earlier: EarlierInvoice[];
   allowOverbilling: boolean;
-  /** The commitment's sliding-scale retention, or null (flat rates on the lines). */
+  /**
+   * The invoice's own sliding-scale retention (stored on it at creation, decision 008), or null
+   * (flat rates on the lines). Never the commitment's current rules.
+   */
   slidingScale: SlidingScale | null;
   isLatestInPeriod: boolean;
   isLatestOfCommitment: boolean;
@@ -94,9 +96,10 @@ export async function loadInvoiceContext(
       snapshot: i.snapshot,
       lines: linesById.get(i.id) ?? [],
       label: invoiceLabel(i),
+      retainageRules: i.retainageRules,
     })),
     allowOverbilling: effectiveAllowOverbilling(settings.allowOverbilling, company.preventOverbillingAllProjects),
-    slidingScale: await getSlidingScale(db, invoice.commitmentId),
+    slidingScale: invoice.retainageRules,
     isLatestInPeriod: Math.max(...inPeriod.map((i) => i.sequence)) === invoice.sequence,
     isLatestOfCommitment: Math.max(...all.map((i) => i.sequence)) === invoice.sequence,
     today: todayIn(project.timeZone, now),

@@ -7,6 +7,11 @@ import type { Viewer } from '../../domain/permissions.ts';
 import { compareDates } from '../../domain/calendar.ts';
 import type { Db } from '../../db/database.ts';
 import { findCompany } from '../../db/directory.queries.ts';
+import { getCurrentSlidingScale } from '../../db/retainage-rules.queries.ts';
+import { isApproved } from '../../domain/invoice-status.ts';
+import { sameSlidingScale } from '../../domain/sliding-scale.ts';
+import type { SubmissionChecklist } from '../../domain/submission-checklist.ts';
+import { loadSubmissionChecklist } from './submission-checklist.ts';
 import { invoiceAmounts, loadInvoiceContext, type InvoiceContext } from './invoice-context.ts';
 
 export type InvoiceView = {
@@ -14,6 +19,13 @@ export type InvoiceView = {
   amounts: InvoiceComputation;
   contractCompanyName: string | null;
   attachments: { id: string; filename: string; contentType: string; sizeBytes: number; createdAt: Date }[];
+  /** What the invoice should carry before it is submitted, and what it lacks (issue 10, item 12). */
+  submissionChecklist: SubmissionChecklist;
+  /**
+   * Whether the invoice's retainage rules are the commitment's current ones (both flat counts as
+   * the same); null once approved (the snapshot is final, whatever the rules are now).
+   */
+  retainageRulesMatchCommitment: boolean | null;
   you: {
     role: 'contact' | 'admin';
     canEditClaim: boolean;
@@ -23,6 +35,8 @@ export type InvoiceView = {
     canReview: boolean;
     canReleaseRetainage: boolean;
     allowOverbilling: boolean;
+    /** An administrator, the invoice not approved, and the commitment's rules differ from the invoice's. */
+    canApplyCurrentRetainageRules: boolean;
     allowedActions: InvoiceAction[];
   };
   /** Per line key: the stored line (live invoices) or its snapshot metadata (approved ones). */
@@ -60,6 +74,9 @@ export async function getInvoiceView(db: Db, viewer: Viewer, projectId: string, 
   const canCertify = ctx.actor === 'admin' && can(ctx, 'certify');
   const releaseTypeOk = ctx.actor === 'admin' || ctx.invoice.invoiceType !== 'work_and_materials';
   const contactReleaseOk = ctx.actor === 'admin' || (ctx.isLatestOfCommitment && compareDates(ctx.today, ctx.period.dueOn) <= 0);
+  const retainageRulesMatchCommitment = isApproved(ctx.invoice.status)
+    ? null
+    : sameSlidingScale(ctx.slidingScale, await getCurrentSlidingScale(db, ctx.invoice.commitmentId));
   const meta: InvoiceView['meta'] = new Map();
   if (ctx.invoice.snapshot) {
     for (const [key, m] of Object.entries(ctx.invoice.snapshot.lineMeta)) {
@@ -83,6 +100,8 @@ export async function getInvoiceView(db: Db, viewer: Viewer, projectId: string, 
     amounts,
     contractCompanyName: company?.name ?? null,
     attachments,
+    submissionChecklist: await loadSubmissionChecklist(db, ctx),
+    retainageRulesMatchCommitment,
     you: {
       role: ctx.actor,
       canEditClaim,
@@ -92,6 +111,7 @@ export async function getInvoiceView(db: Db, viewer: Viewer, projectId: string, 
       canReview: ctx.actor === 'admin' && (ctx.invoice.status === 'under_review' || ctx.invoice.status === 'pending_owner_approval'),
       canReleaseRetainage: (canEditClaim || canCertify) && releaseTypeOk && contactReleaseOk,
       allowOverbilling: ctx.allowOverbilling,
+      canApplyCurrentRetainageRules: ctx.actor === 'admin' && retainageRulesMatchCommitment === false,
       allowedActions: ctx.isLatestInPeriod || ctx.actor === 'admin' ? availableActions(ctx.invoice.status, ctx.actor) : [],
     },
     meta,

@@ -194,7 +194,7 @@ export async function saveInvoiceLines(
       }
       if (change.retainageOverride !== undefined) {
         if (change.retainageOverride !== null && !ctx.slidingScale) {
-          throw new DomainError('invalid_state', 'This commitment has no sliding-scale retention: change the line’s retainage rate instead.', {
+          throw new DomainError('invalid_state', 'This invoice holds retainage at flat rates, without sliding-scale rules: change the line’s retainage rate instead.', {
             field: `${at}.retainageOverride`,
           });
         }

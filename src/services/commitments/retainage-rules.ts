@@ -1,15 +1,20 @@
 /**
  * Sliding-scale retention rules of a commitment (src/domain/sliding-scale.ts): read by anyone who
- * can see the commitment; set or removed by its invoice administrators. Approved invoices keep the
- * retainage they were approved with (their snapshot); invoices not yet approved follow the rules
- * in force, so a change applies from the next approval on and never rewrites history.
+ * can see the commitment; set or removed by its invoice administrators. Every invoice keeps the
+ * rules in force when it was created (decision 008), so a change applies to invoices created from
+ * then on; an administrator puts the new rules on an open invoice explicitly
+ * (services/billing/apply-retainage-rules.ts). Administrators are told which open invoices keep
+ * other rules.
  */
 import { assertVersion } from '../../domain/commitment.ts';
-import { describeRuleShape, validateSlidingScale, type SlidingScale, type SlidingScaleRule } from '../../domain/sliding-scale.ts';
-import type { Viewer } from '../../domain/permissions.ts';
+import { invoiceLabel } from '../../domain/invoice.ts';
+import { isApproved, type InvoiceStatus } from '../../domain/invoice-status.ts';
+import { describeRuleShape, sameSlidingScale, validateSlidingScale, type SlidingScale, type SlidingScaleRule } from '../../domain/sliding-scale.ts';
+import { isInvoiceAdministrator, type Viewer } from '../../domain/permissions.ts';
 import { recordAudit } from '../../db/audit.queries.ts';
 import { getVisibleCommitment } from '../../db/commitments.queries.ts';
-import type { Db } from '../../db/database.ts';
+import type { Db, DbOrTrx } from '../../db/database.ts';
+import { listCommitmentInvoices } from '../../db/invoices.queries.ts';
 import { getProjectAccess } from '../../db/projects.queries.ts';
 import { deleteSlidingScale, getSlidingScale, saveSlidingScale } from '../../db/retainage-rules.queries.ts';
 import { loadCommitmentForWrite } from './load-for-write.ts';
@@ -22,16 +27,28 @@ export type RetainageRulesView = {
   version: number;
   updatedAt: Date | null;
   updatedByName: string | null;
+  /**
+   * Invoice administrators: the commitment's invoices not yet approved whose rules differ from
+   * these (they keep their own until the rules are applied to them); null for anyone else.
+   */
+  openInvoicesWithOtherRules: { id: string; label: string; status: InvoiceStatus }[] | null;
 };
 
 export async function getRetainageRules(db: Db, viewer: Viewer, projectId: string, commitmentId: string): Promise<RetainageRulesView> {
   const access = await getProjectAccess(db, viewer, projectId);
   await getVisibleCommitment(db, access, commitmentId);
-  return present(await getSlidingScale(db, commitmentId));
+  return present(db, commitmentId, isInvoiceAdministrator(access));
 }
 
-function present(stored: Awaited<ReturnType<typeof getSlidingScale>>): RetainageRulesView {
-  if (!stored) return { enabled: false, rules: [], afterRateBp: 0, version: 0, updatedAt: null, updatedByName: null };
+async function present(db: DbOrTrx, commitmentId: string, isAdmin: boolean): Promise<RetainageRulesView> {
+  const stored = await getSlidingScale(db, commitmentId);
+  const scale = stored && { rules: stored.rules, afterRateBp: stored.afterRateBp };
+  const openInvoicesWithOtherRules = isAdmin
+    ? (await listCommitmentInvoices(db, commitmentId))
+        .filter((i) => !isApproved(i.status) && !sameSlidingScale(i.retainageRules, scale))
+        .map((i) => ({ id: i.id, label: invoiceLabel(i), status: i.status }))
+    : null;
+  if (!stored) return { enabled: false, rules: [], afterRateBp: 0, version: 0, updatedAt: null, updatedByName: null, openInvoicesWithOtherRules };
   return {
     enabled: true,
     rules: stored.rules.map((r, i) => ({ ...r, description: describeRuleShape(r, i) })),
@@ -39,6 +56,7 @@ function present(stored: Awaited<ReturnType<typeof getSlidingScale>>): Retainage
     version: stored.version,
     updatedAt: stored.updatedAt,
     updatedByName: stored.updatedByName,
+    openInvoicesWithOtherRules,
   };
 }
 
@@ -71,6 +89,6 @@ export async function setRetainageRules(
       before: before ? { rules: before.rules, afterRateBp: before.afterRateBp } : null,
       after: input.scale,
     });
-    return present(await getSlidingScale(trx, commitmentId));
+    return present(trx, commitmentId, true);
   });
 }

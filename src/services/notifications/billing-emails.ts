@@ -72,6 +72,7 @@ export async function emailInviteToBill(
           message: input.invite.message,
           yesUrl: paths.inviteResponse(await signedToken(trx, yes)),
           noUrl: paths.inviteResponse(await signedToken(trx, no)),
+          attachmentsRequested: input.invite.requestAttachments ? { note: input.invite.attachmentsNote } : null,
           daysLeft: input.daysLeft ?? 0,
         };
       },

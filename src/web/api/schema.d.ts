@@ -5362,6 +5362,115 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{projectId}/invoices/{invoiceId}/apply-current-retainage-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put the commitment's current sliding-scale rules on an invoice not yet approved (administrators)
+         * @description An invoice keeps the retainage rules in force when it was created; a change to the commitment's rules reaches invoices created afterwards only. This applies the commitment's current rules (or flat rates, when it has none any more — which also clears the line overrides) to this invoice, and records the rules and the retainage before and after in the invoice's history. Needs the current version (If-Match or `version`). Refused on an approved invoice (`invalid_state`), when the invoice already has the current rules (`retainage_rules_unchanged`), and when the new rules would leave a line with a new problem (`rule_violation`, naming the lines).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                    invoiceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["ApplyRetainageRules"];
+                };
+            };
+            responses: {
+                /** @description The invoice as you may see it. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Invoice"];
+                    };
+                };
+                /** @description Invalid input: `error.field` names the offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but not allowed to do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found — or not visible to you, which answers the same. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: a stale version or a duplicate. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match names a version that is no longer current. */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A business rule refused the change; `error.code` says which. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{projectId}/invoices/bulk-transitions": {
         parameters: {
             query?: never;
@@ -6324,7 +6433,7 @@ export interface paths {
         };
         /**
          * Set (or remove) the sliding-scale retention rules (invoice administrators)
-         * @description Up to five rules, applied in order; retention on invoices not yet approved follows them, approved invoices keep what they were approved with.
+         * @description Up to five rules, applied in order. Invoices created from now on take them; every existing invoice keeps the rules it was created with (approved ones their snapshot), until an administrator applies the current rules to an open one (`POST /projects/{projectId}/invoices/{invoiceId}/apply-current-retainage-rules`). `openInvoicesWithOtherRules` lists the open invoices that keep other rules.
          */
         put: {
             parameters: {
@@ -7682,6 +7791,10 @@ export interface components {
             invoiceType: "work_and_materials" | "retainage_release" | "work_materials_retainage";
             /** @description Defaults to the project's invitation message. */
             message?: string;
+            /** @description Ask the invoice contacts to attach documents to their invoice (default false). The Invite to Bill email says so, and the invoice’s `submissionChecklist` lists it until something is attached. */
+            requestAttachments?: boolean;
+            /** @description What to attach, shown in the email and the checklist (e.g. "Conditional lien waiver and certified payroll"). Only with `requestAttachments: true`. */
+            attachmentsNote?: string;
         };
         InviteResponse: {
             /** @enum {string} */
@@ -7728,6 +7841,8 @@ export interface components {
                      * @enum {string|null}
                      */
                     paidStatus: "unpaid" | "partially_paid" | "paid" | null;
+                    /** @description Lines of this invoice billed over 100% (certified amounts), whether or not the project allows it: mark the row when above 0. */
+                    overbilledLineCount: number;
                 } | null;
                 payments: components["schemas"]["PaymentRollup"];
                 invoicesInPeriod: number;
@@ -7750,6 +7865,10 @@ export interface components {
             /** @enum {string} */
             invoiceType: "work_and_materials" | "retainage_release" | "work_materials_retainage";
             message: string;
+            /** @description The invite asks for attachments with the invoice. */
+            requestAttachments: boolean;
+            /** @description What to attach, in the administrator’s words; null without a note. */
+            attachmentsNote: string | null;
             invitedBy: string;
             invitedByName: string;
             invitedAt: string;
@@ -7803,6 +7922,8 @@ export interface components {
              * @example 1250000
              */
             totalCompletedAndStoredCents: number;
+            /** @description Lines billed over 100% (certified amounts), whether or not the project allows it. */
+            overbilledLineCount: number;
         };
         InvoiceHeader: {
             id: string;
@@ -7845,8 +7966,10 @@ export interface components {
             };
             lines: components["schemas"]["InvoiceLine"][];
             retentionRules: components["schemas"]["SlidingScale"];
-            /** @description Work retainage follows the commitment’s sliding-scale rules. */
+            /** @description Work retainage on this invoice follows sliding-scale rules (the invoice's own, see `retentionRules`). */
             slidingScale: boolean;
+            /** @description Whether this invoice's retainage rules are the commitment's current ones (flat on both counts as the same). False after the commitment's rules changed: the invoice keeps its own until an administrator applies the current ones. Null once approved. */
+            retentionRulesMatchCommitment: boolean | null;
             /** @description The SOV part of the G703 grouped by SOV line, with subtotals (certified amounts): with a Subcontractor SOV each group holds its detail lines. */
             sovGroups: {
                 /** @description The SOV line: 'sov:<id>'. */
@@ -7892,6 +8015,10 @@ export interface components {
             }[];
             summary: components["schemas"]["G702"];
             claimedSummary: components["schemas"]["G702"];
+            /** @description How many lines are billed over 100% (certified amounts: what would be paid). For the submit dialog ("N lines over 100%") and the reviewer’s banner; the flagged lines have `isOverbilled`. */
+            overbilledLineCount: number;
+            /** @description How many lines the claim bills over 100% (equal to `overbilledLineCount` until an administrator certifies different amounts). */
+            claimedOverbilledLineCount: number;
             attachments: {
                 id: string;
                 filename: string;
@@ -7899,6 +8026,7 @@ export interface components {
                 sizeBytes: number;
                 createdAt: string;
             }[];
+            submissionChecklist: components["schemas"]["SubmissionChecklist"];
             you: {
                 /** @enum {string} */
                 role: "contact" | "admin";
@@ -7908,8 +8036,10 @@ export interface components {
                 canOverrideRates: boolean;
                 canReview: boolean;
                 canReleaseRetainage: boolean;
-                /** @description Whether a line may be billed over 100% on this project. */
+                /** @description The project's rule (company lock included), the same for contacts and administrators: true, a line may be billed over 100% (it saves and keeps `isOverbilled`); false, a save that takes a line over 100% is refused (`rule_violation`). */
                 allowOverbilling: boolean;
+                /** @description You are an invoice administrator, the invoice is not approved and its retainage rules differ from the commitment's current ones: `POST …/apply-current-retainage-rules` would change them. */
+                canApplyCurrentRetainageRules: boolean;
                 allowedActions: ("submit" | "request_revision" | "approve" | "approve_as_noted" | "send_to_owner")[];
             };
             unapprovedEarlierInvoices: string[];
@@ -7989,10 +8119,12 @@ export interface components {
              */
             balanceToFinishCents: number;
             /**
-             * @description A rate in basis points (1000 = 10%).
+             * @description The line's flat work retainage rate on this invoice (the commitment's rate when the invoice was created, or an administrator's override, see `isRateOverridden`). On a sliding-scale invoice it does not set the work retainage: read `workRetainageEffectiveRateBp` and `workRetainageRulesApplied`.
              * @example 1000
              */
             workRetainageRateBp: number;
+            /** @description The work retainage rate actually applied this period, in basis points. Flat rates: `workRetainageRateBp`. Sliding scale: when one rule applied to all of this period's work without reaching its cap, that rule's nominal rate; when several rules applied, a cap was reached partway, an administrator overrode the amount or a give-back was limited to what the line held, the blended rate = `workRetainageThisPeriodCents` ÷ `workCompletedThisPeriodCents`, rounded half away from zero to the basis point (decision 002; for display, never used for money; an override can take it past 10000). Null on a sliding-scale line with no work this period (no rate applied). See decision 008. */
+            workRetainageEffectiveRateBp: number | null;
             /**
              * @description A rate in basis points (1000 = 10%).
              * @example 1000
@@ -8075,7 +8207,21 @@ export interface components {
                  */
                 totalCompletedAndStoredCents: number;
                 percentCompleteBp: number;
+                /** @description The claimed amounts bill this line over 100% (see the line’s `isOverbilled`). */
+                isOverbilled: boolean;
+                /**
+                 * @description How far the claimed G is over the line’s scheduled value (0 when not over).
+                 * @example 1250000
+                 */
+                overbilledByCents: number;
             };
+            /** @description The line is billed over 100%: G (total completed and stored to date) is above C, or anything positive is billed on a deduction (C < 0). Shown whether or not the project allows overbilling (`you.allowOverbilling`): where it is allowed the line saves and keeps this flag; where it is not, the save is refused (and a line that became over later carries an `overbilled` issue). Certified amounts; see `claimed.isOverbilled` for the claim. */
+            isOverbilled: boolean;
+            /**
+             * @description G − max(C, 0) when the line is over 100%, else 0 (certified amounts).
+             * @example 1250000
+             */
+            overbilledByCents: number;
             /** @description The administrator certified a different amount than claimed. */
             isCertifiedAdjusted: boolean;
             differenceReason: string | null;
@@ -8093,6 +8239,8 @@ export interface components {
              * @example 1250000
              */
             workRetainageByRulesCents: number | null;
+            /** @description Sliding scale: the rule(s) that set the work retainage this period, in the order they applied — usually one; several when this period’s work crossed a cap or a step; one `override` entry when an administrator set the amount; empty with flat rates or no work this period. Approved before issue 10: empty (read `workRetainageRule`). */
+            workRetainageRulesApplied: components["schemas"]["AppliedRetainageRule"][];
             retainageOverride: {
                 /**
                  * @description An amount in integer cents (12345 = 123.45).
@@ -8112,7 +8260,40 @@ export interface components {
                 message: string;
             }[];
         };
-        /** @description The sliding scale in force (for live recomputation), null with flat rates or once approved. */
+        AppliedRetainageRule: {
+            /** @description 0-based index in the invoice’s rules (`retentionRules.rules`); null for the rate after the last rule and for an override. */
+            index: number | null;
+            /**
+             * @description The rule’s kind; `after`: the rate after the last rule (or the scale’s only rate); `override`: an administrator’s amount.
+             * @enum {string}
+             */
+            kind: "until_percent_of_original" | "until_percent_of_revised" | "until_amount" | "by_line_percent_complete" | "by_commitment_percent_complete" | "after" | "override";
+            /**
+             * @description Short, for a grid cell: "Rule 1", "After the last rule", "Flat rate" or "Override".
+             * @example Rule 1
+             */
+            label: string;
+            /** @description The rule resolved for this invoice, for a tooltip ("Rule 1: 10% until 5% of the original commitment value (750.00) is held"), or the override with its reason. */
+            description: string;
+            /**
+             * @description The rule’s nominal rate; null for an override.
+             * @example 1000
+             */
+            rateBp: number | null;
+            /**
+             * @description The part of this period’s work (E) the rule applied to.
+             * @example 1250000
+             */
+            workCents: number;
+            /**
+             * @description Work retainage it held on that work this period (negative: given back).
+             * @example 1250000
+             */
+            retainageCents: number;
+            /** @description The rule’s cap was reached on this line this period, so it held less than its rate. */
+            capped: boolean;
+        };
+        /** @description The sliding-scale rules in force on this invoice (for live recomputation): the commitment's rules when the invoice was created, or those an administrator applied since (`apply-current-retainage-rules`). Null with flat rates or once approved. */
         SlidingScale: {
             rules: components["schemas"]["RetainageRule"][];
             /**
@@ -8245,6 +8426,53 @@ export interface components {
              */
             balanceToFinishInclRetainageCents: number;
         };
+        /** @description What the invoice should carry before it is submitted, and what it lacks (claimed amounts). */
+        SubmissionChecklist: {
+            /** @description Only the items that apply to this invoice; empty when nothing is asked. */
+            items: {
+                /**
+                 * @description `attachments_requested`: the Invite to Bill asked for attachments. `stored_materials_backup`: the claim bills newly stored materials. Each is met by at least one attachment.
+                 * @enum {string}
+                 */
+                code: "attachments_requested" | "stored_materials_backup";
+                /**
+                 * @description A heading for the submit dialog.
+                 * @example Backup for stored materials
+                 */
+                label: string;
+                /** @description What it is about: the invite’s note, or the amount and lines of stored materials. */
+                detail: string;
+                isMet: boolean;
+                /** @description The lines concerned (stored materials); empty otherwise. */
+                lineIds: string[];
+                /** @description Why it is not met, in a sentence; null when met. */
+                missingMessage: string | null;
+            }[];
+            /** @description Codes of the items not met. Not empty: submitting needs `acknowledgeMissing: true` (the dialog’s “submit anyway”), else `submission_incomplete`. */
+            missing: ("attachments_requested" | "stored_materials_backup")[];
+            /** @description Files attached to the invoice now. */
+            attachmentCount: number;
+            /** @description The Invite to Bill of this invoice’s commitment and period asked for attachments. */
+            attachmentsRequested: boolean;
+            /** @description What the invite asked to attach, in the administrator’s words. */
+            attachmentsNote: string | null;
+            /** @description Lines whose claim bills newly stored materials this period. */
+            storedMaterialsLines: {
+                lineId: string;
+                itemNumber: string;
+                description: string;
+                /**
+                 * @description New materials stored claimed on this line this period.
+                 * @example 1250000
+                 */
+                materialsStoredNewCents: number;
+            }[];
+            /**
+             * @description Σ newly stored materials claimed this period.
+             * @example 1250000
+             */
+            storedMaterialsCents: number;
+        };
         CreateInvoice: {
             /** @description Defaults to the open billing period. */
             billingPeriodId?: string;
@@ -8335,6 +8563,12 @@ export interface components {
             /** @description The version this change is based on. */
             version: number;
             note?: string;
+            /** @description Submit: go on although `submissionChecklist.missing` is not empty (attachments the invite asked for, backup for stored materials). Without it such a submission is refused with `submission_incomplete`, naming each missing item in `error.details`; with it the acknowledged items are recorded in the invoice’s history. Ignored by other actions. */
+            acknowledgeMissing?: boolean;
+        };
+        ApplyRetainageRules: {
+            /** @description The invoice version you read; or send If-Match with its ETag instead. */
+            version?: number;
         };
         BulkInvoiceTransition: {
             invoiceIds: string[];
@@ -8342,6 +8576,8 @@ export interface components {
             action: "submit" | "request_revision" | "approve" | "approve_as_noted" | "send_to_owner";
             /** @description Sent with each invoice sent back. */
             note?: string;
+            /** @description Submit: go on although `submissionChecklist.missing` is not empty (attachments the invite asked for, backup for stored materials). Without it such a submission is refused with `submission_incomplete`, naming each missing item in `error.details`; with it the acknowledged items are recorded in the invoice’s history. Ignored by other actions. */
+            acknowledgeMissing?: boolean;
         };
         InvoicePayments: {
             /** @description Payments are recorded against approved invoices only. */
@@ -8449,6 +8685,13 @@ export interface components {
             version: number;
             updatedAt: string | null;
             updatedByName: string | null;
+            /** @description Invoice administrators: this commitment's invoices not yet approved that keep other rules (each invoice keeps the rules in force when it was created; `POST /projects/{projectId}/invoices/{invoiceId}/apply-current-retainage-rules` puts these on one). Null for anyone else. */
+            openInvoicesWithOtherRules: {
+                id: string;
+                label: string;
+                /** @enum {string} */
+                status: "draft" | "under_review" | "revise_and_resubmit" | "pending_owner_approval" | "approved" | "approved_as_noted";
+            }[] | null;
         };
         SaveRetainageRules: {
             /** @description The version you read (0 when there were no rules). */
@@ -8505,9 +8748,13 @@ export interface components {
                 totalCompletedAndStoredCents: number;
                 submittedAt: string | null;
                 approvedAt: string | null;
+                /** @description Lines billed over 100% (certified amounts). */
+                overbilledLineCount: number;
             }[];
             canCreateInvoice: boolean;
             createInvoiceRefusal: string | null;
+            /** @description The project's rule, to tell the contact before they type: true, a line may be billed over 100% (it saves, flagged); false, a save that takes a line over 100% is refused. The company-wide lock is included. The invoice view has the same in `you.allowOverbilling`. */
+            allowOverbilling: boolean;
         };
         MyWork: {
             data: {

@@ -16,7 +16,7 @@ const up = [
   )`,
 ];
 
-export const screensUserPreferences = {
+export const userPreferences = {
   up: (db: Kysely<unknown>) => runStatements(db, up),
   down: (db: Kysely<unknown>) => runStatements(db, ['drop table if exists user_preferences']),
 };

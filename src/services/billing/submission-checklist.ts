@@ -1,0 +1,20 @@
+/**
+ * The submission checklist of one invoice (src/domain/submission-checklist.ts) from what is stored:
+ * the invite of its commitment and period, its attachments, and the materials stored that its
+ * lines claim this period. Read by the invoice view and checked when the invoice is submitted.
+ */
+import { submissionChecklist, type SubmissionChecklist } from '../../domain/submission-checklist.ts';
+import type { DbOrTrx } from '../../db/database.ts';
+import { findInvite } from '../../db/invites.queries.ts';
+import { countInvoiceAttachments } from '../../db/invoices.queries.ts';
+import type { InvoiceContext } from './invoice-context.ts';
+
+export async function loadSubmissionChecklist(db: DbOrTrx, ctx: Pick<InvoiceContext, 'invoice' | 'lines'>): Promise<SubmissionChecklist> {
+  const invite = await findInvite(db, ctx.invoice.billingPeriodId, ctx.invoice.commitmentId);
+  return submissionChecklist({
+    invite: invite ? { requestAttachments: invite.requestAttachments, attachmentsNote: invite.attachmentsNote } : null,
+    attachmentCount: await countInvoiceAttachments(db, ctx.invoice.id),
+    // The claim is what a submission submits (the contact's entries; certified amounts follow review).
+    lines: ctx.lines.map((l) => ({ lineId: l.id, itemNumber: l.itemNumber, description: l.description, materialsStoredNewCents: l.claimed.materialsStoredNewCents })),
+  });
+}
