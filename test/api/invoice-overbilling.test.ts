@@ -126,7 +126,8 @@ describe('a project that does not allow overbilling', () => {
       version: created.body.invoice.version,
       lines: [{ lineId: l2.id, workCompletedThisPeriodCents: 5_000_01 }],
     });
-    assertError(refused, 422, 'rule_violation', `lines.${l2.id}.totalCompletedAndStoredCents`);
+    assertError(refused, 422, 'rule_violation', 'lines.0.totalCompletedAndStoredCents');
+    assert.equal(refused.body.error.details[0].lineId, l2.id);
     const after = await s.contactApi.get(invoicePath(s, created.body.invoice.id));
     assert.deepEqual(flags(after), [
       [false, 0],
