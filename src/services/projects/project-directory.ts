@@ -3,6 +3,7 @@
  * the Commitments tool. Changes that would leave an invoice contact ineligible are refused.
  */
 import { DomainError } from '../../domain/errors.ts';
+import { endSentence } from '../../domain/format.ts';
 import {
   assertCanManageProjectDirectory,
   permissionAtLeast,
@@ -83,7 +84,7 @@ export async function removeProjectCompany(
     if (commitment) {
       throw new DomainError(
         'company_in_use',
-        `This company is the contract company of commitment ${commitment.number}.`,
+        endSentence(`This company is the contract company of commitment ${commitment.number}`),
         { field: 'companyId' },
       );
     }
