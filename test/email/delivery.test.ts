@@ -811,9 +811,15 @@ describe('the worker', () => {
     const yesUrl = links.find((l) => l.label === 'Yes')?.url as string;
     assert.ok(text.body.includes(`Yes: ${yesUrl}`), 'the text shows the same Yes link');
 
-    // The Yes button in the mailbox answers the invite.
+    // The Yes button in the mailbox opens the page that answers the invite with its one button.
     assert.ok(yesUrl.startsWith(`${BASE}/respond/`));
-    const answered = await t.request('GET', yesUrl.slice(BASE.length));
+    const confirm = await t.request('GET', yesUrl.slice(BASE.length));
+    assert.equal(confirm.status, 200);
+    assert.equal((await s.admin.get(`${s.p}/billing-board`)).body.rows.find((r: any) => r.commitmentId === c.id).billingStatus, 'invited', 'opening it answers nothing');
+    const answered = await t.request('POST', yesUrl.slice(BASE.length), {
+      body: 'answer=accepted',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: BASE, 'sec-fetch-site': 'same-origin' },
+    });
     assert.equal(answered.status, 200);
     const board = await s.admin.get(`${s.p}/billing-board`);
     assert.equal(board.body.rows.find((r: any) => r.commitmentId === c.id).billingStatus, 'accepted');

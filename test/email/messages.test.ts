@@ -120,6 +120,18 @@ async function open(url: string) {
   return res;
 }
 
+/** Presses the one button of the page a link opened: posts its form, from the page's own origin. */
+async function press(url: string, pageHtml: string) {
+  const answer = /<input type="hidden" name="answer" value="([^"]+)">/.exec(pageHtml)?.[1];
+  assert.ok(answer, 'the page has the answer form');
+  const res = await t.request('POST', pathOf(url), {
+    body: new URLSearchParams({ answer }).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: BASE, 'sec-fetch-site': 'same-origin' },
+  });
+  seen.push({ what: `POST ${pathOf(url)}`, status: res.status });
+  return res;
+}
+
 // ---- the cycle ------------------------------------------------------------------------------
 
 let project: Project;
@@ -229,15 +241,19 @@ test('Invite to Bill: each invoice contact gets it, with the facts, the custom m
   for (const url of answerLinks) assert.match(pathOf(url), /^\/respond\/[^/?#]+$/);
 });
 
-test("the invite's links work: No and Yes answer for the contact without a password, once each; the commitment link opens for them", async () => {
+test("the invite's links work: opening No or Yes shows what it answers; the page's button answers for the contact without a password, once each; the commitment link opens for them", async () => {
   assert.equal(await boardStatus(), 'invited');
-  const no = await open(link(inviteToA, 'No'));
+  const opened = await open(link(inviteToA, 'No'));
+  assert.equal(opened.status, 200);
+  assert.match(opened.body, /Answer No to the invite to bill\?/);
+  assert.equal(await boardStatus(), 'invited', 'opening the link answers nothing');
+  const no = await press(link(inviteToA, 'No'), opened.body);
   assert.equal(no.status, 200);
   assert.match(no.body, /Thank you, Alex Glazier/);
   assert.match(no.body, /We recorded your answer <strong>No<\/strong> for <strong>SC-104 – Curtain wall &amp; glazing<\/strong>/);
   assert.equal(await boardStatus(), 'declined');
 
-  const yes = await open(link(inviteToA, 'Yes'));
+  const yes = await press(link(inviteToA, 'Yes'), (await open(link(inviteToA, 'Yes'))).body);
   assert.equal(yes.status, 200);
   assert.match(yes.body, /We recorded your answer <strong>Yes<\/strong>/);
   assert.equal(await boardStatus(), 'accepted');
@@ -248,13 +264,14 @@ test("the invite's links work: No and Yes answer for the contact without a passw
   assert.equal(again.status, 400);
   assert.match(again.body, /already been used/);
   assert.match(again.body, /Nothing was changed/);
+  assert.equal((await press(link(inviteToA, 'No'), opened.body)).status, 400, 'nor does posting the page again');
   assert.equal(await boardStatus(), 'accepted', 'a used link changes nothing');
 
   const commitmentUrl = textUrls(inviteToA.text).find((u) => u.includes('/commitments/')) as string;
   assert.equal(pathOf(commitmentUrl), nextPath);
-  const opened = await contactApi.get(`/api/v1${pathOf(commitmentUrl)}`);
-  assertOk(opened);
-  assert.equal(opened.body.commitment.id, commitment.id, 'the contact, signed in, sees the commitment the link names');
+  const opened2 = await contactApi.get(`/api/v1${pathOf(commitmentUrl)}`);
+  assertOk(opened2);
+  assert.equal(opened2.body.commitment.id, commitment.id, 'the contact, signed in, sees the commitment the link names');
 });
 
 test('Invoice submitted: to the distribution list only, with the payment due in the project currency and a link to review', async () => {
