@@ -10,6 +10,7 @@ import { email } from './migrations/2026_11_25_0003_email.ts';
 import { payments } from './migrations/2026_11_25_0004_payments.ts';
 import { ssov } from './migrations/2026_11_25_0005_ssov.ts';
 import { slidingScale } from './migrations/2026_11_25_0006_sliding_scale.ts';
+import { emailNotices } from './migrations/2026_12_07_0101_email_notices.ts';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_0004_payments': payments,
   '2026_11_25_0005_ssov': ssov,
   '2026_11_25_0006_sliding_scale': slidingScale,
+  '2026_12_07_0101_email_notices': emailNotices,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -196,6 +196,8 @@ export type ProjectSettingsTable = {
   approvalNoticesEnabled: Generated<boolean>;
   twoPersonPaymentRule: Generated<boolean>;
   ssovEnabledByDefault: Generated<boolean>;
+  /** Until someone edits the invoice distribution list, it follows the project's Admins on Commitments. */
+  invoiceDistributionFollowsAdmins: Generated<boolean>;
   version: Generated<number>;
   updatedAt: UpdatedAt;
 };
@@ -413,6 +415,27 @@ export type ActionTokenTable = {
   createdAt: Date;
 };
 
+/** One row per submission of an invoice (revision 0 is the first), with what was claimed on each line. */
+export type InvoiceSubmissionTable = {
+  id: Generated<string>;
+  invoiceId: string;
+  revision: number;
+  submittedAt: Date;
+  submittedBy: string | null;
+  /** False only for submissions from before they were recorded, whose lines are not known. */
+  linesRecorded: Generated<boolean>;
+};
+
+export type InvoiceSubmissionLineTable = {
+  submissionId: string;
+  invoiceLineId: string;
+  claimedWorkCents: number | null;
+  claimedPercentBp: number | null;
+  claimedMaterialsNewCents: number;
+  claimedMaterialsInstalledCents: number;
+  claimedRetainageReleasedCents: number;
+};
+
 export type AppSecretTable = {
   name: string;
   value: string;
@@ -453,6 +476,8 @@ export type Database = {
   projectInvoiceDistribution: ProjectInvoiceDistributionTable;
   actionTokens: ActionTokenTable;
   appSecrets: AppSecretTable;
+  invoiceSubmissions: InvoiceSubmissionTable;
+  invoiceSubmissionLines: InvoiceSubmissionLineTable;
 };
 
 export type CompanyRow = Selectable<CompanyTable>;
