@@ -704,7 +704,7 @@ describe('recipients', () => {
   test('account emails ignore the email preference: an invitation and a password reset reach someone with email off', async () => {
     t.clock.set('2026-11-14T15:00:00Z');
     const s = await billingProject(t, seen);
-    const { admin: rootUser } = await systemAdminOf(t.db);
+    const { admin: rootUser, gc } = await systemAdminOf(t.db);
     const root = track(await t.as(rootUser.id), seen);
     const quiet = (await people(s, 1, { emailEnabled: false }))[0] as User;
     const newcomerEmail = `${unique('newcomer')}@example.test`;
@@ -723,7 +723,7 @@ describe('recipients', () => {
         .map((m) => [m.envelope.to[0], m.subject])
         .sort(),
       [
-        [newcomerEmail, `${rootUser.name} invited you to payapp`],
+        [newcomerEmail, `${rootUser.name} of ${gc.name} invited you to payapp`],
         [quiet.email, 'Reset your payapp password'],
       ].sort(),
     );

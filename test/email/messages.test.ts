@@ -145,6 +145,7 @@ let admin: Client;
 let contactApi: Client;
 let root: Client;
 let rootUser: User;
+let gcName: string;
 let p: string;
 let invoice: { id: string; version: number; lines: { id: string }[] };
 
@@ -158,6 +159,7 @@ test('setup: an en-CA project in CAD, two invoice contacts, a distribution list,
   t.clock.set('2026-11-02T15:00:00Z');
   const sys = await systemAdminOf(t.db);
   rootUser = sys.admin;
+  gcName = sys.gc.name;
   project = await makeProject(t.db, { name: unique('Harbour Tower'), currency: 'CAD', locale: 'en-CA', timeZone: 'America/Toronto', terminology: 'specialty_contractor' });
   adminUser = await makeUser(t.db, sys.gc, { name: "Dana O'Brien" });
   await addToProject(t.db, project, adminUser, 'admin');
@@ -389,21 +391,29 @@ test('Invoice approved (approval notices on): to the contacts, with the certifie
   }
 });
 
-test('Account invitation: a person added without a password gets a single-use link that sets it', async () => {
+test('Account invitation: a person added to the project without a password gets a single-use link that sets it, naming the general contractor and the project', async () => {
   const email = `${unique('morgan')}@example.test`;
-  const created = await root.post('/api/v1/users', { companyId: sub.id, name: 'Morgan Newcomer', email });
+  // As the directory page does: create, add to the project, then send the invitation.
+  const created = await root.post('/api/v1/users', { companyId: sub.id, name: 'Morgan Newcomer', email, sendInvitation: false });
   assertOk(created, 201);
+  assert.equal((await admin.put(`${p}/directory/users/${created.body.id}`, { commitmentsPermission: 'read_only' })).status, 204);
+  assert.equal((await root.post(`/api/v1/users/${created.body.id}/invitation`)).status, 202);
   const withPassword = await root.post('/api/v1/users', { companyId: sub.id, name: 'Has Password', email: `${unique('pw')}@example.test`, password: 'a long enough password' });
   assertOk(withPassword, 201);
 
   const messages = await deliver();
   assert.deepEqual(recipients(messages), [email], 'only the person without a password is invited');
   const m = to(messages, { email });
-  assert.equal(m.subject, `${rootUser.name} invited you to payapp`);
+  assert.equal(m.subject, `${rootUser.name} of ${gcName} invited you to payapp for the project ${project.name}`);
   await assertWellFormed(m, 'account_invitation', [
-    `Hello Morgan Newcomer, ${rootUser.name} has given you an account at ${sub.name} in payapp`,
-    'This link works once, until 2026-11-09.',
+    `Hello Morgan Newcomer, ${rootUser.name} of ${gcName} invited you to payapp for the project ${project.name}.`,
+    `payapp is where ${gcName}’s subcontractors and suppliers submit their invoices for review.`,
+    'This link works once, until Nov 9, 2026.',
   ]);
+  for (const fact of [`Invited by: ${rootUser.name}, ${gcName}`, `General contractor: ${gcName}`, `Project: ${project.name}`, `Your company: ${sub.name}`]) {
+    assert.ok(m.text.includes(fact), `the text part says "${fact}"`);
+  }
+  assert.ok(!m.text.includes(`account at ${sub.name}`), 'never as if their own company invited them');
   const url = link(m, 'Choose your password');
   const target = new URL(url);
   assert.equal(target.pathname, '/welcome');

@@ -15,6 +15,7 @@ import type { Db, Trx } from '../../db/database.ts';
 import { findCompany, findUser } from '../../db/directory.queries.ts';
 import { isUuid } from '../../db/ids.ts';
 import { getProjectAccess, isCompanyInProject } from '../../db/projects.queries.ts';
+import { followAdministratorsOnDistribution } from '../../db/recipients.queries.ts';
 
 export async function addProjectCompany(
   db: Db,
@@ -170,6 +171,7 @@ export async function setProjectUser(
       .values({ projectId, userId, commitmentsPermission: permission, createdAt: now })
       .onConflict((oc) => oc.columns(['projectId', 'userId']).doUpdateSet({ commitmentsPermission: permission }))
       .execute();
+    await followAdministratorsOnDistribution(trx, projectId, userId, permission === 'admin', now);
     await recordAudit(trx, {
       occurredAt: now,
       actorUserId: viewer.userId,
@@ -208,6 +210,7 @@ export async function removeProjectUser(
     if (!current) throw new DomainError('not_found', 'That person is not in this project directory.');
     await assertNotNeededAsContact(trx, projectId, userId, null);
     await trx.deleteFrom('projectUsers').where('projectId', '=', projectId).where('userId', '=', userId).execute();
+    await followAdministratorsOnDistribution(trx, projectId, userId, false, now);
     await recordAudit(trx, {
       occurredAt: now,
       actorUserId: viewer.userId,
