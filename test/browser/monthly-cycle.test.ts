@@ -208,6 +208,7 @@ describe('the monthly billing cycle, end to end in the browser', { skip: skip ??
       assert.ok(confirmation.includes(fact), `the confirmation page says "${fact}": ${confirmation}`);
     }
     assert.equal(await page.getByRole('button').count(), 1, 'one button');
+    await screenshot(page, 'cycle-05b-answer-page');
     const unanswered = await db.selectFrom('billingInvites').select(['response']).where('projectId', '=', project.id).execute();
     assert.deepEqual(unanswered, [{ response: null }], 'opening the link answered nothing');
     await page.getByRole('button', { name: 'Yes, I will bill this period' }).click();
