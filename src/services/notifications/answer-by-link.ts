@@ -62,28 +62,30 @@ function factsOf(token: ActionToken, invite: InviteDetails, personName: string):
   };
 }
 
+type Checked = { link: LinkState; ready?: { token: ActionToken; invite: InviteDetails } };
+
 /** The checks shared by the page and the answer, in the order a person would want to hear them. */
-async function check(db: DbOrTrx, tokenId: string, now: Date, options: { forUpdate: boolean }): Promise<LinkState & { token?: ActionToken; invite?: InviteDetails }> {
+async function check(db: DbOrTrx, tokenId: string, now: Date, options: { forUpdate: boolean }): Promise<Checked> {
+  const refused = (reason: LinkRefusal): Checked => ({ link: { state: 'refused', reason } });
   const token = await findActionToken(db, tokenId, options);
-  if (!token) return { state: 'refused', reason: 'unknown' };
+  if (!token) return refused('unknown');
   const invite = await findInviteDetails(db, token.inviteId);
   const user = await findUser(db, token.userId);
-  if (!invite || !user) return { state: 'refused', reason: 'unknown' };
+  if (!invite || !user) return refused('unknown');
   const facts = factsOf(token, invite, user.name);
-  if (token.usedAt) return { state: 'used', facts, usedAt: token.usedAt };
-  if (token.expiresAt <= now) return { state: 'refused', reason: 'expired' };
-  if (!user.isActive) return { state: 'refused', reason: 'inactive' };
-  if (!(await isInvoiceContact(db, invite.commitmentId, token.userId))) return { state: 'refused', reason: 'no_longer_contact' };
-  if (invite.hasInvoice) return { state: 'refused', reason: 'invoice_exists' };
-  return { state: 'ready', facts, token, invite };
+  if (token.usedAt) return { link: { state: 'used', facts, usedAt: token.usedAt } };
+  if (token.expiresAt <= now) return refused('expired');
+  if (!user.isActive) return refused('inactive');
+  if (!(await isInvoiceContact(db, invite.commitmentId, token.userId))) return refused('no_longer_contact');
+  if (invite.hasInvoice) return refused('invoice_exists');
+  return { link: { state: 'ready', facts }, ready: { token, invite } };
 }
 
 /** What the link would record, for the page it opens. Reads only: a GET or HEAD changes nothing. */
 export async function inspectAnswerLink(db: Db, signed: string, now: Date): Promise<LinkState> {
   const tokenId = await verifySignedToken(db, signed);
   if (!tokenId) return { state: 'refused', reason: 'tampered' };
-  const { token: _token, invite: _invite, ...state } = await check(db, tokenId, now, { forUpdate: false });
-  return state as LinkState;
+  return (await check(db, tokenId, now, { forUpdate: false })).link;
 }
 
 /**
@@ -95,11 +97,9 @@ export async function answerInviteByLink(db: Db, signed: string, posted: InviteR
   if (!tokenId) return { state: 'refused', reason: 'tampered' };
   return db.transaction().execute(async (trx): Promise<LinkAnswer> => {
     const checked = await check(trx, tokenId, now, { forUpdate: true });
-    if (checked.state !== 'ready' || !checked.token || !checked.invite) {
-      const { token: _token, invite: _invite, ...state } = checked;
-      return state as LinkState;
-    }
-    const { token, invite } = checked;
+    if (checked.link.state !== 'ready' || !checked.ready) return checked.link;
+    const { token, invite } = checked.ready;
+    const facts = checked.link.facts;
     if (token.response !== posted) return { state: 'refused', reason: 'answer_mismatch' };
     try {
       await answerInvite(
@@ -116,7 +116,7 @@ export async function answerInviteByLink(db: Db, signed: string, posted: InviteR
     return {
       state: 'answered',
       at: now,
-      facts: { ...checked.facts, current: { response: token.response, at: now, byName: checked.facts.personName } },
+      facts: { ...facts, current: { response: token.response, at: now, byName: facts.personName } },
     };
   });
 }
