@@ -15,11 +15,13 @@ export async function insertActionToken(
   return row.id;
 }
 
-export async function lockActionToken(
-  db: DbOrTrx,
-  id: string,
-): Promise<{ id: string; inviteId: string; userId: string; response: InviteResponse; expiresAt: Date; usedAt: Date | null } | undefined> {
-  const row = await db.selectFrom('actionTokens').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+export type ActionToken = { id: string; inviteId: string; userId: string; response: InviteResponse; expiresAt: Date; usedAt: Date | null };
+
+/** Reads a token; `forUpdate` locks it (the one-click answer), without it nothing is locked or changed (the page showing it). */
+export async function findActionToken(db: DbOrTrx, id: string, options: { forUpdate?: boolean } = {}): Promise<ActionToken | undefined> {
+  let q = db.selectFrom('actionTokens').selectAll().where('id', '=', id);
+  if (options.forUpdate) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
   return row && { id: row.id, inviteId: row.inviteId, userId: row.userId, response: row.response as InviteResponse, expiresAt: row.expiresAt, usedAt: row.usedAt };
 }
 

@@ -14,6 +14,8 @@ export type NewEmail = {
   /** Set when the message must exist at most once (a reminder per contact per day, a digest per week). */
   dedupeKey?: string | undefined;
   skipReason?: SkipReason | undefined;
+  /** For a skipped message that reached nobody: what it was about, shown where the subject would be. */
+  subject?: string | undefined;
   messageId: string;
   now: Date;
 };
@@ -30,6 +32,7 @@ export async function insertEmail(trx: Trx, email: NewEmail): Promise<boolean> {
       payload: JSON.stringify(email.payload),
       status: email.skipReason ? 'skipped' : 'pending',
       skipReason: email.skipReason ?? null,
+      subject: email.subject ?? null,
       dedupeKey: email.dedupeKey ?? null,
       messageId: email.messageId,
       nextAttemptAt: email.now,

@@ -98,3 +98,59 @@ export async function listInvitesOfPeriod(db: DbOrTrx, billingPeriodId: string):
   const rows = await invites(db).where('i.billingPeriodId', '=', billingPeriodId).execute();
   return rows.map(inviteFromRow);
 }
+
+/** An invite with what a page about it names: the project, the commitment, the period, who answered. */
+export type InviteDetails = Invite & {
+  project: { name: string; locale: string; timeZone: string };
+  commitment: { number: string; title: string };
+  period: { startsOn: string; endsOn: string; dueOn: string };
+  respondedByName: string | null;
+  /** Whether the commitment already has an invoice for the invite's period (the answer is then final). */
+  hasInvoice: boolean;
+};
+
+export async function findInviteDetails(db: DbOrTrx, inviteId: string): Promise<InviteDetails | undefined> {
+  const row = await invites(db)
+    .innerJoin('projects as p', 'p.id', 'i.projectId')
+    .innerJoin('commitments as c', 'c.id', 'i.commitmentId')
+    .innerJoin('billingPeriods as bp', 'bp.id', 'i.billingPeriodId')
+    .leftJoin('users as r', 'r.id', 'i.respondedBy')
+    .select((eb) => [
+      'p.name as projectName',
+      'p.locale as projectLocale',
+      'p.timeZone as projectTimeZone',
+      'c.number as commitmentNumber',
+      'c.title as commitmentTitle',
+      'bp.startsOn as periodStartsOn',
+      'bp.endsOn as periodEndsOn',
+      'bp.dueOn as periodDueOn',
+      'r.name as respondedByName',
+      eb
+        .exists(eb.selectFrom('invoices as v').select('v.id').whereRef('v.commitmentId', '=', 'i.commitmentId').whereRef('v.billingPeriodId', '=', 'i.billingPeriodId'))
+        .as('hasInvoice'),
+    ])
+    .where('i.id', '=', inviteId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const {
+    projectName,
+    projectLocale,
+    projectTimeZone,
+    commitmentNumber,
+    commitmentTitle,
+    periodStartsOn,
+    periodEndsOn,
+    periodDueOn,
+    respondedByName,
+    hasInvoice,
+    ...invite
+  } = row;
+  return {
+    ...inviteFromRow(invite),
+    project: { name: projectName, locale: projectLocale, timeZone: projectTimeZone },
+    commitment: { number: commitmentNumber, title: commitmentTitle },
+    period: { startsOn: String(periodStartsOn), endsOn: String(periodEndsOn), dueOn: String(periodDueOn) },
+    respondedByName: respondedByName ?? null,
+    hasInvoice: Boolean(hasInvoice),
+  };
+}

@@ -13,6 +13,7 @@ import { slidingScale } from './migrations/2026_11_25_0006_sliding_scale.ts';
 import { userPreferences } from './migrations/2026_12_07_0301_user_preferences.ts';
 import { retainageRulesOnInvoice } from './migrations/2026_12_07_0302_retainage_rules_on_invoice.ts';
 import { inviteAttachments } from './migrations/2026_12_07_0303_invite_attachments.ts';
+import { emailNotices } from './migrations/2026_12_07_0304_invoice_submissions_and_distribution.ts';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_07_0301_user_preferences': userPreferences,
   '2026_12_07_0302_retainage_rules_on_invoice': retainageRulesOnInvoice,
   '2026_12_07_0303_invite_attachments': inviteAttachments,
+  '2026_12_07_0304_invoice_submissions_and_distribution': emailNotices,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -139,3 +139,17 @@ export async function isAdminOnAnyProject(db: DbOrTrx, userId: string): Promise<
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** The project a person joined most recently (what an account invitation names), if any. */
+export async function findLatestProjectOf(db: DbOrTrx, userId: string): Promise<Project | undefined> {
+  const row = await db
+    .selectFrom('projectUsers as pu')
+    .innerJoin('projects as p', 'p.id', 'pu.projectId')
+    .selectAll('p')
+    .where('pu.userId', '=', userId)
+    .orderBy('pu.createdAt', 'desc')
+    .orderBy('p.name')
+    .limit(1)
+    .executeTakeFirst();
+  return row && projectFromRow(row);
+}

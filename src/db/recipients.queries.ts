@@ -80,3 +80,47 @@ export async function listDistributionUserIds(db: DbOrTrx, projectId: string): P
   const rows = await db.selectFrom('projectInvoiceDistribution').select('userId').where('projectId', '=', projectId).execute();
   return rows.map((r) => r.userId);
 }
+
+/**
+ * Who gets the distribution list's emails when nobody on it can: first the project's Admins on
+ * Commitments (its invoice administrators in its directory), then — for a project without one —
+ * the company admins, who are invoice administrators of every project.
+ */
+export async function listInvoiceAdministratorGroups(db: DbOrTrx, projectId: string): Promise<string[][]> {
+  const rows = await db
+    .selectFrom('users as u')
+    .leftJoin('projectUsers as pu', (join) => join.onRef('pu.userId', '=', 'u.id').on('pu.projectId', '=', projectId))
+    .select(['u.id', 'pu.commitmentsPermission', 'u.isCompanyAdmin'])
+    .where((eb) => eb.or([eb('pu.commitmentsPermission', '=', 'admin'), eb('u.isCompanyAdmin', '=', true)]))
+    .orderBy('u.name')
+    .orderBy('u.id')
+    .execute();
+  const inProject = rows.filter((r) => r.commitmentsPermission === 'admin').map((r) => r.id);
+  const companyAdmins = rows.filter((r) => r.commitmentsPermission !== 'admin').map((r) => r.id);
+  return [inProject, companyAdmins];
+}
+
+/**
+ * Until someone edits a project's invoice distribution list, it follows the project's Admins on
+ * Commitments: this keeps one person's place on it in step with their level (`isAdmin`), and does
+ * nothing once the list has been edited.
+ */
+export async function followAdministratorsOnDistribution(db: DbOrTrx, projectId: string, userId: string, isAdmin: boolean, now: Date): Promise<void> {
+  const settings = await db.selectFrom('projectSettings').select('invoiceDistributionFollowsAdmins').where('projectId', '=', projectId).executeTakeFirst();
+  if (!settings?.invoiceDistributionFollowsAdmins) return;
+  if (isAdmin) {
+    await db.insertInto('projectInvoiceDistribution').values({ projectId, userId, createdAt: now }).onConflict((oc) => oc.doNothing()).execute();
+  } else {
+    await db.deleteFrom('projectInvoiceDistribution').where('projectId', '=', projectId).where('userId', '=', userId).execute();
+  }
+}
+
+/** Whether the list still follows the project's Admins on Commitments (nobody has edited it). */
+export async function distributionFollowsAdministrators(db: DbOrTrx, projectId: string): Promise<boolean> {
+  const settings = await db.selectFrom('projectSettings').select('invoiceDistributionFollowsAdmins').where('projectId', '=', projectId).executeTakeFirst();
+  return settings?.invoiceDistributionFollowsAdmins ?? false;
+}
+
+export async function stopFollowingAdministrators(db: DbOrTrx, projectId: string): Promise<void> {
+  await db.updateTable('projectSettings').set({ invoiceDistributionFollowsAdmins: false }).where('projectId', '=', projectId).execute();
+}

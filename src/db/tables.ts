@@ -196,6 +196,8 @@ export type ProjectSettingsTable = {
   approvalNoticesEnabled: Generated<boolean>;
   twoPersonPaymentRule: Generated<boolean>;
   ssovEnabledByDefault: Generated<boolean>;
+  /** Until someone edits the invoice distribution list, it follows the project's Admins on Commitments. */
+  invoiceDistributionFollowsAdmins: Generated<boolean>;
   version: Generated<number>;
   updatedAt: UpdatedAt;
 };
@@ -419,6 +421,27 @@ export type ActionTokenTable = {
   createdAt: Date;
 };
 
+/** One row per submission of an invoice (revision 0 is the first), with what was claimed on each line. */
+export type InvoiceSubmissionTable = {
+  id: Generated<string>;
+  invoiceId: string;
+  revision: number;
+  submittedAt: Date;
+  submittedBy: string | null;
+  /** False only for submissions from before they were recorded, whose lines are not known. */
+  linesRecorded: Generated<boolean>;
+};
+
+export type InvoiceSubmissionLineTable = {
+  submissionId: string;
+  invoiceLineId: string;
+  claimedWorkCents: number | null;
+  claimedPercentBp: number | null;
+  claimedMaterialsNewCents: number;
+  claimedMaterialsInstalledCents: number;
+  claimedRetainageReleasedCents: number;
+};
+
 export type AppSecretTable = {
   name: string;
   value: string;
@@ -467,6 +490,8 @@ export type Database = {
   actionTokens: ActionTokenTable;
   appSecrets: AppSecretTable;
   userPreferences: UserPreferenceTable;
+  invoiceSubmissions: InvoiceSubmissionTable;
+  invoiceSubmissionLines: InvoiceSubmissionLineTable;
 };
 
 export type CompanyRow = Selectable<CompanyTable>;

@@ -3,10 +3,17 @@
  * was true then) and rendered later by the worker. Links are paths ('/projects/…'); the worker makes
  * them absolute with the configured BASE_URL.
  */
+import type { AdjustedLine, ClaimChange } from './invoice-notices.ts';
 import type { Terminology } from './project.ts';
 
 export type ProjectRef = { id: string; name: string; locale: string; currency: string; timeZone: string; terminology: Terminology };
 export type CommitmentRef = { id: string; number: string; title: string; url: string };
+export type PeriodRef = { startsOn: string; endsOn: string; dueOn: string };
+
+/*
+ * Fields added after the first release are optional: a message written before an upgrade is
+ * delivered (rendered) after it, from the payload it was written with.
+ */
 
 export type InviteToBillPayload = {
   project: ProjectRef;
@@ -36,13 +43,21 @@ export type InvoiceSentBackPayload = {
   rejectedLines: { itemNumber: string; description: string; reason: string | null }[];
 };
 
-export type InvoiceSubmittedPayload = {
+/** Set on the distribution list's emails sent to the project's invoice administrators because nobody on the list could receive them. */
+export type ViaFallback = { viaFallback?: boolean };
+
+export type InvoiceSubmittedPayload = ViaFallback & {
   project: ProjectRef;
   commitment: CommitmentRef;
   invoice: InvoiceRef;
   recipientName: string;
   submitterName: string;
   contractCompanyName: string;
+  period?: PeriodRef;
+  /** 0 for the first submission; N for the Nth resubmission. */
+  revision?: number;
+  /** On a resubmission: the lines whose claim changed since the previous one (null: not known, submitted before payapp recorded it). */
+  changedLines?: ClaimChange[] | null;
 };
 
 export type InvoiceApprovedPayload = {
@@ -51,11 +66,18 @@ export type InvoiceApprovedPayload = {
   invoice: InvoiceRef;
   recipientName: string;
   approverName: string;
+  period?: PeriodRef;
+  /** The administrator's note with the approval. */
+  note?: string | null;
+  /** G702 line 8 as the contact claimed it (invoice.currentPaymentDueCents is what was certified). */
+  claimedPaymentDueCents?: number;
+  /** Lines certified differently from the claim, with the reason. */
+  adjustedLines?: AdjustedLine[];
 };
 
 export type DigestInvoice = { commitmentNumber: string; commitmentTitle: string; label: string; url: string; currentPaymentDueCents: number };
 
-export type WeeklyDigestPayload = {
+export type WeeklyDigestPayload = ViaFallback & {
   project: ProjectRef;
   recipientName: string;
   period: { startsOn: string; endsOn: string; dueOn: string } | null;
@@ -78,7 +100,7 @@ export type SsovRequestPayload = {
 };
 
 /** A contact (or an administrator) submitted the Subcontractor SOV for review (reference §10 E9). */
-export type SsovSubmittedPayload = {
+export type SsovSubmittedPayload = ViaFallback & {
   project: ProjectRef;
   commitment: CommitmentRef;
   recipientName: string;
@@ -99,7 +121,21 @@ export type SsovSentBackPayload = {
   ssovUrl: string;
 };
 
-export type AccountInvitationPayload = { recipientName: string; inviterName: string | null; companyName: string; url: string; expiresAt: string };
+export type AccountInvitationPayload = {
+  recipientName: string;
+  inviterName: string | null;
+  /** The person's own company (the account is theirs), not who invites them. */
+  companyName: string;
+  /** The general contractor that runs this payapp and invites them. */
+  generalContractorName?: string | null;
+  /** The project they were invited for, when there is one. */
+  projectName?: string | null;
+  /** How dates are written: the project's locale and time zone, or en-US / UTC without a project. */
+  locale?: string;
+  timeZone?: string;
+  url: string;
+  expiresAt: string;
+};
 export type PasswordResetPayload = { recipientName: string; url: string; expiresAt: string };
 
 export type EmailPayloads = {

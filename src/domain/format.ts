@@ -28,3 +28,13 @@ export function formatDayRange(from: string, to: string, locale: string): string
 export function formatInstant(instant: Date, locale: string, timeZone: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(instant);
 }
+
+/**
+ * Ends a sentence with a full stop, unless its last word already brings one: a name like
+ * "Cascade Drywall Inc." or "J. Smith Jr." closing a sentence must not read "Inc..". A question or
+ * exclamation mark, an ellipsis, or a stop inside closing quotes also ends it.
+ */
+export function endSentence(text: string): string {
+  const trimmed = text.trimEnd();
+  return /[.!?…]["'”’]*$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}

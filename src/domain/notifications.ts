@@ -19,7 +19,14 @@ export const EMAIL_KINDS = [
 ] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
 
-export type SkipReason = 'inactive' | 'email_disabled' | 'cannot_see_commitment' | 'no_email_address' | 'not_an_administrator';
+export type SkipReason =
+  | 'inactive'
+  | 'email_disabled'
+  | 'cannot_see_commitment'
+  | 'no_email_address'
+  | 'not_an_administrator'
+  | 'no_administrator_can_receive'
+  | 'no_contact_can_receive';
 
 export const SKIP_REASON_LABELS: Record<SkipReason, string> = {
   inactive: 'the account is inactive',
@@ -27,6 +34,10 @@ export const SKIP_REASON_LABELS: Record<SkipReason, string> = {
   cannot_see_commitment: 'the person cannot see this commitment',
   no_email_address: 'the account has no email address',
   not_an_administrator: 'the person is no longer an invoice administrator of this project',
+  // The two below are recorded without a recipient: the email reached nobody at all.
+  no_administrator_can_receive:
+    'nobody could receive it: nobody on the invoice distribution list can, and neither can any invoice administrator of the project (Admin on Commitments) or company admin',
+  no_contact_can_receive: 'nobody could receive it: the commitment has no invoice contact who can receive email',
 };
 
 /** Emails for the invoice distribution list, which only invoice administrators may receive. */

@@ -7,28 +7,19 @@ import type {
   BillReminderPayload,
   EmailPayloads,
   InviteToBillPayload,
-  InvoiceApprovedPayload,
-  InvoiceSentBackPayload,
-  InvoiceSubmittedPayload,
   PasswordResetPayload,
-  ProjectRef,
   SsovRequestPayload,
   SsovSentBackPayload,
   SsovSubmittedPayload,
   WeeklyDigestPayload,
 } from '../domain/email-payloads.ts';
-import { formatDay, formatDayRange, formatMoney } from '../domain/format.ts';
+import { todayIn } from '../domain/calendar.ts';
+import { endSentence, formatDay, formatDayRange } from '../domain/format.ts';
 import type { EmailKind } from '../domain/notifications.ts';
 import { vocabularyFor } from '../domain/project.ts';
+import { invoiceApproved, invoiceSentBack, invoiceSubmitted } from './invoice-templates.ts';
 import { renderEmail, type Block, type Rendered } from './layout.ts';
-
-/** Links in payloads are paths; they become absolute with the configured BASE_URL at render time. */
-export type Link = (path: string) => string;
-
-const FOOTER = 'Sent by payapp. Replies to this address are not read; contact the person named above instead.';
-
-const money = (p: ProjectRef, cents: number) => formatMoney(cents, p.currency, p.locale);
-const day = (p: ProjectRef, d: string) => formatDay(d, p.locale);
+import { day, distributionFooter, FOOTER, money, type Link } from './template-parts.ts';
 
 function inviteBlocks(d: InviteToBillPayload, link: Link): Block[] {
   const v = vocabularyFor(d.project.terminology);
@@ -36,6 +27,7 @@ function inviteBlocks(d: InviteToBillPayload, link: Link): Block[] {
     {
       kind: 'facts',
       rows: [
+        ['Project', d.project.name],
         ['Commitment', `${d.commitment.number} – ${d.commitment.title}`],
         ['Invoice type', d.invoiceTypeLabel],
         ['Billing period', formatDayRange(d.period.startsOn, d.period.endsOn, d.project.locale)],
@@ -57,7 +49,7 @@ function inviteBlocks(d: InviteToBillPayload, link: Link): Block[] {
     },
     {
       kind: 'paragraph',
-      text: `Answering is optional. As ${v.invoiceContact}, you create and submit your invoice in payapp until the due date; after it, ask ${d.inviterName}.`,
+      text: endSentence(`Answering is optional. As ${v.invoiceContact}, you create and submit your invoice in payapp until the due date; after it, ask ${d.inviterName}`),
     },
     { kind: 'buttons', buttons: [{ label: `Open ${d.commitment.number} in payapp`, url: link(d.commitment.url), tone: 'secondary' }] },
   );
@@ -83,71 +75,6 @@ export function billReminder(d: BillReminderPayload, link: Link): Rendered {
       ...inviteBlocks(d, link),
     ],
     footer: `${FOOTER} You receive reminders until you submit or answer No.`,
-  });
-}
-
-export function invoiceSentBack(d: InvoiceSentBackPayload, link: Link): Rendered {
-  const blocks: Block[] = [
-    { kind: 'paragraph', text: `Hello ${d.recipientName}, ${d.reviewerName} sent invoice ${d.invoice.label} on ${d.commitment.number} – ${d.commitment.title} back to you to revise and resubmit.` },
-  ];
-  if (d.rejectedLines.length > 0) {
-    blocks.push({
-      kind: 'table',
-      title: 'Lines to revise',
-      head: ['Item', 'Description', 'Reason'],
-      rows: d.rejectedLines.map((l) => [l.itemNumber, l.description, l.reason ?? '(no reason given)']),
-    });
-  }
-  if (d.note?.trim()) blocks.push({ kind: 'quote', text: d.note.trim() });
-  blocks.push(
-    { kind: 'buttons', buttons: [{ label: 'Revise the invoice', url: link(d.invoice.url) }] },
-    { kind: 'paragraph', text: 'Change the lines, then submit the invoice again.' },
-  );
-  return renderEmail({
-    subject: `${d.project.name}: invoice ${d.invoice.label} for ${d.commitment.number} needs revision`,
-    heading: 'Your invoice was sent back for revision',
-    blocks,
-    footer: FOOTER,
-  });
-}
-
-export function invoiceSubmitted(d: InvoiceSubmittedPayload, link: Link): Rendered {
-  return renderEmail({
-    subject: `${d.project.name}: ${d.contractCompanyName} submitted invoice ${d.invoice.label} for ${d.commitment.number}`,
-    heading: 'An invoice is ready for review',
-    blocks: [
-      { kind: 'paragraph', text: `Hello ${d.recipientName}, ${d.submitterName} submitted an invoice for review.` },
-      {
-        kind: 'facts',
-        rows: [
-          ['Commitment', `${d.commitment.number} – ${d.commitment.title}`],
-          ['Company', d.contractCompanyName],
-          ['Invoice', d.invoice.label],
-          ['Current payment due', money(d.project, d.invoice.currentPaymentDueCents)],
-        ],
-      },
-      { kind: 'buttons', buttons: [{ label: 'Review the invoice', url: link(d.invoice.url) }] },
-    ],
-    footer: `${FOOTER} You receive this as a member of the project's invoice distribution list.`,
-  });
-}
-
-export function invoiceApproved(d: InvoiceApprovedPayload, link: Link): Rendered {
-  return renderEmail({
-    subject: `${d.project.name}: invoice ${d.invoice.label} for ${d.commitment.number} is ${d.invoice.statusLabel.toLowerCase()}`,
-    heading: `Your invoice is ${d.invoice.statusLabel.toLowerCase()}`,
-    blocks: [
-      { kind: 'paragraph', text: `Hello ${d.recipientName}, ${d.approverName} marked invoice ${d.invoice.label} ${d.invoice.statusLabel}.` },
-      {
-        kind: 'facts',
-        rows: [
-          ['Commitment', `${d.commitment.number} – ${d.commitment.title}`],
-          ['Certified payment due', money(d.project, d.invoice.currentPaymentDueCents)],
-        ],
-      },
-      { kind: 'buttons', buttons: [{ label: 'See the invoice', url: link(d.invoice.url) }] },
-    ],
-    footer: FOOTER,
   });
 }
 
@@ -182,18 +109,36 @@ export function weeklyDigest(d: WeeklyDigestPayload, link: Link): Rendered {
     subject: `${p.name}: weekly ${v.invoicing.toLowerCase()} digest — ${d.underReview.length} under review`,
     heading: `${v.invoicing} this week`,
     blocks,
-    footer: `${FOOTER} You receive this weekly digest as a member of the project's invoice distribution list.`,
+    footer: distributionFooter(d, 'this weekly digest'),
   });
 }
 
+/**
+ * Names who invites the person — the general contractor and, when there is one, the project — so
+ * it does not read like a message from their own company (a phishing pattern).
+ */
 export function accountInvitation(d: AccountInvitationPayload, link: Link): Rendered {
+  const gc = d.generalContractorName ?? null;
+  const who = d.inviterName ? `${d.inviterName}${gc ? ` of ${gc}` : ''}` : (gc ?? 'payapp');
+  const forProject = d.projectName ? ` for the project ${d.projectName}` : '';
+  const rows: [string, string][] = [];
+  if (d.inviterName) rows.push(['Invited by', gc ? `${d.inviterName}, ${gc}` : d.inviterName]);
+  else if (gc) rows.push(['Invited by', gc]);
+  if (gc) rows.push(['General contractor', gc]);
+  if (d.projectName) rows.push(['Project', d.projectName]);
+  rows.push(['Your company', d.companyName]);
+  const until = formatDay(todayIn(d.timeZone ?? 'UTC', new Date(d.expiresAt)), d.locale ?? 'en-US');
   return renderEmail({
-    subject: `${d.inviterName ?? 'payapp'} invited you to payapp`,
+    subject: `${who} invited you to payapp${forProject}`,
     heading: 'Set up your payapp account',
     blocks: [
-      { kind: 'paragraph', text: `Hello ${d.recipientName}, ${d.inviterName ? `${d.inviterName} has` : 'you have been'} given you an account at ${d.companyName} in payapp, where invoices for construction work are submitted and reviewed.` },
+      {
+        kind: 'paragraph',
+        text: `${endSentence(`Hello ${d.recipientName}, ${who} invited you to payapp${forProject}`)} payapp is where ${gc ? `${gc}’s` : 'the general contractor’s'} subcontractors and suppliers submit their invoices for review.`,
+      },
+      { kind: 'facts', rows },
       { kind: 'buttons', buttons: [{ label: 'Choose your password', url: link(d.url) }] },
-      { kind: 'paragraph', text: `This link works once, until ${d.expiresAt.slice(0, 10)}.` },
+      { kind: 'paragraph', text: `This link works once, until ${until}. If you did not expect this invitation, ignore this email.` },
     ],
     footer: FOOTER,
   });
@@ -212,7 +157,11 @@ export function passwordReset(d: PasswordResetPayload, link: Link): Rendered {
   });
 }
 
-/** Subject as Procore words it (reference §10 E3): "[User Name] invites you to break down your Schedule of Values for this commitment." */
+/**
+ * Subject as Procore words it (reference §10 E3) — "[User Name] invites you to break down your
+ * Schedule of Values for this commitment." — but naming the project and the commitment, as the
+ * other emails do: "this commitment" says nothing in an inbox.
+ */
 export function ssovRequest(d: SsovRequestPayload, link: Link): Rendered {
   const v = vocabularyFor(d.project.terminology);
   const blocks: Block[] = [
@@ -235,7 +184,7 @@ export function ssovRequest(d: SsovRequestPayload, link: Link): Rendered {
     { kind: 'paragraph', text: `Once it is approved, your invoices for ${d.commitment.number} bill these detail lines.` },
   );
   return renderEmail({
-    subject: `${d.requesterName} invites you to break down your Schedule of Values for this commitment.`,
+    subject: `${d.project.name}: ${d.requesterName} invites you to break down your Schedule of Values for ${d.commitment.number} – ${d.commitment.title}`,
     heading: 'Break down your schedule of values',
     blocks,
     footer: FOOTER,
@@ -260,7 +209,7 @@ export function ssovSubmitted(d: SsovSubmittedPayload, link: Link): Rendered {
       },
       { kind: 'buttons', buttons: [{ label: `Review the ${v.subcontractorSov}`, url: link(d.ssovUrl) }] },
     ],
-    footer: `${FOOTER} You receive this as a member of the project's invoice distribution list.`,
+    footer: distributionFooter(d, 'this'),
   });
 }
 

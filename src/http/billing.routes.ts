@@ -10,6 +10,7 @@ import { listBillingPeriods } from '../db/billing-periods.queries.ts';
 import type { Invite } from '../db/invites.queries.ts';
 import { getProjectAccess } from '../db/projects.queries.ts';
 import { getCompanySettings, getProjectSettings } from '../db/settings.queries.ts';
+import { distributionFollowsAdministrators } from '../db/recipients.queries.ts';
 import { getBillingBoard } from '../services/billing/billing-board.ts';
 import { createBillingPeriod, deleteBillingPeriod, updateBillingPeriod } from '../services/billing/billing-periods.ts';
 import { respondToInvite, sendInvites } from '../services/billing/invites.ts';
@@ -44,7 +45,11 @@ async function settingsBody(db: DbOrTrx, settings: ProjectSettings) {
     .where('d.projectId', '=', settings.projectId)
     .orderBy('u.name')
     .execute();
-  return { ...presentSettings(settings, company.preventOverbillingAllProjects), invoiceDistribution: distribution };
+  return {
+    ...presentSettings(settings, company.preventOverbillingAllProjects),
+    invoiceDistribution: distribution,
+    invoiceDistributionFollowsAdministrators: await distributionFollowsAdministrators(db, settings.projectId),
+  };
 }
 
 function presentSettings(s: ProjectSettings, companyPrevents: boolean) {

@@ -29,6 +29,9 @@ export const ProjectSettingsSchema = z
     twoPersonPaymentRule: z.boolean().openapi({ description: 'Two-person rule: whoever approved an invoice cannot record its payment (default off).' }),
     ssovEnabledByDefault: z.boolean().openapi({ description: 'New amount-based commitments get a Subcontractor SOV unless their creator says otherwise (default off).' }),
     invoiceDistribution: z.array(z.object({ userId: z.string(), name: z.string(), email: z.string() })),
+    invoiceDistributionFollowsAdministrators: z.boolean().openapi({
+      description: "True until someone sets the list: it follows the project's Admins on Commitments (a new project starts with them on it).",
+    }),
     version: z.number().int(),
   })
   .openapi('InvoicingSettings');

@@ -1,49 +1,75 @@
 /**
  * Pages reached from email without an API client: the one-click Yes / No answer to an Invite to
  * Bill, and — when no SMTP server is configured — the built-in mailbox at /dev/mailbox.
+ *
+ * Mail scanners (Safe Links and the like) open — GET or HEAD — every link in a message, so opening
+ * an answer link records nothing: it shows what the answer is about and one button; only the POST
+ * from that page records it. (Hono answers HEAD with the GET handler, which only reads.) The POST
+ * is authenticated by the signed single-use token in its URL; a browser post from another site is
+ * refused (Sec-Fetch-Site / Origin), and the form must carry the answer the page showed.
  */
 import { Hono } from 'hono';
+import { z } from '@hono/zod-openapi';
 import { DomainError } from '../domain/errors.ts';
 import { escapeHtml } from '../lib/html.ts';
 import { findSentEmail, listEmails } from '../db/email.queries.ts';
-import { answerInviteByLink, type LinkAnswer } from '../services/notifications/answer-by-link.ts';
+import { answerInviteByLink, inspectAnswerLink } from '../services/notifications/answer-by-link.ts';
+import { answeredPage, confirmPage, refusedPage, usedPage } from './answer-pages.ts';
 import { clientIp, type Env } from './context.ts';
 import type { Context } from 'hono';
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1', 'local']);
 import { page } from './page.ts';
 
-const FAILURES: Record<Exclude<LinkAnswer, { ok: true }>['reason'], { title: string; text: string }> = {
-  tampered: { title: 'This link is not valid', text: 'The link was changed or cut short. Open the invite email again and use its Yes or No button as it is.' },
-  unknown: { title: 'This link is not valid', text: 'We could not find the invite this link belongs to. It may have been replaced by a newer invite.' },
-  used: { title: 'This link has already been used', text: 'Each answer link works once. To change your answer, sign in and answer on the commitment page.' },
-  expired: { title: 'This link has expired', text: 'Answer links work for 30 days. Sign in to answer on the commitment page.' },
-  no_longer_contact: { title: 'You are no longer an invoice contact', text: 'You are no longer an invoice contact on this commitment, so this answer was not recorded. Ask the invoice administrator who invited you.' },
-  invoice_exists: { title: 'An invoice already exists', text: 'An invoice already exists for this billing period, so the answer can no longer change.' },
-  inactive: { title: 'This account is inactive', text: 'The account this invite was sent to has been deactivated. Ask the invoice administrator.' },
-};
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1', 'local']);
+
+/** The confirmation page's form: the answer it showed, nothing else. */
+const AnswerForm = z.object({ answer: z.enum(['accepted', 'declined']) }).strict();
+
+/** Pages carrying a live token: never cached, never framed, never indexed, no Referer leaves for another site. */
+function privatePage(c: Context<Env>): void {
+  c.header('Cache-Control', 'no-store');
+  // same-origin, not no-referrer: with no-referrer a browser posts the form with "Origin: null".
+  c.header('Referrer-Policy', 'same-origin');
+  c.header('X-Frame-Options', 'DENY');
+  c.header('Content-Security-Policy', "frame-ancestors 'none'");
+  c.header('X-Robots-Tag', 'noindex, nofollow');
+}
+
+/**
+ * A browser tells where a form was posted from: Sec-Fetch-Site (set by the browser, out of a page's
+ * reach) or, from older browsers, Origin. A request with neither (a script) is judged by its token alone.
+ */
+function postedFromOurPage(c: Context<Env>, baseUrl: string): boolean {
+  const site = c.req.header('sec-fetch-site');
+  if (site !== undefined) return site === 'same-origin';
+  const origin = c.req.header('origin');
+  if (origin === undefined) return true;
+  const own = new Set([new URL(baseUrl).origin, new URL(c.req.url).origin]);
+  return own.has(origin);
+}
 
 export function emailPageRoutes(options: { mailboxEnabled: boolean }): Hono<Env> {
   const app = new Hono<Env>();
 
   app.get('/respond/:token', async (c) => {
     const { db, clock } = c.get('deps');
-    const result = await answerInviteByLink(db, c.req.param('token'), clock());
-    if (!result.ok) {
-      const f = FAILURES[result.reason];
-      return c.html(page({ title: f.title, body: `<div class="card"><h1 class="warn">${escapeHtml(f.title)}</h1><p>${escapeHtml(f.text)}</p><p>Nothing was changed.</p><p><a class="button" href="/sign-in">Sign in</a></p></div>` }), 400);
-    }
-    const yes = result.response === 'accepted';
-    const next = `/sign-in?next=${encodeURIComponent(result.commitmentPath)}`;
-    return c.html(
-      page({
-        title: yes ? 'You will bill this period' : 'You will not bill this period',
-        body: `<div class="card"><h1 class="ok">Thank you, ${escapeHtml(result.personName)}</h1>
-<p>We recorded your answer <strong>${yes ? 'Yes' : 'No'}</strong> for <strong>${escapeHtml(result.commitmentLabel)}</strong> on ${escapeHtml(result.projectName)}.</p>
-<p class="muted">${yes ? 'Create and submit your invoice before the due date.' : 'If you change your mind, you can still bill until the due date.'}</p>
-<p><a class="button" href="${escapeHtml(next)}">${yes ? 'Sign in to create your invoice' : 'Sign in to see the commitment'}</a></p></div>`,
-      }),
-    );
+    privatePage(c);
+    const link = await inspectAnswerLink(db, c.req.param('token'), clock());
+    if (link.state === 'refused') return c.html(refusedPage(link.reason), 400);
+    if (link.state === 'used') return c.html(usedPage(link.facts, link.usedAt), 400);
+    return c.html(confirmPage(link.facts, new URL(c.req.url).pathname));
+  });
+
+  app.post('/respond/:token', async (c) => {
+    const { db, clock, config } = c.get('deps');
+    privatePage(c);
+    if (!postedFromOurPage(c, config.baseUrl)) return c.html(refusedPage('cross_site'), 403);
+    const form = AnswerForm.safeParse(await c.req.parseBody().catch(() => null));
+    if (!form.success) return c.html(refusedPage('bad_form'), 400);
+    const result = await answerInviteByLink(db, c.req.param('token'), form.data.answer, clock());
+    if (result.state === 'refused') return c.html(refusedPage(result.reason), 400);
+    if (result.state === 'used') return c.html(usedPage(result.facts, result.usedAt), 400);
+    if (result.state === 'ready') throw new Error('an answer link was checked but not answered');
+    return c.html(answeredPage(result.facts));
   });
 
   // The mailbox holds sign-in and reset links: it exists only without SMTP, and only for this machine.

@@ -149,7 +149,7 @@ describe('the whole flow, from the request to the second invoice', () => {
     assert.equal(payload.ssovUrl, `/projects/${s.project.id}/commitments/${c.id}/ssov`);
     assert.equal(payload.message, 'Please split line 1 by supplier.');
     const rendered = renderMessage('ssov_request', payload, 'http://payapp.test');
-    assert.equal(rendered.subject, 'Invoice Admin invites you to break down your Schedule of Values for this commitment.');
+    assert.equal(rendered.subject, `${s.project.name}: Invoice Admin invites you to break down your Schedule of Values for ${c.number} – ${c.title}`);
     assert.ok(rendered.text.includes(`http://payapp.test/projects/${s.project.id}/commitments/${c.id}/ssov`), 'a link straight into the editor');
   });
 

@@ -2,8 +2,9 @@
  * The whole monthly billing cycle, clicked and typed in a real browser (issue: "End-to-end").
  * An invoice administrator creates a commitment (contract company, invoice contact, SOV) and
  * approves it, opens a billing period and sends the invite; the contact follows the email link
- * from the mailbox, answers Yes, signs in and fills the G703 with the keyboard; the administrator
- * rejects a line with a reason; the contact fixes it and resubmits; the administrator approves.
+ * from the mailbox, confirms Yes on the page it opens, signs in and fills the G703 with the
+ * keyboard; the administrator rejects a line with a reason; the contact fixes it and resubmits;
+ * the administrator approves.
  * Only the directory (project, companies, people) is set up in the database beforehand.
  * Screenshots of each main page go to test-artifacts/screenshots/cycle-*.png.
  */
@@ -198,6 +199,24 @@ describe('the monthly billing cycle, end to end in the browser', { skip: skip ??
     await page.getByRole('heading', { name: 'Alex Admin has invited you to bill' }).waitFor();
     await page.getByText('Do you want to bill this period?').waitFor();
     await page.getByRole('link', { name: 'Yes', exact: true }).click();
+    // The link only opens a page saying what the answer is about (mail scanners open every link);
+    // its one button records the answer.
+    await page.getByRole('heading', { name: 'Answer Yes to the invite to bill?' }).waitFor();
+    const confirmation = (await page.locator('body').innerText()).replace(/\s+/g, ' ');
+    for (const fact of [
+      `Project ${project.name}`,
+      `Commitment ${number} – ${title}`,
+      `Billing period ${periodName}`,
+      `Due date ${formatDay(period.dueOn, locale)}`,
+      'Your answer: Yes — you will bill this period.',
+    ]) {
+      assert.ok(confirmation.includes(fact), `the confirmation page says "${fact}": ${confirmation}`);
+    }
+    assert.equal(await page.getByRole('button').count(), 1, 'one button');
+    await screenshot(page, 'cycle-05b-answer-page');
+    const unanswered = await db.selectFrom('billingInvites').select(['response']).where('projectId', '=', project.id).execute();
+    assert.deepEqual(unanswered, [{ response: null }], 'opening the link answered nothing');
+    await page.getByRole('button', { name: 'Yes, I will bill this period' }).click();
     await page.getByRole('heading', { name: 'Thank you, Dana Contact' }).waitFor();
     assert.match((await page.locator('body').innerText()).replace(/\s+/g, ' '), new RegExp(`We recorded your answer Yes for ${number}`));
     await page.getByRole('link', { name: 'Sign in to create your invoice' }).click();

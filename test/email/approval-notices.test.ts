@@ -1,8 +1,9 @@
 /**
  * Issue 4, approval notices and the invoice distribution list: approval emails are off by default
  * (approving writes none); when on, Approved and Approved as Noted each email the invoice contacts —
- * only them — with the certified payment due; "invoice submitted" goes to the distribution list
- * only, never to contacts; the list accepts only Admins on Commitments (422 otherwise).
+ * only them — with the certified payment due beside the claimed one; "invoice submitted" goes to the
+ * distribution list only (an empty one: to the project's Admins on Commitments), never to contacts;
+ * the list accepts only Admins on Commitments (422 otherwise).
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -121,7 +122,8 @@ describe('approval notices', () => {
     }
     const rendered = renderMessage('invoice_approved', rows[0]?.payload, 'http://payapp.test');
     assert.match(rendered.subject, /is approved as noted$/);
-    assert.ok(rendered.text.includes('$720.00') && !rendered.text.includes('$900.00'), rendered.text);
+    assert.match(rendered.text, /Certified payment due: \$720\.00/);
+    assert.match(rendered.text, /Claimed payment due: \$900\.00/, 'beside what was claimed');
   });
 
   test('a contact who is inactive or turned email off is recorded as skipped with the reason', async () => {
@@ -152,10 +154,13 @@ describe('invoice submitted', () => {
     assert.deepEqual([row?.payload.submitterName, row?.payload.invoice.currentPaymentDueCents, row?.payload.invoice.statusLabel], ['Sub Contact', 900_00, 'Under Review']);
     assert.ok(!(await projectEmails(t, s.project.id, 'invoice_submitted')).some((r) => [s.contact.id, outsider.user.id, unlisted.user.id].includes(r.toUserId ?? '')));
 
-    // An empty list: nobody hears of the next submission, and certainly not the contacts.
+    // An empty list: the project's Admins on Commitments hear of the next submission instead — never the contacts.
     await setDistribution(s, []);
     const secondInvoice = await transition(s, outsider.api, await draftInvoice(s, outsider.api, other.id, 2_000_00), 'submit');
-    assert.deepEqual(await recipients(s, 'invoice_submitted', secondInvoice.invoice.id), []);
+    const projectAdmins = [(await systemAdminOf(t.db)).admin.id, s.adminUser.id, listed.user.id, unlisted.user.id].sort();
+    assert.deepEqual(await recipients(s, 'invoice_submitted', secondInvoice.invoice.id), projectAdmins);
+    const fallback = (await projectEmails(t, s.project.id, 'invoice_submitted')).filter((r) => r.payload.invoice?.id === secondInvoice.invoice.id);
+    assert.ok(fallback.every((r) => r.payload.viaFallback === true && r.status === 'pending'), 'sent as the fallback for an empty list');
   });
 
   test('a list member who is no longer an Admin on Commitments of the project hears nothing of it', async () => {

@@ -704,7 +704,7 @@ describe('recipients', () => {
   test('account emails ignore the email preference: an invitation and a password reset reach someone with email off', async () => {
     t.clock.set('2026-11-14T15:00:00Z');
     const s = await billingProject(t, seen);
-    const { admin: rootUser } = await systemAdminOf(t.db);
+    const { admin: rootUser, gc } = await systemAdminOf(t.db);
     const root = track(await t.as(rootUser.id), seen);
     const quiet = (await people(s, 1, { emailEnabled: false }))[0] as User;
     const newcomerEmail = `${unique('newcomer')}@example.test`;
@@ -723,7 +723,7 @@ describe('recipients', () => {
         .map((m) => [m.envelope.to[0], m.subject])
         .sort(),
       [
-        [newcomerEmail, `${rootUser.name} invited you to payapp`],
+        [newcomerEmail, `${rootUser.name} of ${gc.name} invited you to payapp`],
         [quiet.email, 'Reset your payapp password'],
       ].sort(),
     );
@@ -811,9 +811,15 @@ describe('the worker', () => {
     const yesUrl = links.find((l) => l.label === 'Yes')?.url as string;
     assert.ok(text.body.includes(`Yes: ${yesUrl}`), 'the text shows the same Yes link');
 
-    // The Yes button in the mailbox answers the invite.
+    // The Yes button in the mailbox opens the page that answers the invite with its one button.
     assert.ok(yesUrl.startsWith(`${BASE}/respond/`));
-    const answered = await t.request('GET', yesUrl.slice(BASE.length));
+    const confirm = await t.request('GET', yesUrl.slice(BASE.length));
+    assert.equal(confirm.status, 200);
+    assert.equal((await s.admin.get(`${s.p}/billing-board`)).body.rows.find((r: any) => r.commitmentId === c.id).billingStatus, 'invited', 'opening it answers nothing');
+    const answered = await t.request('POST', yesUrl.slice(BASE.length), {
+      body: 'answer=accepted',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: BASE, 'sec-fetch-site': 'same-origin' },
+    });
     assert.equal(answered.status, 200);
     const board = await s.admin.get(`${s.p}/billing-board`);
     assert.equal(board.body.rows.find((r: any) => r.commitmentId === c.id).billingStatus, 'accepted');

@@ -120,6 +120,18 @@ async function open(url: string) {
   return res;
 }
 
+/** Presses the one button of the page a link opened: posts its form, from the page's own origin. */
+async function press(url: string, pageHtml: string) {
+  const answer = /<input type="hidden" name="answer" value="([^"]+)">/.exec(pageHtml)?.[1];
+  assert.ok(answer, 'the page has the answer form');
+  const res = await t.request('POST', pathOf(url), {
+    body: new URLSearchParams({ answer }).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: BASE, 'sec-fetch-site': 'same-origin' },
+  });
+  seen.push({ what: `POST ${pathOf(url)}`, status: res.status });
+  return res;
+}
+
 // ---- the cycle ------------------------------------------------------------------------------
 
 let project: Project;
@@ -133,6 +145,7 @@ let admin: Client;
 let contactApi: Client;
 let root: Client;
 let rootUser: User;
+let gcName: string;
 let p: string;
 let invoice: { id: string; version: number; lines: { id: string }[] };
 
@@ -146,6 +159,7 @@ test('setup: an en-CA project in CAD, two invoice contacts, a distribution list,
   t.clock.set('2026-11-02T15:00:00Z');
   const sys = await systemAdminOf(t.db);
   rootUser = sys.admin;
+  gcName = sys.gc.name;
   project = await makeProject(t.db, { name: unique('Harbour Tower'), currency: 'CAD', locale: 'en-CA', timeZone: 'America/Toronto', terminology: 'specialty_contractor' });
   adminUser = await makeUser(t.db, sys.gc, { name: "Dana O'Brien" });
   await addToProject(t.db, project, adminUser, 'admin');
@@ -229,15 +243,19 @@ test('Invite to Bill: each invoice contact gets it, with the facts, the custom m
   for (const url of answerLinks) assert.match(pathOf(url), /^\/respond\/[^/?#]+$/);
 });
 
-test("the invite's links work: No and Yes answer for the contact without a password, once each; the commitment link opens for them", async () => {
+test("the invite's links work: opening No or Yes shows what it answers; the page's button answers for the contact without a password, once each; the commitment link opens for them", async () => {
   assert.equal(await boardStatus(), 'invited');
-  const no = await open(link(inviteToA, 'No'));
+  const opened = await open(link(inviteToA, 'No'));
+  assert.equal(opened.status, 200);
+  assert.match(opened.body, /Answer No to the invite to bill\?/);
+  assert.equal(await boardStatus(), 'invited', 'opening the link answers nothing');
+  const no = await press(link(inviteToA, 'No'), opened.body);
   assert.equal(no.status, 200);
   assert.match(no.body, /Thank you, Alex Glazier/);
   assert.match(no.body, /We recorded your answer <strong>No<\/strong> for <strong>SC-104 – Curtain wall &amp; glazing<\/strong>/);
   assert.equal(await boardStatus(), 'declined');
 
-  const yes = await open(link(inviteToA, 'Yes'));
+  const yes = await press(link(inviteToA, 'Yes'), (await open(link(inviteToA, 'Yes'))).body);
   assert.equal(yes.status, 200);
   assert.match(yes.body, /We recorded your answer <strong>Yes<\/strong>/);
   assert.equal(await boardStatus(), 'accepted');
@@ -248,13 +266,14 @@ test("the invite's links work: No and Yes answer for the contact without a passw
   assert.equal(again.status, 400);
   assert.match(again.body, /already been used/);
   assert.match(again.body, /Nothing was changed/);
+  assert.equal((await press(link(inviteToA, 'No'), opened.body)).status, 400, 'nor does posting the page again');
   assert.equal(await boardStatus(), 'accepted', 'a used link changes nothing');
 
   const commitmentUrl = textUrls(inviteToA.text).find((u) => u.includes('/commitments/')) as string;
   assert.equal(pathOf(commitmentUrl), nextPath);
-  const opened = await contactApi.get(`/api/v1${pathOf(commitmentUrl)}`);
-  assertOk(opened);
-  assert.equal(opened.body.commitment.id, commitment.id, 'the contact, signed in, sees the commitment the link names');
+  const opened2 = await contactApi.get(`/api/v1${pathOf(commitmentUrl)}`);
+  assertOk(opened2);
+  assert.equal(opened2.body.commitment.id, commitment.id, 'the contact, signed in, sees the commitment the link names');
 });
 
 test('Invoice submitted: to the distribution list only, with the payment due in the project currency and a link to review', async () => {
@@ -372,21 +391,29 @@ test('Invoice approved (approval notices on): to the contacts, with the certifie
   }
 });
 
-test('Account invitation: a person added without a password gets a single-use link that sets it', async () => {
+test('Account invitation: a person added to the project without a password gets a single-use link that sets it, naming the general contractor and the project', async () => {
   const email = `${unique('morgan')}@example.test`;
-  const created = await root.post('/api/v1/users', { companyId: sub.id, name: 'Morgan Newcomer', email });
+  // As the directory page does: create, add to the project, then send the invitation.
+  const created = await root.post('/api/v1/users', { companyId: sub.id, name: 'Morgan Newcomer', email, sendInvitation: false });
   assertOk(created, 201);
+  assert.equal((await admin.put(`${p}/directory/users/${created.body.id}`, { commitmentsPermission: 'read_only' })).status, 204);
+  assert.equal((await root.post(`/api/v1/users/${created.body.id}/invitation`)).status, 202);
   const withPassword = await root.post('/api/v1/users', { companyId: sub.id, name: 'Has Password', email: `${unique('pw')}@example.test`, password: 'a long enough password' });
   assertOk(withPassword, 201);
 
   const messages = await deliver();
   assert.deepEqual(recipients(messages), [email], 'only the person without a password is invited');
   const m = to(messages, { email });
-  assert.equal(m.subject, `${rootUser.name} invited you to payapp`);
+  assert.equal(m.subject, `${rootUser.name} of ${gcName} invited you to payapp for the project ${project.name}`);
   await assertWellFormed(m, 'account_invitation', [
-    `Hello Morgan Newcomer, ${rootUser.name} has given you an account at ${sub.name} in payapp`,
-    'This link works once, until 2026-11-09.',
+    `Hello Morgan Newcomer, ${rootUser.name} of ${gcName} invited you to payapp for the project ${project.name}.`,
+    `payapp is where ${gcName}’s subcontractors and suppliers submit their invoices for review.`,
+    'This link works once, until Nov 9, 2026.',
   ]);
+  for (const fact of [`Invited by: ${rootUser.name}, ${gcName}`, `General contractor: ${gcName}`, `Project: ${project.name}`, `Your company: ${sub.name}`]) {
+    assert.ok(m.text.includes(fact), `the text part says "${fact}"`);
+  }
+  assert.ok(!m.text.includes(`account at ${sub.name}`), 'never as if their own company invited them');
   const url = link(m, 'Choose your password');
   const target = new URL(url);
   assert.equal(target.pathname, '/welcome');

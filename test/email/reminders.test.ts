@@ -16,11 +16,11 @@ import { queueBillReminders } from '../../src/services/notifications/scheduled-e
 import { createTestApp, type TestApp } from '../support/api.ts';
 import { assertError, assertNo5xx, assertOk, type Seen } from '../support/billing.ts';
 import {
+  answerByLink,
   commitmentFor,
   daysFrom,
   draftInvoice,
   emailProject,
-  follow,
   getSettings,
   invite,
   localDay,
@@ -317,7 +317,7 @@ describe('reminders to bill', () => {
       const invites = await projectEmails(t, s.project.id, 'invite_to_bill');
       assert.notEqual(first.payload.yesUrl, invites[0]?.payload.yesUrl, 'each reminder has its own links');
 
-      const yes = await follow(t, first.payload.yesUrl);
+      const yes = await answerByLink(t, first.payload.yesUrl);
       assert.equal(yes.status, 200, yes.html);
       assert.equal(await inviteResponse(s, c.id), 'accepted');
 
@@ -326,7 +326,7 @@ describe('reminders to bill', () => {
       assert.ok(second);
       assert.equal(second.payload.daysLeft, 1);
       assert.match(renderMessage('bill_reminder', second.payload, 'http://payapp.test').text, /due tomorrow/);
-      const no = await follow(t, second.payload.noUrl);
+      const no = await answerByLink(t, second.payload.noUrl);
       assert.equal(no.status, 200, no.html);
       assert.equal(await inviteResponse(s, c.id), 'declined');
 

@@ -184,3 +184,33 @@ export async function follow(t: TestApp, path: string): Promise<{ status: number
   const res = await t.app.request(path, { method: 'GET' });
   return { status: res.status, html: await res.text(), contentType: res.headers.get('content-type') ?? '' };
 }
+
+/** Posts the confirmation page's form for a one-click link (`answer` as the page's hidden field). */
+export async function postAnswer(
+  t: TestApp,
+  path: string,
+  answer: string,
+  headers: Record<string, string> = { origin: 'http://payapp.test', 'sec-fetch-site': 'same-origin' },
+): Promise<{ status: number; html: string; contentType: string }> {
+  const res = await t.app.request(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams({ answer }).toString(),
+  });
+  return { status: res.status, html: await res.text(), contentType: res.headers.get('content-type') ?? '' };
+}
+
+/**
+ * Answers with a one-click link as a person does: opens it (the confirmation page), then presses
+ * the page's one button (a same-origin POST of its form). When the link opens a refusal (used,
+ * expired, altered…), that page is the result and nothing is posted.
+ */
+export async function answerByLink(t: TestApp, path: string): Promise<{ status: number; html: string; contentType: string }> {
+  const opened = await follow(t, path);
+  if (opened.status !== 200) return opened;
+  const action = /<form method="post" action="([^"]+)"/.exec(opened.html)?.[1];
+  const answer = /<input type="hidden" name="answer" value="([^"]+)">/.exec(opened.html)?.[1];
+  assert.ok(action && answer, `the page has one form with the answer:\n${opened.html}`);
+  assert.equal(action.replace(/&amp;/g, '&'), path, 'the form posts back to the link itself');
+  return postAnswer(t, action.replace(/&amp;/g, '&'), answer);
+}

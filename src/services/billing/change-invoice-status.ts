@@ -6,6 +6,7 @@
 import { assertVersion } from '../../domain/commitment.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { snapshotOf } from '../../domain/invoice.ts';
+import { adjustedLines } from '../../domain/invoice-notices.ts';
 import { isApproved, transitionInvoice, type InvoiceAction, type InvoiceStatus } from '../../domain/invoice-status.ts';
 import { acknowledgeChecklist } from '../../domain/submission-checklist.ts';
 import { assertInvoiceAdministrator, type Viewer } from '../../domain/permissions.ts';
@@ -15,6 +16,7 @@ import type { Db, Trx } from '../../db/database.ts';
 import { emailInvoiceApproved, emailInvoiceSentBack, emailInvoiceSubmitted } from '../notifications/billing-emails.ts';
 import { invoiceAmounts, loadInvoiceContext, type InvoiceContext } from './invoice-context.ts';
 import { loadSubmissionChecklist } from './submission-checklist.ts';
+import { recordInvoiceSubmission } from './invoice-submissions.ts';
 
 /** Applies one action inside the caller's transaction (shared by the single and bulk endpoints). */
 export async function applyInvoiceAction(
@@ -66,8 +68,11 @@ export async function applyInvoiceAction(
       .where('reviewStatus', '=', 'rejected')
       .execute();
   }
-  const email = { project: ctx.project, commitment: ctx.commitment, invoice: ctx.invoice, currentPaymentDueCents: amounts.summary.currentPaymentDueCents };
-  if (next === 'under_review') await emailInvoiceSubmitted(trx, { ...email, submitterUserId: viewer.userId }, now);
+  const email = { project: ctx.project, commitment: ctx.commitment, invoice: ctx.invoice, period: ctx.period, currentPaymentDueCents: amounts.summary.currentPaymentDueCents };
+  if (next === 'under_review') {
+    const submission = await recordInvoiceSubmission(trx, ctx, viewer.userId, now);
+    await emailInvoiceSubmitted(trx, { ...email, submitterUserId: viewer.userId, ...submission }, now);
+  }
   if (next === 'revise_and_resubmit') {
     await emailInvoiceSentBack(
       trx,
@@ -81,7 +86,18 @@ export async function applyInvoiceAction(
     );
   }
   if (next === 'approved' || next === 'approved_as_noted') {
-    await emailInvoiceApproved(trx, { ...email, status: next, approverUserId: viewer.userId }, now);
+    await emailInvoiceApproved(
+      trx,
+      {
+        ...email,
+        status: next,
+        approverUserId: viewer.userId,
+        note: note?.trim() || null,
+        claimedPaymentDueCents: amounts.claimedSummary.currentPaymentDueCents,
+        adjustedLines: adjustedLines(ctx.lines, amounts.lines, amounts.claimedLines),
+      },
+      now,
+    );
   }
   await recordAudit(trx, {
     occurredAt: now,

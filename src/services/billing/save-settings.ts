@@ -15,6 +15,7 @@ import { recordAudit } from '../../db/audit.queries.ts';
 import type { Db } from '../../db/database.ts';
 import { isUuid } from '../../db/ids.ts';
 import { getProjectAccess } from '../../db/projects.queries.ts';
+import { stopFollowingAdministrators } from '../../db/recipients.queries.ts';
 import { getCompanySettings, getProjectSettings } from '../../db/settings.queries.ts';
 
 export type UpdateProjectSettingsInput = {
@@ -121,7 +122,9 @@ export async function updateCompanySettings(db: Db, viewer: Viewer, input: { pre
 
 /**
  * The project's invoice distribution list: the administrators who receive "invoice submitted"
- * emails and the weekly digest. Only Admins on Commitments of the project can be on it.
+ * emails and the weekly digest. Only Admins on Commitments of the project can be on it. A new
+ * project's list follows its Admins on Commitments until it is set here; an empty list (or one
+ * nobody on which can receive email) falls back to the project's invoice administrators at send time.
  */
 export async function setInvoiceDistribution(db: Db, viewer: Viewer, projectId: string, userIds: string[], now: Date): Promise<string[]> {
   const access = await getProjectAccess(db, viewer, projectId);
@@ -152,6 +155,8 @@ export async function setInvoiceDistribution(db: Db, viewer: Viewer, projectId: 
     if (wanted.length > 0) {
       await trx.insertInto('projectInvoiceDistribution').values(wanted.map((userId) => ({ projectId, userId, createdAt: now }))).execute();
     }
+    // Edited: from now on the list is what the administrators chose, not the project's Admins.
+    await stopFollowingAdministrators(trx, projectId);
     await recordAudit(trx, {
       occurredAt: now,
       actorUserId: viewer.userId,

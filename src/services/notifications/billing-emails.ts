@@ -5,9 +5,12 @@
  * the project sends approval notices); and the Subcontractor SOV's: the request to break down the
  * SOV (to the contacts), submitted (to the distribution list), sent back (to the contacts, with the
  * reason). Nothing goes to the contacts when an administrator edits or approves on their behalf.
+ * The distribution list's emails fall back to the project's invoice administrators when nobody on
+ * the list can receive them; any of these emails that reaches nobody leaves a skipped record.
  */
 import type { Commitment } from '../../domain/commitment.ts';
-import type { CommitmentRef, InvoiceRef, ProjectRef } from '../../domain/email-payloads.ts';
+import type { CommitmentRef, InvoiceRef, PeriodRef, ProjectRef } from '../../domain/email-payloads.ts';
+import type { AdjustedLine, ClaimChange } from '../../domain/invoice-notices.ts';
 import { invoiceLabel, type Invoice } from '../../domain/invoice.ts';
 import { STATUS_LABELS } from '../../domain/invoice-status.ts';
 import { INVOICE_TYPE_LABELS } from '../../domain/invite-to-bill.ts';
@@ -18,7 +21,7 @@ import type { BillingPeriod } from '../../domain/billing-period.ts';
 import type { Trx } from '../../db/database.ts';
 import { findCompany, findUser } from '../../db/directory.queries.ts';
 import type { Invite } from '../../db/invites.queries.ts';
-import { listDistributionUserIds, listInvoiceContactIds } from '../../db/recipients.queries.ts';
+import { listDistributionUserIds, listInvoiceAdministratorGroups, listInvoiceContactIds } from '../../db/recipients.queries.ts';
 import { getProjectSettings } from '../../db/settings.queries.ts';
 import { enqueueEmail, type EnqueueResult } from './enqueue-email.ts';
 import { signedToken } from './link-signing.ts';
@@ -41,6 +44,25 @@ function invoiceRef(invoice: Invoice, currentPaymentDueCents: number, status = i
 async function nameOf(trx: Trx, userId: string): Promise<string> {
   return (await findUser(trx, userId))?.name ?? 'payapp';
 }
+
+function periodRef(p: { startsOn: string; endsOn: string; dueOn: string }): PeriodRef {
+  return { startsOn: p.startsOn, endsOn: p.endsOn, dueOn: p.dueOn };
+}
+
+/** The distribution list's emails: to the list, else the project's invoice administrators; a trace when nobody. */
+function toDistribution(trx: Trx, projectId: string, about: string) {
+  return {
+    fallback: () => listInvoiceAdministratorGroups(trx, projectId),
+    whenNobody: { reason: 'no_administrator_can_receive' as const, about },
+  };
+}
+
+/** The contacts' emails: a trace when no contact can receive them. */
+function toContactsOrTrace(about: string) {
+  return { whenNobody: { reason: 'no_contact_can_receive' as const, about } };
+}
+
+const invoiceAbout = (c: Commitment, invoice: Invoice) => `Invoice ${invoiceLabel(invoice)} for ${c.number} – ${c.title}`;
 
 /** The invite itself and each of its reminders: the same content, with fresh one-click links. */
 export async function emailInviteToBill(
@@ -83,7 +105,18 @@ export async function emailInviteToBill(
 
 export async function emailInvoiceSubmitted(
   trx: Trx,
-  input: { project: Project; commitment: Commitment; invoice: Invoice; currentPaymentDueCents: number; submitterUserId: string },
+  input: {
+    project: Project;
+    commitment: Commitment;
+    invoice: Invoice;
+    period: BillingPeriod;
+    currentPaymentDueCents: number;
+    submitterUserId: string;
+    /** 0 for the first submission. */
+    revision: number;
+    /** On a resubmission: the lines whose claim changed (null: not known). */
+    changedLines: ClaimChange[] | null;
+  },
   now: Date,
 ): Promise<EnqueueResult> {
   const submitterName = await nameOf(trx, input.submitterUserId);
@@ -95,13 +128,18 @@ export async function emailInvoiceSubmitted(
       projectId: input.project.id,
       commitment: input.commitment,
       userIds: await listDistributionUserIds(trx, input.project.id),
-      payload: (r) => ({
+      ...toDistribution(trx, input.project.id, `${invoiceAbout(input.commitment, input.invoice)} submitted for review`),
+      payload: (r, how) => ({
         project: projectRef(input.project),
         commitment: commitmentRef(input.commitment),
         invoice: invoiceRef(input.invoice, input.currentPaymentDueCents, 'under_review'),
         recipientName: r.name,
         submitterName,
         contractCompanyName: company?.name ?? 'The subcontractor',
+        period: periodRef(input.period),
+        revision: input.revision,
+        ...(input.revision > 0 && { changedLines: input.changedLines }),
+        viaFallback: how.viaFallback,
       }),
     },
     now,
@@ -129,6 +167,7 @@ export async function emailInvoiceSentBack(
       projectId: input.project.id,
       commitment: input.commitment,
       userIds: await listInvoiceContactIds(trx, input.commitment.id),
+      ...toContactsOrTrace(`${invoiceAbout(input.commitment, input.invoice)} sent back for revision`),
       payload: (r) => ({
         project: projectRef(input.project),
         commitment: commitmentRef(input.commitment),
@@ -145,7 +184,18 @@ export async function emailInvoiceSentBack(
 
 export async function emailInvoiceApproved(
   trx: Trx,
-  input: { project: Project; commitment: Commitment; invoice: Invoice; status: 'approved' | 'approved_as_noted'; currentPaymentDueCents: number; approverUserId: string },
+  input: {
+    project: Project;
+    commitment: Commitment;
+    invoice: Invoice;
+    period: BillingPeriod;
+    status: 'approved' | 'approved_as_noted';
+    currentPaymentDueCents: number;
+    claimedPaymentDueCents: number;
+    approverUserId: string;
+    note: string | null;
+    adjustedLines: AdjustedLine[];
+  },
   now: Date,
 ): Promise<EnqueueResult | null> {
   const settings = await getProjectSettings(trx, input.project.id);
@@ -158,12 +208,17 @@ export async function emailInvoiceApproved(
       projectId: input.project.id,
       commitment: input.commitment,
       userIds: await listInvoiceContactIds(trx, input.commitment.id),
+      ...toContactsOrTrace(`${invoiceAbout(input.commitment, input.invoice)} ${STATUS_LABELS[input.status].toLowerCase()}`),
       payload: (r) => ({
         project: projectRef(input.project),
         commitment: commitmentRef(input.commitment),
         invoice: invoiceRef(input.invoice, input.currentPaymentDueCents, input.status),
         recipientName: r.name,
         approverName,
+        period: periodRef(input.period),
+        note: input.note,
+        claimedPaymentDueCents: input.claimedPaymentDueCents,
+        adjustedLines: input.adjustedLines,
       }),
     },
     now,
@@ -184,6 +239,7 @@ export async function emailSsovRequest(
       projectId: input.project.id,
       commitment: input.commitment,
       userIds: await listInvoiceContactIds(trx, input.commitment.id),
+      ...toContactsOrTrace(`Subcontractor SOV requested for ${input.commitment.number} – ${input.commitment.title}`),
       payload: (r) => ({
         project: projectRef(input.project),
         commitment: commitmentRef(input.commitment),
@@ -212,7 +268,8 @@ export async function emailSsovSubmitted(
       projectId: input.project.id,
       commitment: input.commitment,
       userIds: await listDistributionUserIds(trx, input.project.id),
-      payload: (r) => ({
+      ...toDistribution(trx, input.project.id, `Subcontractor SOV for ${input.commitment.number} – ${input.commitment.title} submitted for review`),
+      payload: (r, how) => ({
         project: projectRef(input.project),
         commitment: commitmentRef(input.commitment),
         recipientName: r.name,
@@ -221,6 +278,7 @@ export async function emailSsovSubmitted(
         totalCents: input.totalCents,
         detailLineCount: input.detailLineCount,
         ssovUrl: paths.ssov(input.project.id, input.commitment.id),
+        viaFallback: how.viaFallback,
       }),
     },
     now,
@@ -241,6 +299,7 @@ export async function emailSsovSentBack(
       projectId: input.project.id,
       commitment: input.commitment,
       userIds: await listInvoiceContactIds(trx, input.commitment.id),
+      ...toContactsOrTrace(`Subcontractor SOV for ${input.commitment.number} – ${input.commitment.title} sent back for revision`),
       payload: (r) => ({
         project: projectRef(input.project),
         commitment: commitmentRef(input.commitment),

@@ -3,10 +3,15 @@
  * "skipped" record saying why that person gets nothing (inactive, email turned off, cannot see the
  * commitment). The worker delivers them after the transaction commits; a rolled-back change sends
  * nothing.
+ *
+ * An email always reaches someone or leaves a trace: when nobody it is addressed to can receive
+ * it, the caller's fallback people get it instead (the distribution list's emails go to the
+ * project's invoice administrators), and when still nobody does, one skipped row with no
+ * recipient records that, and why, on the project's Email tab.
  */
 import { randomUUID } from 'node:crypto';
 import type { EmailPayloads } from '../../domain/email-payloads.ts';
-import { recipientDecision, type EmailKind } from '../../domain/notifications.ts';
+import { recipientDecision, type EmailKind, type SkipReason } from '../../domain/notifications.ts';
 import { canSeeCommitment } from '../../domain/permissions.ts';
 import type { Trx } from '../../db/database.ts';
 import { insertEmail } from '../../db/email.queries.ts';
@@ -18,8 +23,16 @@ export type EnqueueInput<K extends EmailKind> = {
   /** Set for messages about a commitment: recipients who cannot see it are skipped. */
   commitment: { id: string; isPrivate: boolean; privateSovVisible: boolean } | null;
   userIds: string[];
-  payload: (recipient: RecipientRow) => EmailPayloads[K] | Promise<EmailPayloads[K]>;
+  /** `viaFallback`: the person gets it because nobody in `userIds` could. */
+  payload: (recipient: RecipientRow, how: { viaFallback: boolean }) => EmailPayloads[K] | Promise<EmailPayloads[K]>;
   dedupeKey?: (recipient: RecipientRow) => string;
+  /** When nobody in `userIds` can receive it: groups of people to try instead, in order; the first group with someone who can receive it gets it. */
+  fallback?: () => Promise<string[][]>;
+  /**
+   * When nobody receives it at all: record one skipped row with this reason, saying what the email
+   * was about where its subject would be (and a dedupe key, for scheduled email).
+   */
+  whenNobody?: { reason: SkipReason; about: string; dedupeKey?: string };
 };
 
 export type EnqueueResult = { queued: string[]; skipped: { userId: string; reason: string }[] };
@@ -36,23 +49,47 @@ function recipientCanSee(r: RecipientRow, projectId: string | null, commitment: 
   );
 }
 
-export async function enqueueEmail<K extends EmailKind>(trx: Trx, input: EnqueueInput<K>, now: Date): Promise<EnqueueResult> {
-  const result: EnqueueResult = { queued: [], skipped: [] };
-  const recipients = await listRecipientFacts(trx, input.projectId, input.commitment?.id ?? null, [...new Set(input.userIds)]);
-  for (const r of recipients) {
-    const decision = recipientDecision(input.kind, {
+type Decided = { recipient: RecipientRow; decision: ReturnType<typeof recipientDecision>; viaFallback: boolean };
+
+async function decide<K extends EmailKind>(trx: Trx, input: EnqueueInput<K>, userIds: string[], viaFallback: boolean): Promise<Decided[]> {
+  const recipients = await listRecipientFacts(trx, input.projectId, input.commitment?.id ?? null, userIds);
+  return recipients.map((r) => ({
+    recipient: r,
+    viaFallback,
+    decision: recipientDecision(input.kind, {
       isActive: r.isActive,
       emailEnabled: r.emailEnabled,
       email: r.email,
       canSeeCommitment: recipientCanSee(r, input.projectId, input.commitment),
       isInvoiceAdministrator: r.isCompanyAdmin || r.directoryPermission === 'admin',
-    });
+    }),
+  }));
+}
+
+export async function enqueueEmail<K extends EmailKind>(trx: Trx, input: EnqueueInput<K>, now: Date): Promise<EnqueueResult> {
+  const result: EnqueueResult = { queued: [], skipped: [] };
+  const addressed = [...new Set(input.userIds)];
+  let decided = await decide(trx, input, addressed, false);
+  if (input.fallback && !decided.some((d) => d.decision.send)) {
+    const considered = new Set(addressed);
+    for (const group of await input.fallback()) {
+      const fresh = group.filter((id) => !considered.has(id));
+      fresh.forEach((id) => considered.add(id));
+      // Only those who receive it are written: the others were never meant to get it.
+      const receiving = (await decide(trx, input, fresh, true)).filter((d) => d.decision.send);
+      if (receiving.length > 0) {
+        decided = [...decided, ...receiving];
+        break;
+      }
+    }
+  }
+  for (const { recipient: r, decision, viaFallback } of decided) {
     const inserted = await insertEmail(trx, {
       kind: input.kind,
       projectId: input.projectId,
       toUserId: r.userId,
       toAddress: r.email,
-      payload: decision.send ? await input.payload(r) : {},
+      payload: decision.send ? await input.payload(r, { viaFallback }) : {},
       dedupeKey: input.dedupeKey?.(r),
       skipReason: decision.send ? undefined : decision.reason,
       messageId: newMessageId(),
@@ -61,6 +98,20 @@ export async function enqueueEmail<K extends EmailKind>(trx: Trx, input: Enqueue
     if (!inserted) continue;
     if (decision.send) result.queued.push(r.userId);
     else result.skipped.push({ userId: r.userId, reason: decision.reason });
+  }
+  if (input.whenNobody && !decided.some((d) => d.decision.send)) {
+    await insertEmail(trx, {
+      kind: input.kind,
+      projectId: input.projectId,
+      toUserId: null,
+      toAddress: '',
+      payload: {},
+      dedupeKey: input.whenNobody.dedupeKey,
+      skipReason: input.whenNobody.reason,
+      subject: input.whenNobody.about,
+      messageId: newMessageId(),
+      now,
+    });
   }
   return result;
 }

@@ -4,6 +4,7 @@
  * so however many workers run, and however often they look, each goes out once.
  */
 import { daysBetween, todayIn, weekdayAndHourIn } from '../../domain/calendar.ts';
+import { formatDay } from '../../domain/format.ts';
 import { invoiceLabel } from '../../domain/invoice.ts';
 import { BILLING_STATUS_LABELS } from '../../domain/invite-to-bill.ts';
 import { paths } from '../../domain/links.ts';
@@ -14,7 +15,7 @@ import { lockCommitment } from '../../db/commitments.queries.ts';
 import type { Db } from '../../db/database.ts';
 import { listInvitesOfPeriod } from '../../db/invites.queries.ts';
 import { findProject } from '../../db/projects.queries.ts';
-import { listDistributionUserIds } from '../../db/recipients.queries.ts';
+import { listDistributionUserIds, listInvoiceAdministratorGroups } from '../../db/recipients.queries.ts';
 import { getProjectSettings } from '../../db/settings.queries.ts';
 import { buildBillingBoard } from '../billing/billing-board.ts';
 import { emailInviteToBill, projectRef } from './billing-emails.ts';
@@ -79,18 +80,25 @@ export async function queueBillReminders(db: Db, now: Date): Promise<number> {
   return queued;
 }
 
-/** The weekly digest, Monday morning in each project's time zone, to its invoice distribution list. */
+/**
+ * The weekly digest, Monday morning in each project's time zone, to its invoice distribution list
+ * (or, when nobody on it can receive it, the project's invoice administrators; see enqueueEmail).
+ */
 export async function queueWeeklyDigests(db: Db, now: Date): Promise<number> {
   let queued = 0;
   for (const projectId of await projectsWith(db, 'digestEnabled')) {
     const project = await findProject(db, projectId);
     if (!project || !isDigestTime(weekdayAndHourIn(project.timeZone, now))) continue;
     const monday = todayIn(project.timeZone, now);
-    const recipients = await listDistributionUserIds(db, projectId);
+    const listed = await listDistributionUserIds(db, projectId);
     const keyOf = (userId: string) => `digest:${projectId}:${userId}:${monday}`;
-    const already = await existingDedupeKeys(db, recipients.map(keyOf));
-    const remaining = recipients.filter((id) => !already.has(keyOf(id)));
-    if (remaining.length === 0) continue;
+    const nobodyKey = `digest:${projectId}:nobody:${monday}`;
+    // Written already this Monday: to everyone on the list, or — with nobody on it — to the
+    // administrators who stand in for it, or as the record that it reached nobody.
+    const standIns = listed.length > 0 ? [] : [...(await listInvoiceAdministratorGroups(db, projectId)).flat().map(keyOf), nobodyKey];
+    const already = await existingDedupeKeys(db, [...listed.map(keyOf), ...standIns]);
+    const done = listed.length > 0 ? listed.every((id) => already.has(keyOf(id))) : already.size > 0;
+    if (done) continue;
     // The board as a company admin sees it. Ids go into uuid comparisons, so the system viewer is the nil uuid.
     const nobody = '00000000-0000-0000-0000-000000000000';
     const system: ProjectAccess = { viewer: { userId: nobody, companyId: nobody, isCompanyAdmin: true }, projectId, directoryPermission: null };
@@ -113,9 +121,11 @@ export async function queueWeeklyDigests(db: Db, now: Date): Promise<number> {
           kind: 'weekly_digest',
           projectId,
           commitment: null,
-          userIds: remaining,
+          userIds: listed,
           dedupeKey: (r) => keyOf(r.userId),
-          payload: (r) => ({
+          fallback: () => listInvoiceAdministratorGroups(trx, projectId),
+          whenNobody: { reason: 'no_administrator_can_receive', about: `Weekly digest of ${formatDay(monday, project.locale)}`, dedupeKey: nobodyKey },
+          payload: (r, how) => ({
             project: projectRef(project),
             recipientName: r.name,
             period: board.period ? { startsOn: board.period.startsOn, endsOn: board.period.endsOn, dueOn: board.period.dueOn } : null,
@@ -124,6 +134,7 @@ export async function queueWeeklyDigests(db: Db, now: Date): Promise<number> {
             reviseAndResubmit: byStatus('revise_and_resubmit'),
             notBilled,
             boardUrl: paths.invoicing(projectId),
+            viaFallback: how.viaFallback,
           }),
         },
         now,

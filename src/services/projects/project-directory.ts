@@ -3,6 +3,7 @@
  * the Commitments tool. Changes that would leave an invoice contact ineligible are refused.
  */
 import { DomainError } from '../../domain/errors.ts';
+import { endSentence } from '../../domain/format.ts';
 import {
   assertCanManageProjectDirectory,
   permissionAtLeast,
@@ -14,6 +15,7 @@ import type { Db, Trx } from '../../db/database.ts';
 import { findCompany, findUser } from '../../db/directory.queries.ts';
 import { isUuid } from '../../db/ids.ts';
 import { getProjectAccess, isCompanyInProject } from '../../db/projects.queries.ts';
+import { followAdministratorsOnDistribution } from '../../db/recipients.queries.ts';
 
 export async function addProjectCompany(
   db: Db,
@@ -83,7 +85,7 @@ export async function removeProjectCompany(
     if (commitment) {
       throw new DomainError(
         'company_in_use',
-        `This company is the contract company of commitment ${commitment.number}.`,
+        endSentence(`This company is the contract company of commitment ${commitment.number}`),
         { field: 'companyId' },
       );
     }
@@ -169,6 +171,7 @@ export async function setProjectUser(
       .values({ projectId, userId, commitmentsPermission: permission, createdAt: now })
       .onConflict((oc) => oc.columns(['projectId', 'userId']).doUpdateSet({ commitmentsPermission: permission }))
       .execute();
+    await followAdministratorsOnDistribution(trx, projectId, userId, permission === 'admin', now);
     await recordAudit(trx, {
       occurredAt: now,
       actorUserId: viewer.userId,
@@ -207,6 +210,7 @@ export async function removeProjectUser(
     if (!current) throw new DomainError('not_found', 'That person is not in this project directory.');
     await assertNotNeededAsContact(trx, projectId, userId, null);
     await trx.deleteFrom('projectUsers').where('projectId', '=', projectId).where('userId', '=', userId).execute();
+    await followAdministratorsOnDistribution(trx, projectId, userId, false, now);
     await recordAudit(trx, {
       occurredAt: now,
       actorUserId: viewer.userId,

@@ -4,6 +4,7 @@ import { isValidTimeZone, type Currency, type Locale, type Project, type Termino
 import { recordAudit } from '../../db/audit.queries.ts';
 import type { Db } from '../../db/database.ts';
 import { getProjectAccess, projectFromRow } from '../../db/projects.queries.ts';
+import { followAdministratorsOnDistribution } from '../../db/recipients.queries.ts';
 
 export type CreateProjectInput = {
   name: string;
@@ -50,6 +51,9 @@ export async function createProject(db: Db, viewer: Viewer, input: CreateProject
       .insertInto('projectUsers')
       .values({ projectId: project.id, userId: viewer.userId, commitmentsPermission: 'admin', createdAt: now })
       .execute();
+    // A new project's invoice distribution list starts with (and, until edited, follows) its
+    // Admins on Commitments — so far the creator — so a submitted invoice always reaches someone.
+    await followAdministratorsOnDistribution(trx, project.id, viewer.userId, true, now);
     await recordAudit(trx, {
       occurredAt: now,
       actorUserId: viewer.userId,

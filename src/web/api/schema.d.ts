@@ -7706,6 +7706,8 @@ export interface components {
                 name: string;
                 email: string;
             }[];
+            /** @description True until someone sets the list: it follows the project's Admins on Commitments (a new project starts with them on it). */
+            invoiceDistributionFollowsAdministrators: boolean;
             version: number;
         };
         UpdateInvoicingSettings: {

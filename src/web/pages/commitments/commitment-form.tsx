@@ -4,6 +4,7 @@
  * invoice contacts remain asks before removing them.
  */
 import { useMemo, useRef, useState, type FormEvent } from 'react';
+import { endSentence } from '../../../domain/format.ts';
 import { api, ApiError, call, type Schemas } from '../../api/client.ts';
 import { Button, Card, Checkbox, ErrorBanner, Notice, SelectInput, TextInput } from '../../components/ui.tsx';
 import { useLoad } from '../../lib/hooks.ts';
@@ -293,7 +294,7 @@ export function CommitmentForm({
               <p>
                 <strong>
                   {mismatch.names.join(', ')} {mismatch.names.length === 1 ? 'is an' : 'are'} {mismatch.names.length === 1 ? vocabulary.invoiceContact : vocabulary.invoiceContacts} from{' '}
-                  {mismatch.from}.
+                  {endSentence(mismatch.from)}
                 </strong>
               </p>
               <p>

@@ -132,12 +132,19 @@ export function NewPersonDialog({
     if (Object.keys(local).length > 0) return;
     setBusy(true);
     let created: Schemas['User'] | null = null;
+    let joined = false;
     try {
+      // Joining the project first lets the invitation name it (and the general contractor), so it
+      // does not read as a message from the person's own company.
       created = await call(
-        api.POST('/api/v1/users', { body: { companyId: draft.companyId, name: draft.name.trim(), email: draft.email.trim(), emailEnabled: draft.emailEnabled } }),
+        api.POST('/api/v1/users', {
+          body: { companyId: draft.companyId, name: draft.name.trim(), email: draft.email.trim(), emailEnabled: draft.emailEnabled, sendInvitation: !draft.level },
+        }),
       );
       if (draft.level) {
         await call(api.PUT('/api/v1/projects/{projectId}/directory/users/{userId}', { params: { path: { projectId, userId: created.id } }, body: { commitmentsPermission: draft.level } }));
+        joined = true;
+        await call(api.POST('/api/v1/users/{userId}/invitation', { params: { path: { userId: created.id } } }));
       }
       const invited = `An invitation email to choose a password is on its way to ${created.email}.`;
       reset();
@@ -146,7 +153,17 @@ export function NewPersonDialog({
       const apiError = toApiError(err);
       if (created) {
         reset();
-        await onCreated(`${created.name} was added to the company directory (and invited), but not to this project: ${apiError.message}`);
+        if (joined) {
+          await onCreated(`${created.name} was added to this project, but the invitation email could not be sent: ${apiError.message}`);
+        } else {
+          // Not on the project: invite them anyway, as before, without naming a project.
+          const userId = created.id;
+          const invited = await call(api.POST('/api/v1/users/{userId}/invitation', { params: { path: { userId } } })).then(
+            () => true,
+            () => false,
+          );
+          await onCreated(`${created.name} was added to the company directory${invited ? ' (and invited)' : ''}, but not to this project: ${apiError.message}`);
+        }
       } else {
         setErrors(apiError.fieldErrors);
         if (Object.keys(apiError.fieldErrors).length === 0) setFailure(apiError);

@@ -196,7 +196,7 @@ export function EmailsPage({ params }: { params: Record<string, string> }) {
                         </span>
                       ) : null}
                     </td>
-                    <td>{e.toAddress || <span className="muted">No address</span>}</td>
+                    <td>{e.toAddress || <span className="muted">{e.toUserId ? 'No address' : 'Nobody'}</span>}</td>
                     <td className="inv-nowrap">{(EMAIL_KINDS as readonly string[]).includes(e.kind) ? KIND_LABELS[e.kind as EmailKind] : e.kind.replace(/_/g, ' ')}</td>
                     <td className="inv-email-subject">{e.subject ?? <span className="muted">—</span>}</td>
                     <td className="inv-nowrap">

@@ -429,7 +429,15 @@ function DistributionCard({
   return (
     <Card title="Invoice distribution list">
       <form onSubmit={save} aria-label="Invoice distribution list">
-        <p className="hint">Who gets the “invoice submitted” emails and the weekly digest. Only the project’s invoice administrators (Admin on Commitments) can be on it.</p>
+        <p className="hint">
+          Who gets the “invoice submitted” emails and the weekly digest. Only the project’s invoice administrators (Admin on Commitments) can be on it. If nobody on the list can
+          receive email, the project’s invoice administrators get them instead.
+        </p>
+        {settings.invoiceDistributionFollowsAdministrators ? (
+          <p className="hint" data-testid="distribution-follows">
+            Until you save a change here, the list follows the project’s Admins on Commitments: whoever is made Admin joins it.
+          </p>
+        ) : null}
         <ErrorBanner error={failure ?? directory.error} />
         {flash && !dirty ? <Notice tone="success">{flash}</Notice> : null}
         {!directory.data && !directory.error ? <Loading label="Loading the project’s administrators…" /> : null}
