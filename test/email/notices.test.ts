@@ -166,7 +166,8 @@ async function resubmit(lines: Record<string, unknown>[]): Promise<SinkMessage> 
     assertOk(saved);
     version = saved.body.invoice.version;
   }
-  const res = await contactApi.post(`${p}/invoices/${invoice.id}/transitions`, { action: 'submit', version });
+  // Stored materials billed without an attachment: the contact goes on knowingly (decision 012).
+  const res = await contactApi.post(`${p}/invoices/${invoice.id}/transitions`, { action: 'submit', version, acknowledgeMissing: true });
   assertOk(res);
   invoice.version = res.body.invoice.version;
   return only(await deliver(), inviter);
