@@ -26,6 +26,9 @@ export function RetainageRulesNotice({
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Refused because the invoice already has them (someone applied them, or the rules went back):
+  // once the message is read, the invoice is reloaded and this notice goes away.
+  const [stale, setStale] = useState(false);
 
   const apply = async () => {
     setBusy(true);
@@ -46,6 +49,7 @@ export function RetainageRulesNotice({
         setError('Someone changed this invoice meanwhile; it is reloaded. Check it, then apply the rules again.');
       } else {
         setError(failure.message);
+        if (failure.code === 'retainage_rules_unchanged') setStale(true);
       }
     } finally {
       setBusy(false);
@@ -55,6 +59,7 @@ export function RetainageRulesNotice({
   const close = () => {
     setOpen(false);
     setError(null);
+    if (stale) void onConflict();
   };
 
   return (
