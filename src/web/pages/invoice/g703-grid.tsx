@@ -105,7 +105,7 @@ export function G703Grid({ lines, calcs, drafts, reviews, serverErrors, totals, 
   }
 
   return (
-    <div className={`grid-frame${virtual ? ' grid-virtual' : ''}`} ref={frameRef} onScroll={virtual ? onScroll : undefined} role="region" aria-label={caption} tabIndex={cfg.mode === 'read' ? 0 : -1}>
+    <div className={`grid-frame${virtual ? ' grid-virtual' : ''}${columns.some((c) => c.key === 'review') ? ' has-review' : ''}`} ref={frameRef} onScroll={virtual ? onScroll : undefined} role="region" aria-label={caption} tabIndex={cfg.mode === 'read' ? 0 : -1}>
       <table
         className="g703"
         data-testid="g703"

@@ -122,7 +122,7 @@ export function ConfirmActionDialog({
               setNote('');
             }}
           >
-            {submitWithout ? 'Submit without them' : CONFIRM[kind]}
+            {submitWithout ? `Submit without ${(info?.missingCount ?? 0) > 1 ? 'them' : 'it'}` : CONFIRM[kind]}
           </Button>
         </>
       }

@@ -64,7 +64,7 @@ export function SubmitChecklist({
       </ul>
       <div className="attach-input">
         <label htmlFor={`${id}-file`} className="file-label">
-          {missing.length > 0 ? 'Attach them now' : 'Attach more files'}
+          {missing.length > 1 ? 'Attach them now' : missing.length === 1 ? 'Attach it now' : 'Attach more files'}
         </label>
         <input id={`${id}-file`} type="file" multiple accept={ATTACHMENT_ACCEPT} onChange={(e) => void upload(e)} disabled={busy !== null} aria-describedby={`${id}-hint`} />
         <p className="hint" id={`${id}-hint`}>
