@@ -55,7 +55,7 @@ export function SubmitChecklist({
             <span className="checklist-mark" aria-hidden="true">
               {item.isMet ? '✓' : '!'}
             </span>
-            <span>
+            <span className="checklist-text">
               <strong>{item.label}</strong>
               <span className="ip-sr-only">{item.isMet ? ' (attached)' : ' (missing)'}</span>: {humanizeMessage(item.isMet ? item.detail : (item.missingMessage ?? item.detail), money)}
             </span>
