@@ -4,7 +4,8 @@
  * the commitment, answers Yes, bills stored materials, and the submit dialog lists both missing
  * items; she attaches a file right there, the list updates, and she submits as before. The other
  * goes on knowingly ("Submit without them"): the submission is recorded with what was missing, and
- * the reviewer reads it in the invoice's history.
+ * the reviewer reads it in the invoice's history. An administrator submitting on a contact's behalf
+ * from the billing board is refused until they, too, say they go on without the backup.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -63,6 +64,7 @@ describe('the submission checklist', { skip: skip ?? false }, () => {
     };
     const rae = await make('SC-410', 'Rae Contact');
     const omar = await make('SC-411', 'Omar Contact');
+    const lena = await make('SC-412', 'Lena Contact');
     const today = todayIn(project.timeZone, now);
     await createBillingPeriod(db, viewerOf(admin), project.id, { startsOn: addDays(today, -5), endsOn: addDays(today, 20), dueOn: addDays(today, 10) }, now);
 
@@ -74,6 +76,7 @@ describe('the submission checklist', { skip: skip ?? false }, () => {
     await page.goto(board);
     await signIn(page, admin.email, PASSWORD);
     await page.goto(board);
+    await page.getByRole('region', { name: 'Billing board' }).getByRole('row').filter({ hasText: 'SC-412' }).waitFor();
     await page.getByLabel('Select SC-410').check();
     await page.getByLabel('Select SC-411').check();
     await page.getByRole('button', { name: 'Send invites…' }).click();
@@ -173,6 +176,29 @@ describe('the submission checklist', { skip: skip ?? false }, () => {
       /Omar Contact submitted the invoice for review, knowingly without the attachments the invite asked for and backup for the stored materials\.$/,
       'the history entry',
     );
+
+    // ---- Bulk, on Lena's behalf: refused while the backup is missing, then submitted knowingly --------
+    const lenaInvoice = await createInvoice(db, viewerOf(admin), project.id, lena.commitment.id, {}, now);
+    const lenaLines = (await listInvoiceLines(db, [lenaInvoice.id])).get(lenaInvoice.id) ?? [];
+    await saveInvoiceLines(db, viewerOf(admin), project.id, lenaInvoice.id, { version: lenaInvoice.version, mode: 'claim', lines: [{ lineId: lenaLines[1]!.id, materialsStoredNewCents: 1_200_00 }] }, now);
+    const bulk = async (acknowledge: boolean) => {
+      await page.goto(board);
+      await page.getByLabel('Select SC-412').check();
+      await page.getByRole('button', { name: 'Change status…' }).click();
+      const change = page.getByRole('dialog', { name: 'Change invoice status' });
+      await change.getByLabel('Submit for review').check();
+      if (acknowledge) await change.getByLabel('Submit even when attachments are missing').check();
+      await change.getByRole('button', { name: 'Submit for review: 1 invoice' }).click();
+      const outcome = page.getByRole('dialog', { name: 'Status change: results' });
+      const text = ((await outcome.locator('.inv-result-list li').textContent()) ?? '').replace(/\s+/g, ' ');
+      await outcome.getByRole('button', { name: 'Done' }).click();
+      return text;
+    };
+    assert.match(await bulk(false), /not changedMaterials stored this period \(\$1,200\.00\) are billed without an attachment to back them \(delivery tickets, supplier invoices, insurance\)\. Attach it on the invoice, or submit again with “Submit even when attachments are missing”\.$/);
+    assert.equal((await db.selectFrom('invoices').select('status').where('id', '=', lenaInvoice.id).executeTakeFirstOrThrow()).status, 'draft');
+    assert.match(await bulk(true), /now Under Review/);
+    const lenaSubmit = await db.selectFrom('auditLog').select(['after', 'actorUserId']).where('entityId', '=', lenaInvoice.id).where('action', '=', 'status_under_review').executeTakeFirstOrThrow();
+    assert.deepEqual([(lenaSubmit.after as Record<string, unknown>).acknowledgedMissing, lenaSubmit.actorUserId], [['stored_materials_backup'], admin.id]);
     await adminContext.close();
   });
 });

@@ -366,13 +366,15 @@ export function g703Columns(cfg: GridConfig): G703Column[] {
       },
       total: blank,
     },
-    cfg.showRates && {
-      key: 'workRate',
-      label: 'Work retainage %',
-      width: 6,
-      cell: (r) => (cfg.editRates ? input(r, 'workRate', `${COLUMN_NAMES.workRate} %, ${r.name}`, r.draft?.workRate ?? formatBpPlain(r.calc.rates.workBp)) : { content: cfg.pct(r.calc.rates.workBp) }),
-      total: blank,
-    },
+    // On a sliding scale the rules set work retainage, not the line's flat rate: its rate applied is shown instead.
+    cfg.showRates &&
+      !cfg.slidingScale && {
+        key: 'workRate',
+        label: 'Work retainage %',
+        width: 6,
+        cell: (r) => (cfg.editRates ? input(r, 'workRate', `${COLUMN_NAMES.workRate} %, ${r.name}`, r.draft?.workRate ?? formatBpPlain(r.calc.rates.workBp)) : { content: cfg.pct(r.calc.rates.workBp) }),
+        total: blank,
+      },
     cfg.showRates && {
       key: 'materialsRate',
       label: 'Materials retainage %',
