@@ -6,10 +6,10 @@
  */
 import type { FocusEvent, MouseEvent, ReactNode } from 'react';
 import { ratioInBasisPoints } from '../../../domain/money.ts';
+import { appliedRateCell, reviewCell } from './g703-cells.tsx';
 import {
   COLUMN_NAMES,
   formatBpPlain,
-  humanizeMessage,
   moneyInputText,
   type CellIssue,
   type Draft,
@@ -130,56 +130,6 @@ function input(row: RowContext, column: EditColumn, label: string, value: string
         onBlur={row.cell.onBlur}
         onMouseDown={row.cell.onMouseDown}
       />
-    ),
-  };
-}
-
-function reviewCell(row: RowContext): CellContent {
-  const { calc, name, decision, review, index, cell, onReview } = row;
-  const line = calc.line;
-  const rejected = decision === 'rejected';
-  return {
-    className: 'review-cell col-review',
-    content: (
-      <>
-        <span className="review-buttons">
-          <button
-            type="button"
-            className="rv rv-ok"
-            aria-pressed={decision === 'approved'}
-            aria-label={`Approve ${name}`}
-            title={`Approve ${name}`}
-            onClick={() => onReview(line.id, { decision: decision === 'approved' ? null : 'approved' })}
-          >
-            ✓
-          </button>
-          <button
-            type="button"
-            className="rv rv-no"
-            aria-pressed={rejected}
-            aria-label={`Reject ${name}`}
-            title={`Reject ${name}`}
-            onClick={() => onReview(line.id, { decision: rejected ? null : 'rejected' })}
-          >
-            ✗
-          </button>
-        </span>
-        {rejected ? (
-          <input
-            type="text"
-            className="review-reason"
-            aria-label={`Reason for rejecting ${name}`}
-            placeholder="Reason (optional)"
-            data-line-id={line.id}
-            data-column="reviewReason"
-            data-row={index}
-            value={review ? review.reason : (line.review.reason ?? '')}
-            onChange={(e) => onReview(line.id, { reason: e.currentTarget.value })}
-            onFocus={cell.onFocus}
-            onMouseDown={cell.onMouseDown}
-          />
-        ) : null}
-      </>
     ),
   };
 }
@@ -404,31 +354,6 @@ function columnDefaults(key: string, cfg: GridConfig): Pick<G703Column, 'require
   const releases = ['claimedReleased', 'released'];
   const hidden = ['previous', 'percent', 'stored', 'completed', 'balance', 'retainage', ...(cfg.hasMaterials ? [] : materials), ...(cfg.hasRelease ? [] : releases)];
   return hidden.includes(key) ? { defaultVisible: false } : {};
-}
-
-/**
- * The work retainage rate applied to the line this period and the rule(s) that set it, from the
- * domain (`effectiveRateBp`, `appliedRules`): "5% · Rule 2", the rules' full wording on hover and
- * for screen readers. The line's flat rate is not shown: the rules replace it.
- */
-function appliedRateCell(r: RowContext, cfg: GridConfig): CellContent {
-  const c = r.calc.computed;
-  const rate = c.workRetainageEffectiveRateBp ?? null;
-  const rules = c.workRetainageRulesApplied ?? [];
-  if (rate === null) return { className: 'text muted-cell applied-rate', content: 'No work this period' };
-  const labels = rules.map((x) => x.label).join(' + ');
-  const wording = rules.map((x) => `${humanizeMessage(x.description, cfg.money)}${x.capped ? ' (its cap was reached)' : ''}`).join('; ');
-  return {
-    className: 'text applied-rate',
-    title: wording || undefined,
-    content: (
-      <>
-        <span className="applied-rate-value">{cfg.pct(rate)}</span>
-        {labels ? <span className="applied-rule"> · {labels}</span> : null}
-        {wording ? <span className="ip-sr-only">: {wording}</span> : null}
-      </>
-    ),
-  };
 }
 
 /**

@@ -2,7 +2,8 @@
  * The G703 continuation sheet as a spreadsheet: one <tr> per line, memoized by line, so typing in
  * one cell re-renders that row, the totals row and the G702 — not the other lines.
  *
- *   g703-columns.tsx   the columns: header, width, each line's cell, the total
+ *   g703-columns.tsx   the columns: header, width, each line's cell, the total (shown or hidden
+ *                      with the column chooser); g703-cells.tsx the review and rate-applied cells
  *   g703-rows.tsx      the header, line and totals rows drawn from those columns
  *   g703-keyboard.ts   typing and moving between cells (arrows, Tab, Enter, Escape)
  *   use-grid-window.ts large grids (over 40 lines) draw only the lines near the view

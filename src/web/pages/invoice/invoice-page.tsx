@@ -275,7 +275,7 @@ export function InvoicePage({ params }: { params: Record<string, string> }) {
           onConflict={load}
         />
       ) : null}
-      {isAdmin && overCalcs.length > 0 ? (
+      {isAdmin && mode !== 'claim' && overCalcs.length > 0 ? (
         <OverbilledLinesBanner
           calcs={overCalcs}
           overbilling={overbilling}
