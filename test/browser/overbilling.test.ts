@@ -105,6 +105,9 @@ describe('overbilling is visible end to end', { skip: skip ?? false }, () => {
     await screenshot(page, 'overbilling-02-submit-dialog');
     await dialog.getByRole('button', { name: 'Submit for review' }).click();
     await page.getByText(/^Submitted for review\./).waitFor();
+    // Submitted, the grid is read-only and shows the server's figures: the flag is the server's own.
+    assert.equal(await g703(page).locator('input').count(), 0);
+    await hasText(row(page, '1').getByTestId('over-100'), '⚑ Over 100% by $2,000.00 — flagged for the reviewer', 'line 1’s flag, read-only');
     await context.close();
 
     // The administrator: the board marks the invoice.
