@@ -110,6 +110,8 @@ describe('the submission checklist', { skip: skip ?? false }, () => {
     await signIn(page, rae.contact.email, PASSWORD);
     await page.waitForURL(commitmentUrl);
     await hasText(page.locator('.cm-invite-attach'), `Attach to your invoice: ${NOTE}`, 'what to attach, on the commitment');
+    // The project's overbilling rule, before any invoice exists (a new project allows it, flagged).
+    await hasText(page.getByTestId('overbilling-rule'), 'On this project a line may be billed over 100% of its scheduled value; it is flagged for review.', 'the rule, on the commitment');
     await page.getByRole('button', { name: 'Yes', exact: true }).click();
     await page.getByRole('button', { name: 'Create invoice' }).click();
     await page.waitForURL(/\/invoices\//);
