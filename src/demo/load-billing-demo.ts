@@ -2,6 +2,8 @@
  * The demo's billing cycle, so a newcomer finds a project mid-cycle: last month's period closed with
  * approved invoices, this month's period open (due in ten days) with invites sent, one invoice under
  * review, one sent back for revision — and Rosa's commitment invited, waiting for her answer.
+ * The project allows overbilling, and the invoice under review bills one line over 100%, so the
+ * flag shows on the billing board and in the review (issue 10, item 7).
  * Every step goes through the services, as the people involved would do it.
  */
 import { getInvoicePayments, recordPayment } from '../services/billing/payments.ts';
@@ -63,7 +65,13 @@ export async function loadBillingDemo(db: Db, projectName: string, now: Date): P
   const accountant = await personByEmail(db, 'priya.raman@northwind.example');
   const manager = await personByEmail(db, 'marcus.bell@northwind.example');
   const settings = await getProjectSettings(db, projectId);
-  await updateProjectSettings(db, accountant, projectId, { version: settings.version, approvalNoticesEnabled: true, inviteMessage: 'Please bill by the due date. Include stored-materials invoices and insurance certificates as attachments.' }, now);
+  await updateProjectSettings(
+    db,
+    accountant,
+    projectId,
+    { version: settings.version, approvalNoticesEnabled: true, allowOverbilling: true, inviteMessage: 'Please bill by the due date. Include stored-materials invoices and insurance certificates as attachments.' },
+    now,
+  );
   await setInvoiceDistribution(db, accountant, projectId, [accountant.userId, manager.userId], now);
 
   const today = todayIn(project.timeZone, now);
@@ -102,6 +110,19 @@ export async function loadBillingDemo(db: Db, projectName: string, now: Date): P
   await respondToInvite(db, hector, projectId, underReview.id, 'accepted', now);
   const submitted = await createInvoice(db, hector, projectId, underReview.id, { number: 'GF-2231' }, now);
   await billPercent(db, hector, projectId, submitted.id, 3000, now);
+  // Extra layout work on the last line, billed at 106% while a change order is negotiated: allowed
+  // on this project, and flagged for the reviewer.
+  const lastLine = ((await listInvoiceLines(db, [submitted.id])).get(submitted.id) ?? []).at(-1);
+  if (lastLine) {
+    await saveInvoiceLines(
+      db,
+      hector,
+      projectId,
+      submitted.id,
+      { version: await version(db, projectId, submitted.id), mode: 'claim', lines: [{ lineId: lastLine.id, percentCompleteToDateBp: 10_600 }] },
+      now,
+    );
+  }
   await changeInvoiceStatus(db, hector, projectId, submitted.id, { action: 'submit', version: await version(db, projectId, submitted.id) }, now);
 
   const sentBack = await commitmentByNumber(db, projectId, 'SC-002');

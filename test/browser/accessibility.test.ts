@@ -13,6 +13,7 @@ import { loadDemo } from '../../src/demo/load-demo.ts';
 import { createInvoice } from '../../src/services/billing/create-invoice.ts';
 import { respondToInvite } from '../../src/services/billing/invites.ts';
 import { requestPasswordReset } from '../../src/services/auth/request-password-reset.ts';
+import { setRetainageRules } from '../../src/services/commitments/retainage-rules.ts';
 import { browserUnavailable, describeViolations, openBrowser, screenshot, seriousA11yViolations, startBrowserServer, type BrowserServer, type BrowserSession } from './support/browser.ts';
 
 const skip = browserUnavailable();
@@ -145,6 +146,17 @@ describe('accessibility of every main page, on a laptop and a tablet', { skip: s
     ids.rosaCommitment = commitment.id;
     await respondToInvite(db, rosaViewer, project.id, commitment.id, 'accepted', now);
     ids.rosaInvoice = (await createInvoice(db, rosaViewer, project.id, commitment.id, {}, now)).id;
+    // Then SC-003's sliding-scale rules change: her invoice keeps its own, and an administrator is told.
+    const priya = await db.selectFrom('users').select(['id', 'companyId', 'isCompanyAdmin']).where('email', '=', ACCOUNTS.accountant).executeTakeFirstOrThrow();
+    const rules = await db.selectFrom('commitmentRetainageRules').select('version').where('commitmentId', '=', commitment.id).executeTakeFirstOrThrow();
+    await setRetainageRules(
+      db,
+      { userId: priya.id, companyId: priya.companyId, isCompanyAdmin: priya.isCompanyAdmin },
+      project.id,
+      commitment.id,
+      { version: rules.version, scale: { rules: [{ kind: 'until_percent_of_original', rateBp: 1000, thresholdBp: 500 }], afterRateBp: 250 } },
+      now,
+    );
 
     const marcus = await db.selectFrom('users').select('id').where('email', '=', 'marcus.bell@northwind.example').executeTakeFirstOrThrow();
     const reset = await requestPasswordReset(db, { userId: marcus.id, actorUserId: null, baseUrl: server.url }, now);
@@ -246,9 +258,12 @@ describe('accessibility of every main page, on a laptop and a tablet', { skip: s
       await page.getByLabel('Select SC-008').check();
       await page.getByRole('button', { name: 'Send invites…' }).click();
       await page.getByRole('dialog', { name: 'Send invites to bill' }).waitFor();
+      await page.getByRole('dialog').getByLabel('Ask for attachments').check();
+      await page.getByRole('dialog').getByLabel('What to attach (optional)').fill('Conditional lien waiver');
       await settled(page, 'Invoicing', 'Invoice type');
       await assertAccessible(page, 'send-invites-dialog');
       await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Discard changes' }).click();
       await page.getByRole('dialog').waitFor({ state: 'hidden' });
     });
 
@@ -260,7 +275,27 @@ describe('accessibility of every main page, on a laptop and a tablet', { skip: s
       await page.getByRole('button', { name: /^Approve / }).first().click();
       await page.getByRole('button', { name: /^Reject / }).nth(1).click();
       await page.getByRole('textbox', { name: /^Reason for rejecting / }).first().fill('Not on site yet.');
+      // The demo's line over 100% is flagged, with the banner that names it.
+      await page.getByRole('region', { name: 'Lines over 100%' }).waitFor();
       await assertAccessible(page, 'invoice-review');
+    });
+
+    test('choosing the review grid’s columns (open chooser)', async () => {
+      const page = await signedIn('accountant');
+      await page.locator('.grid-card details.column-chooser > summary').click();
+      await page.getByRole('group', { name: 'Columns of the G703 grid' }).waitFor();
+      await assertAccessible(page, 'invoice-review-columns');
+      await page.keyboard.press('Escape');
+    });
+
+    test('an invoice whose commitment’s retainage rules changed (apply dialog)', async () => {
+      const page = await signedIn('accountant');
+      await page.goto(`${server.url}/projects/${ids.project}/invoices/${ids.rosaInvoice}`);
+      await settled(page, /Invoice/);
+      await page.getByRole('region', { name: 'Retainage rules changed' }).getByRole('button', { name: 'Apply the current rules…' }).click();
+      await page.getByRole('dialog', { name: 'Apply the commitment’s current retainage rules?' }).waitFor();
+      await assertAccessible(page, 'invoice-apply-rules');
+      await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
     });
 
     test('email', async () => {
@@ -326,6 +361,17 @@ describe('accessibility of every main page, on a laptop and a tablet', { skip: s
       await percent.fill('20');
       await percent.press('Tab');
       await assertAccessible(page, 'invoice-editing');
+    });
+
+    test('submitting with stored materials and no attachment (checklist in the dialog)', async () => {
+      const page = await signedIn('contact');
+      const stored = page.locator('input[data-column="storedNew"]').first();
+      await stored.fill('1500');
+      await stored.press('Tab');
+      await page.getByRole('region', { name: 'Invoice actions' }).getByRole('button', { name: 'Submit for review' }).click();
+      await page.getByRole('dialog', { name: 'Submit this invoice for review?' }).getByTestId('submit-checklist').waitFor();
+      await assertAccessible(page, 'invoice-submit-checklist');
+      await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
     });
   });
 });

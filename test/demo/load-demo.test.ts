@@ -8,6 +8,9 @@ import { demoAccountRows } from '../../src/demo/demo-accounts.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, emailOf, findPerson, PROJECTS } from '../../src/demo/demo-data.ts';
 import { isDatabaseEmpty, loadDemo, printDemoAccounts } from '../../src/demo/load-demo.ts';
 import { listAttention } from '../../src/services/billing/attention.ts';
+import { getBillingBoard } from '../../src/services/billing/billing-board.ts';
+import { getInvoiceView } from '../../src/services/billing/invoice-view.ts';
+import { countOverbilledLines, overbilledByCents } from '../../src/domain/pay-application.ts';
 import { openTestDatabase, type TestDatabase } from '../support/test-db.ts';
 
 const NOW = new Date('2026-11-20T15:00:00Z');
@@ -45,6 +48,24 @@ test("the demo administrator's queue has something of every kind waiting", async
   assert.deepEqual(kinds('invoice_sent_back'), ['SC-002']);
   assert.ok(kinds('invite_unanswered').includes('SC-003'), "Rosa's invite waits for her answer");
   assert.deepEqual(kinds('invoice_unpaid'), ['SC-002'], "last month's invoice, half paid");
+});
+
+test('the invoice under review bills a line over 100% on a project that allows it: flagged on the board and in the review', async () => {
+  const db = database.db;
+  const priya = await db.selectFrom('users').select(['id', 'companyId', 'isCompanyAdmin']).where('email', '=', 'priya.raman@northwind.example').executeTakeFirstOrThrow();
+  const viewer = { userId: priya.id, companyId: priya.companyId, isCompanyAdmin: priya.isCompanyAdmin };
+  const project = await db.selectFrom('projects').select('id').where('name', '=', 'Riverside Medical Office Building').executeTakeFirstOrThrow();
+  const board = await getBillingBoard(db, viewer, project.id, {});
+  const flagged = board.rows.filter((r) => (r.latestInvoice?.overbilledLineCount ?? 0) > 0).map((r) => [r.commitment.number, r.latestInvoice?.overbilledLineCount]);
+  assert.deepEqual(flagged, [['SC-001', 1]], 'only SC-001’s invoice is marked, with one line');
+  const invoice = board.rows.find((r) => r.commitment.number === 'SC-001')?.latestInvoice;
+  assert.equal(invoice?.status, 'under_review');
+  const view = await getInvoiceView(db, viewer, project.id, invoice?.id ?? '', NOW);
+  assert.equal(view.you.allowOverbilling, true, 'the project allows overbilling');
+  assert.equal(countOverbilledLines(view.amounts.lines), 1);
+  const over = view.amounts.lines.filter((l) => overbilledByCents(l) > 0);
+  assert.equal(over[0]?.percentCompleteBp, 10_600, 'billed at 106%');
+  assert.deepEqual(view.amounts.issues, [], 'allowed: a flag, not a problem to fix');
 });
 
 test('three projects, one of them Canadian', async () => {

@@ -5,6 +5,7 @@
 import { useRef, useState } from 'react';
 import type { ApiError} from '../../api/client.ts';
 import { api, call } from '../../api/client.ts';
+import { OverBadge } from '../../components/over-badge.tsx';
 import { Button, Card, Day, ErrorBanner, Loading, Money, Notice, StatusBadge } from '../../components/ui.tsx';
 import { useLoad } from '../../lib/hooks.ts';
 import { useProject } from '../../lib/project.tsx';
@@ -135,6 +136,11 @@ export function BillingPanel({
             <strong>Invited to bill</strong> {INVOICE_TYPE_LABELS[invite.invoiceType as InvoiceType] ?? invite.invoiceType} on {when(invite.invitedAt)}.
           </p>
           {invite.message ? <blockquote className="cm-invite-message">{invite.message}</blockquote> : null}
+          {invite.requestAttachments ? (
+            <p className="cm-invite-attach">
+              <strong>Attach to {isContact ? 'your' : 'the'} invoice:</strong> {invite.attachmentsNote ?? 'supporting documents (the invite asks for attachments).'}
+            </p>
+          ) : null}
           {isContact && b.canAnswerInvite ? (
             <div className="cm-invite-answer" role="group" aria-labelledby={`invite-q-${commitmentId}`}>
               <p id={`invite-q-${commitmentId}`} className="cm-question">
@@ -172,6 +178,13 @@ export function BillingPanel({
             {toFix.status === 'revise_and_resubmit' ? <span className="hint"> It was sent back: the rejected lines say why.</span> : null}
           </p>
         ) : null}
+        {isContact && (b.canCreateInvoice || toFix) ? (
+          <p className="hint" data-testid="overbilling-rule">
+            {b.allowOverbilling
+              ? 'On this project a line may be billed over 100% of its scheduled value; it is flagged for review.'
+              : 'On this project a line may not be billed over 100% of its scheduled value.'}
+          </p>
+        ) : null}
         {b.canCreateInvoice ? (
           <Button tone="primary" busy={creating} disabled={creating} onClick={() => void createInvoice()}>
             {isContact ? 'Create invoice' : `Create invoice on the ${vocabulary.invoiceContact}’s behalf`}
@@ -204,7 +217,7 @@ export function BillingPanel({
               {b.invoices.map((i) => (
                 <tr key={i.id}>
                   <td>
-                    <Link to={`/projects/${projectId}/invoices/${i.id}`}>{i.label}</Link>
+                    <Link to={`/projects/${projectId}/invoices/${i.id}`}>{i.label}</Link> <OverBadge count={i.overbilledLineCount} />
                     {i.submittedAt ? <span className="cm-kind">Submitted {formatInstant(new Date(i.submittedAt), project.locale, project.timeZone)}</span> : null}
                   </td>
                   <td>

@@ -29,25 +29,24 @@ export function checkFile(file: File): { file: File } | { error: string } {
   return { file: type === file.type ? file : new File([file], file.name, { type }) };
 }
 
-export const AttachmentsPanel = memo(function AttachmentsPanel({
+/**
+ * Uploading files to an invoice, one at a time, with the server's checks said first: shared by
+ * the attachments card and the submit dialog (which offers to attach what is missing right there).
+ */
+export function useAttachmentUpload({
   projectId,
   invoiceId,
   attachments,
-  editable,
   onChange,
 }: {
   projectId: string;
   invoiceId: string;
   attachments: Attachment[];
-  editable: boolean;
   onChange: (next: Attachment[]) => void;
 }) {
-  const inputId = useId();
-  const inputRef = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [errors, setErrors] = useState<string[]>([]);
   const [status, setStatus] = useState('');
-  const base = `/api/v1/projects/${encodeURIComponent(projectId)}/invoices/${encodeURIComponent(invoiceId)}/attachments`;
 
   const upload = async (e: ChangeEvent<HTMLInputElement>) => {
     const files = [...(e.currentTarget.files ?? [])];
@@ -87,6 +86,30 @@ export const AttachmentsPanel = memo(function AttachmentsPanel({
     setBusy(null);
     setErrors(problems);
   };
+
+  return { upload, busy, setBusy, errors, setErrors, status, setStatus };
+}
+
+/** What the file input accepts: the types invoices take, by MIME type and by extension. */
+export const ATTACHMENT_ACCEPT = [...Object.keys(ALLOWED_ATTACHMENT_TYPES), ...Object.values(ALLOWED_ATTACHMENT_TYPES), '.jpeg'].join(',');
+
+export const AttachmentsPanel = memo(function AttachmentsPanel({
+  projectId,
+  invoiceId,
+  attachments,
+  editable,
+  onChange,
+}: {
+  projectId: string;
+  invoiceId: string;
+  attachments: Attachment[];
+  editable: boolean;
+  onChange: (next: Attachment[]) => void;
+}) {
+  const inputId = useId();
+  const inputRef = useRef<HTMLInputElement>(null);
+  const { upload, busy, setBusy, errors, setErrors, status, setStatus } = useAttachmentUpload({ projectId, invoiceId, attachments, onChange });
+  const base = `/api/v1/projects/${encodeURIComponent(projectId)}/invoices/${encodeURIComponent(invoiceId)}/attachments`;
 
   const remove = async (a: Attachment) => {
     setBusy(`Removing ${a.filename}…`);
@@ -135,7 +158,7 @@ export const AttachmentsPanel = memo(function AttachmentsPanel({
             id={inputId}
             type="file"
             multiple
-            accept={[...Object.keys(ALLOWED_ATTACHMENT_TYPES), ...Object.values(ALLOWED_ATTACHMENT_TYPES), '.jpeg'].join(',')}
+            accept={ATTACHMENT_ACCEPT}
             onChange={(e) => void upload(e)}
             disabled={busy !== null}
             aria-describedby={`${inputId}-hint`}

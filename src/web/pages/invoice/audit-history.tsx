@@ -63,6 +63,11 @@ export function describeAudit(entry: Entry, names: Map<string, string>, money: (
       if (cleared.length > 0) parts.push(`cleared the decision on ${linesPhrase(cleared, names)}`);
       return parts.length > 0 ? list(parts) : 'reviewed the lines';
     }
+    case 'apply_current_retainage_rules': {
+      const held = (side: unknown) => (isObj(side) && typeof side.totalRetainageCents === 'number' ? money(side.totalRetainageCents) : null);
+      const [was, now] = [held(before), held(after)];
+      return `applied the commitment’s current retainage rules${was !== null && now !== null ? ` (retainage ${was} → ${now})` : ''}`;
+    }
     case 'add_attachment':
       return `attached ${isObj(after) && after.filename ? String(after.filename) : 'a file'}`;
     case 'remove_attachment': {
@@ -77,8 +82,12 @@ export function describeAudit(entry: Entry, names: Map<string, string>, money: (
         const certified = isObj(after) && isObj(after.certified) ? after.certified : undefined;
         const due = certified && typeof certified.currentPaymentDueCents === 'number' ? ` (current payment due ${money(certified.currentPaymentDueCents)})` : '';
         switch (next) {
-          case 'under_review':
-            return `${from === 'revise_and_resubmit' ? 'resubmitted' : 'submitted'} the invoice for review${note}`;
+          case 'under_review': {
+            // Submitted knowingly without what the checklist asked for (decision 012): the reviewer reads it here.
+            const missing = isObj(after) && Array.isArray(after.acknowledgedMissing) ? after.acknowledgedMissing.map((c) => CHECKLIST_WORDS[String(c)] ?? String(c)) : [];
+            const without = missing.length > 0 ? `, knowingly without ${missing.join(' and ')}` : '';
+            return `${from === 'revise_and_resubmit' ? 'resubmitted' : 'submitted'} the invoice for review${without}${note}`;
+          }
           case 'revise_and_resubmit':
             return `sent the invoice back for revision${note}`;
           case 'approved':
@@ -95,6 +104,11 @@ export function describeAudit(entry: Entry, names: Map<string, string>, money: (
     }
   }
 }
+
+const CHECKLIST_WORDS: Record<string, string> = {
+  attachments_requested: 'the attachments the invite asked for',
+  stored_materials_backup: 'backup for the stored materials',
+};
 
 /** Ends a description with a full stop unless it already ends with one (or a closing quote after one). */
 function sentence(text: string): string {

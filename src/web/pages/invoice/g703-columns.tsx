@@ -6,6 +6,7 @@
  */
 import type { FocusEvent, MouseEvent, ReactNode } from 'react';
 import { ratioInBasisPoints } from '../../../domain/money.ts';
+import { appliedRateCell, reviewCell } from './g703-cells.tsx';
 import {
   COLUMN_NAMES,
   formatBpPlain,
@@ -34,7 +35,14 @@ export type GridConfig = {
   showReview: boolean;
   /** The viewer is the contact: rejection reasons and adjustments are addressed to them. */
   isContact: boolean;
+  /** The invoice holds work retainage by sliding-scale rules: show the rate applied this period and its rule. */
+  slidingScale: boolean;
+  /** Some line bills materials stored or moved into work (claimed or certified): their columns start shown to a reviewer. */
+  hasMaterials: boolean;
+  /** Some line releases retainage (or the invoice is a release): the release columns start shown to a reviewer. */
+  hasRelease: boolean;
   num: (cents: number) => string;
+  money: (cents: number) => string;
   pct: (bp: number) => string;
 };
 
@@ -80,6 +88,10 @@ export type G703Column = {
   width: number | 'money' | 'description';
   /** The row header (item number): a <th scope="row">, and the totals row's label. */
   rowHeader?: boolean;
+  /** Always shown: the column chooser does not offer it (the line's name, the cells a person must fill in). */
+  required?: boolean;
+  /** False: hidden until the person shows it with the column chooser (default true). */
+  defaultVisible?: boolean;
   cell: (row: RowContext) => CellContent;
   /** The totals row's cell; `colSpan` 0 leaves it out (a cell before it spans this column). */
   total: (totals: Totals, cfg: GridConfig, hasChangeOrders: boolean) => CellContent & { colSpan?: number };
@@ -118,56 +130,6 @@ function input(row: RowContext, column: EditColumn, label: string, value: string
         onBlur={row.cell.onBlur}
         onMouseDown={row.cell.onMouseDown}
       />
-    ),
-  };
-}
-
-function reviewCell(row: RowContext): CellContent {
-  const { calc, name, decision, review, index, cell, onReview } = row;
-  const line = calc.line;
-  const rejected = decision === 'rejected';
-  return {
-    className: 'review-cell',
-    content: (
-      <>
-        <span className="review-buttons">
-          <button
-            type="button"
-            className="rv rv-ok"
-            aria-pressed={decision === 'approved'}
-            aria-label={`Approve ${name}`}
-            title={`Approve ${name}`}
-            onClick={() => onReview(line.id, { decision: decision === 'approved' ? null : 'approved' })}
-          >
-            ✓
-          </button>
-          <button
-            type="button"
-            className="rv rv-no"
-            aria-pressed={rejected}
-            aria-label={`Reject ${name}`}
-            title={`Reject ${name}`}
-            onClick={() => onReview(line.id, { decision: rejected ? null : 'rejected' })}
-          >
-            ✗
-          </button>
-        </span>
-        {rejected ? (
-          <input
-            type="text"
-            className="review-reason"
-            aria-label={`Reason for rejecting ${name}`}
-            placeholder="Reason (optional)"
-            data-line-id={line.id}
-            data-column="reviewReason"
-            data-row={index}
-            value={review ? review.reason : (line.review.reason ?? '')}
-            onChange={(e) => onReview(line.id, { reason: e.currentTarget.value })}
-            onFocus={cell.onFocus}
-            onMouseDown={cell.onMouseDown}
-          />
-        ) : null}
-      </>
     ),
   };
 }
@@ -303,7 +265,7 @@ export function g703Columns(cfg: GridConfig): G703Column[] {
       width: 'money',
       cell: (r) => ({
         content: cfg.num(r.calc.computed.totalCompletedAndStoredCents),
-        className: r.issueFor('work')?.code === 'overbilled' || r.issueFor('percent')?.code === 'overbilled' ? 'cell-over' : undefined,
+        className: r.calc.overbilledByCents > 0 ? 'cell-over' : undefined,
       }),
       total: t((x) => x.completed),
     },
@@ -321,6 +283,7 @@ export function g703Columns(cfg: GridConfig): G703Column[] {
     },
     { key: 'balance', label: 'H Balance to finish', width: 'money', cell: (r) => amount(r.calc.computed.balanceToFinishCents, cfg), total: t((x) => x.balance) },
     { key: 'retainage', label: 'Retainage held', width: 'money', cell: (r) => amount(r.calc.computed.retainageHeldCents, cfg), total: t((x) => x.retainage) },
+    cfg.slidingScale && { key: 'appliedRate', label: 'Retainage rate this period', headerClass: 'text', width: 8.5, cell: (r) => appliedRateCell(r, cfg), total: blank },
     cfg.showRelease &&
       cfg.showClaimed && {
         key: 'claimedReleased',
@@ -353,13 +316,15 @@ export function g703Columns(cfg: GridConfig): G703Column[] {
       },
       total: blank,
     },
-    cfg.showRates && {
-      key: 'workRate',
-      label: 'Work retainage %',
-      width: 6,
-      cell: (r) => (cfg.editRates ? input(r, 'workRate', `${COLUMN_NAMES.workRate} %, ${r.name}`, r.draft?.workRate ?? formatBpPlain(r.calc.rates.workBp)) : { content: cfg.pct(r.calc.rates.workBp) }),
-      total: blank,
-    },
+    // On a sliding scale the rules set work retainage, not the line's flat rate: its rate applied is shown instead.
+    cfg.showRates &&
+      !cfg.slidingScale && {
+        key: 'workRate',
+        label: 'Work retainage %',
+        width: 6,
+        cell: (r) => (cfg.editRates ? input(r, 'workRate', `${COLUMN_NAMES.workRate} %, ${r.name}`, r.draft?.workRate ?? formatBpPlain(r.calc.rates.workBp)) : { content: cfg.pct(r.calc.rates.workBp) }),
+        total: blank,
+      },
     cfg.showRates && {
       key: 'materialsRate',
       label: 'Materials retainage %',
@@ -368,9 +333,27 @@ export function g703Columns(cfg: GridConfig): G703Column[] {
         cfg.editRates ? input(r, 'materialsRate', `${COLUMN_NAMES.materialsRate} %, ${r.name}`, r.draft?.materialsRate ?? formatBpPlain(r.calc.rates.materialsBp)) : { content: cfg.pct(r.calc.rates.materialsBp) },
       total: blank,
     },
-    cfg.showReview && { key: 'review', label: 'Review', headerClass: 'text', width: 16, cell: reviewCell, total: blank },
+    cfg.showReview && { key: 'review', label: 'Review', headerClass: 'text col-review', width: 9.5, cell: reviewCell, total: () => ({ content: null, className: 'col-review' }) },
   ];
-  return columns.filter((c): c is G703Column => c !== false);
+  return columns.filter((c): c is G703Column => c !== false).map((c) => ({ ...c, ...columnDefaults(c.key, cfg) }));
+}
+
+/**
+ * Which columns a person cannot hide (the line's name, the cells they must fill in or decide) and
+ * which start hidden. A reviewer certifying starts with what a review needs, so the grid fits a
+ * 1366 px laptop without scrolling sideways: the claim beside the amount certified, G ÷ C (which
+ * marks a line over 100%), the reason and the decision; materials and releases when the invoice
+ * has any. Everything else is a click away in the column chooser, and the choice is remembered.
+ */
+function columnDefaults(key: string, cfg: GridConfig): Pick<G703Column, 'required' | 'defaultVisible'> {
+  const certifying = cfg.mode === 'certify';
+  const required = key === 'item' || key === 'description' || key === 'review' || (cfg.mode !== 'read' && key === 'work') || (certifying && key === 'reason');
+  if (required) return { required: true };
+  if (!certifying) return {};
+  const materials = ['claimedStoredNew', 'storedNew', 'claimedInstalled', 'installed'];
+  const releases = ['claimedReleased', 'released'];
+  const hidden = ['previous', 'percent', 'stored', 'completed', 'balance', 'retainage', ...(cfg.hasMaterials ? [] : materials), ...(cfg.hasRelease ? [] : releases)];
+  return hidden.includes(key) ? { defaultVisible: false } : {};
 }
 
 /**

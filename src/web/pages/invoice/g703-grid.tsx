@@ -2,7 +2,8 @@
  * The G703 continuation sheet as a spreadsheet: one <tr> per line, memoized by line, so typing in
  * one cell re-renders that row, the totals row and the G702 — not the other lines.
  *
- *   g703-columns.tsx   the columns: header, width, each line's cell, the total
+ *   g703-columns.tsx   the columns: header, width, each line's cell, the total (shown or hidden
+ *                      with the column chooser); g703-cells.tsx the review and rate-applied cells
  *   g703-rows.tsx      the header, line and totals rows drawn from those columns
  *   g703-keyboard.ts   typing and moving between cells (arrows, Tab, Enter, Escape)
  *   use-grid-window.ts large grids (over 40 lines) draw only the lines near the view
@@ -10,16 +11,17 @@
  * It is one <table> with its header, aria-rowcount and aria-rowindex, whatever is drawn.
  */
 import { useMemo, useRef, type ReactNode } from 'react';
-import { columnWidths, g703Columns, type GridConfig } from './g703-columns.tsx';
+import { columnWidths, type G703Column, type GridConfig } from './g703-columns.tsx';
 import { useGridKeyboard, type GridHandlers } from './g703-keyboard.ts';
 import { Footer, Header, Row } from './g703-rows.tsx';
 import type { Drafts, InvoiceLine, LineCalc, ReviewDrafts, ServerLineErrors, Totals } from './invoice-model.ts';
-import { useGridWindow, type Item } from './use-grid-window.ts';
+import { useGridWindow, type FocusRequest, type Item } from './use-grid-window.ts';
 
-export type { GridConfig } from './g703-columns.tsx';
+export type { G703Column, GridConfig } from './g703-columns.tsx';
+export { g703Columns } from './g703-columns.tsx';
 export type { GridHandlers } from './g703-keyboard.ts';
 export { rowName } from './g703-rows.tsx';
-export { VIRTUAL_THRESHOLD } from './use-grid-window.ts';
+export { VIRTUAL_THRESHOLD, type FocusRequest } from './use-grid-window.ts';
 
 /**
  * Puts the cursor in a line's cell (its first editable cell, or `column`), scrolling the grid to
@@ -42,18 +44,21 @@ export type G703GridProps = {
   serverErrors: ServerLineErrors;
   totals: Totals;
   cfg: GridConfig;
+  /** The columns shown, in order (g703Columns(cfg) less those the person hid). */
+  columns: readonly G703Column[];
   handlers: GridHandlers;
   caption: string;
+  /** A request to focus a line this grid does not show (it is filtered out). */
+  onFocusMissing?: ((detail: FocusRequest) => void) | undefined;
 };
 
-export function G703Grid({ lines, calcs, drafts, reviews, serverErrors, totals, cfg, handlers, caption }: G703GridProps) {
+export function G703Grid({ lines, calcs, drafts, reviews, serverErrors, totals, cfg, columns, handlers, caption, onFocusMissing }: G703GridProps) {
   const tableRef = useRef<HTMLTableElement>(null);
   const frameRef = useRef<HTMLDivElement>(null);
   const theadRef = useRef<HTMLTableSectionElement>(null);
-  const { items, virtual, offsets, rendered, renderedRef, onScroll, setFocusedRow, requestFocus } = useGridWindow({ lines, frameRef, tableRef, theadRef });
+  const { items, virtual, offsets, rendered, renderedRef, onScroll, setFocusedRow, requestFocus } = useGridWindow({ lines, frameRef, tableRef, theadRef, onFocusMissing });
   const { cell, onKeyDown } = useGridKeyboard({ tableRef, drafts, reviews, handlers, rowCount: lines.length, renderedRef, requestFocus, setFocusedRow });
 
-  const columns = useMemo(() => g703Columns(cfg), [cfg]);
   const span = columns.length;
   const widestMoney = cfg.num(Math.max(Math.abs(totals.scheduled), Math.abs(totals.completed), Math.abs(totals.balance)) * 10).length;
   const widths = useMemo(() => columnWidths(columns, widestMoney), [columns, widestMoney]);
@@ -101,7 +106,7 @@ export function G703Grid({ lines, calcs, drafts, reviews, serverErrors, totals, 
   }
 
   return (
-    <div className={`grid-frame${virtual ? ' grid-virtual' : ''}`} ref={frameRef} onScroll={virtual ? onScroll : undefined} role="region" aria-label={caption} tabIndex={cfg.mode === 'read' ? 0 : -1}>
+    <div className={`grid-frame${virtual ? ' grid-virtual' : ''}${columns.some((c) => c.key === 'review') ? ' has-review' : ''}`} ref={frameRef} onScroll={virtual ? onScroll : undefined} role="region" aria-label={caption} tabIndex={cfg.mode === 'read' ? 0 : -1}>
       <table
         className="g703"
         data-testid="g703"

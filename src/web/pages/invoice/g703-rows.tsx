@@ -87,6 +87,23 @@ export const Row = memo(function Row({ calc, index, draft, review, serverIssues,
       </span>,
     );
   }
+  // Over 100%: a flag that stays on the line once saved (where the project allows it; where it does
+  // not, the refusal below says so instead).
+  const over = calc.overbilledByCents;
+  if (over > 0 && !issues.some((i) => i.code === 'overbilled')) {
+    notes.push(
+      <span key="over" className="line-note note-over" data-testid="over-100">
+        <span aria-hidden="true">⚑ </span>Over 100% by {cfg.money(over)}
+        {cfg.isContact ? ' — flagged for the reviewer' : ''}
+      </span>,
+    );
+  } else if (over === 0 && cfg.showClaimed && line.claimed.isOverbilled) {
+    notes.push(
+      <span key="over-claimed" className="line-note note-over-claimed">
+        Claimed over 100% by {cfg.money(line.claimed.overbilledByCents)}
+      </span>,
+    );
+  }
   for (const [n, issue] of issues.entries()) {
     notes.push(
       <span key={`i${n}`} className={`line-note ${issue.blocking ? 'note-error' : 'note-warning'}`}>
@@ -97,7 +114,8 @@ export const Row = memo(function Row({ calc, index, draft, review, serverIssues,
   const ctx: RowContext = { calc, index, name: rowName(calc, index), draft, review, decision, issueFor, notes, noteId, cfg, cell, onReview };
   return (
     <tr
-      className={`${rejected ? 'line-rejected' : ''}${hasError ? ' line-error' : ''}${calc.changed ? ' line-changed' : ''}`}
+      className={`${rejected ? 'line-rejected' : ''}${hasError ? ' line-error' : ''}${calc.changed ? ' line-changed' : ''}${over > 0 ? ' line-over' : ''}`}
+      data-over-100={over > 0 ? 'true' : undefined}
       data-line-id={line.id}
       data-key={line.id}
       data-row-index={index}

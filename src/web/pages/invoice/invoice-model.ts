@@ -9,6 +9,7 @@ import { formatCentsPlain, parseDecimalToCents } from '../../../domain/money.ts'
 import type { SlidingScale } from '../../../domain/sliding-scale.ts';
 import {
   computePayApplication,
+  overbilledByCents,
   summarize,
   type ComputedLine,
   type G702,
@@ -43,8 +44,8 @@ export type ReviewDrafts = Readonly<Record<string, ReviewDecision>>;
 /** claim: the contact's amounts (or an admin on their behalf); certify: an admin's certified amounts. */
 export type EditMode = 'claim' | 'certify' | 'read';
 
-/** Whether this project lets lines go over 100%: known from settings or the server's issues, else unknown. */
-export type Overbilling = 'allowed' | 'refused' | 'unknown';
+/** Whether this project lets lines go over 100% (`you.allowOverbilling`: the project's rule, company lock included). */
+export type Overbilling = 'allowed' | 'refused';
 
 export const MONEY_COLUMNS: readonly EditColumn[] = ['work', 'storedNew', 'installed', 'released'];
 export const PERCENT_COLUMNS: readonly EditColumn[] = ['percent', 'workRate', 'materialsRate'];
@@ -205,6 +206,11 @@ export type LineCalc = {
   changed: boolean;
   /** certify mode: the certified entry differs from the claim. */
   adjusted: boolean;
+  /**
+   * How far the line is billed over 100% as it stands (the domain's `overbilledByCents`, the
+   * server's own): live while typing, and still there once saved. 0 when it is not over.
+   */
+  overbilledByCents: number;
 };
 
 export type MoneyFormat = (cents: number) => string;
@@ -266,8 +272,7 @@ export function computeLine(line: InvoiceLine, draft: Draft | undefined, mode: E
     ],
     previous: new Map([[line.key, previousOf(line)]]),
     previousCertificatesCents: 0,
-    // When the project's rule is not known, the line only warns (below) and the server decides.
-    allowOverbilling: overbilling !== 'refused',
+    allowOverbilling: overbilling === 'allowed',
   });
   const computed = app.lines[0] as ComputedLine;
   const issues: CellIssue[] = [];
@@ -277,14 +282,6 @@ export function computeLine(line: InvoiceLine, draft: Draft | undefined, mode: E
     const column = issueColumn(issue, parsed.entry);
     if (parsed.parseErrors[column as EditColumn]) continue;
     issues.push({ column, code: issue.code, message: onTheLine(humanizeMessage(issue.message, money), line), blocking: true });
-  }
-  if (overbilling === 'unknown' && computed.totalCompletedAndStoredCents > Math.max(computed.scheduledValueCents, 0)) {
-    issues.push({
-      column: parsed.entry.workCompletedThisPeriodCents === null ? 'percent' : 'work',
-      code: 'over_100',
-      message: `Billed over 100% of the scheduled value (${money(computed.totalCompletedAndStoredCents)} of ${money(computed.scheduledValueCents)}). The project may refuse this.`,
-      blocking: false,
-    });
   }
   const base = baseEntry(line, mode);
   const rateChanged = parsed.rates.workBp !== line.workRetainageRateBp || parsed.rates.materialsBp !== line.materialsRetainageRateBp;
@@ -303,6 +300,7 @@ export function computeLine(line: InvoiceLine, draft: Draft | undefined, mode: E
     issues,
     changed: entryChanged || rateChanged || reasonChanged,
     adjusted,
+    overbilledByCents: overbilledByCents(computed),
   };
 }
 
@@ -337,6 +335,8 @@ export function serverLineCalc(line: InvoiceLine, money: MoneyFormat): LineCalc 
     earnedThisPeriodCents: line.earnedThisPeriodCents,
     netThisPeriodCents: line.netThisPeriodCents,
     enteredAsPercent: line.percentCompleteToDateBp !== null,
+    workRetainageEffectiveRateBp: line.workRetainageEffectiveRateBp,
+    workRetainageRulesApplied: line.workRetainageRulesApplied,
   };
   const entry = certifiedEntry(line);
   return {
@@ -353,6 +353,7 @@ export function serverLineCalc(line: InvoiceLine, money: MoneyFormat): LineCalc 
     })),
     changed: false,
     adjusted: line.isCertifiedAdjusted,
+    overbilledByCents: line.isOverbilled ? line.overbilledByCents : 0,
   };
 }
 
@@ -388,7 +389,10 @@ export function computeAll(
 /**
  * On a sliding-scale commitment the lines share caps, so work retainage is computed over all lines
  * at once with the domain's own code (src/domain/sliding-scale.ts via computePayApplication) and
- * replaces each line's flat-rate figure. Costs one pass over the lines per keystroke.
+ * replaces each line's flat-rate figure — with the rate applied this period and the rules that set
+ * it (`effectiveRateBp`, `appliedRules`), so the grid says while typing what the server will say
+ * once saved. Costs one pass over the lines per keystroke; a line whose figures did not change
+ * keeps its object (its row does not re-render).
  */
 export function applySlidingScale(calcs: readonly LineCalc[], scale: SlidingScale | null | undefined, mode: EditMode): readonly LineCalc[] {
   if (!scale || mode === 'read' || calcs.length === 0) return calcs;
@@ -416,8 +420,25 @@ export function applySlidingScale(calcs: readonly LineCalc[], scale: SlidingScal
   });
   return calcs.map((c, i) => {
     const computed = app.lines[i];
-    return computed && computed.workRetainageThisPeriodCents !== c.computed.workRetainageThisPeriodCents ? { ...c, computed } : c;
+    if (!computed || sameRetainage(computed, c.computed)) return c;
+    // The result of the last keystroke for this line, when it still holds: its row need not re-render.
+    const before = scaled.get(c);
+    if (before && sameRetainage(computed, before.computed)) return before;
+    const next = { ...c, computed };
+    scaled.set(c, next);
+    return next;
   });
+}
+
+const scaled = new WeakMap<LineCalc, LineCalc>();
+
+function sameRetainage(a: ComputedLine, b: ComputedLine): boolean {
+  return (
+    a.workRetainageThisPeriodCents === b.workRetainageThisPeriodCents &&
+    a.retainageHeldCents === b.retainageHeldCents &&
+    a.workRetainageEffectiveRateBp === b.workRetainageEffectiveRateBp &&
+    JSON.stringify(a.workRetainageRulesApplied ?? []) === JSON.stringify(b.workRetainageRulesApplied ?? [])
+  );
 }
 
 export type Totals = {

@@ -15,7 +15,8 @@
  *   invoice-header.tsx, invoice-banners.tsx, details-card.tsx, g703-grid.tsx,
  *   invoice-action-bar.tsx  what is on screen, top to bottom
  */
-import { useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { ColumnChooser, useColumnChooser, type ChooserColumn } from '../../components/column-chooser.tsx';
 import { EmptyState, ErrorBanner, Loading } from '../../components/ui.tsx';
 import { useDocumentTitle, useUnsavedChangesGuard } from '../../lib/hooks.ts';
 import { useProject } from '../../lib/project.tsx';
@@ -24,11 +25,14 @@ import { AttachmentsPanel } from './attachments.tsx';
 import { AuditHistory } from './audit-history.tsx';
 import { DetailsCard } from './details-card.tsx';
 import { G702Summary, type SummaryColumn } from './g702-summary.tsx';
-import { G703Grid, type GridConfig } from './g703-grid.tsx';
+import { G703Grid, g703Columns, type FocusRequest, type GridConfig } from './g703-grid.tsx';
 import { InvoiceActionBar } from './invoice-action-bar.tsx';
 import { ApprovedBanner, ConflictBanner, EarlierInvoicesBanner, MessageBanner, RejectedLinesBanner, RestoreBanner, SaveErrorBanner } from './invoice-banners.tsx';
 import { todayIn, useInvoiceFormatters } from './invoice-format.ts';
 import { InvoiceHeader, nextStepText } from './invoice-header.tsx';
+import { OverbilledLinesBanner, OverbillingRule } from './overbilling.tsx';
+import { RetainageRulesNotice } from './retainage-rules-notice.tsx';
+import { liveChecklist, SubmitChecklist } from './submit-checklist.tsx';
 import { applySlidingScale, computeAll, lineName, summarizeAll, type CalcCache, type EditMode } from './invoice-model.ts';
 import { PaymentsPanel } from './payments-panel.tsx';
 import { RetentionPanel } from './retention-panel.tsx';
@@ -44,9 +48,9 @@ import './invoice.css';
 export function InvoicePage({ params }: { params: Record<string, string> }) {
   const projectId = params.projectId ?? '';
   const invoiceId = params.invoiceId ?? '';
-  const { vocabulary, isAdmin: projectAdmin } = useProject();
+  const { vocabulary } = useProject();
   const fmt = useInvoiceFormatters();
-  const { data, dataRef, setData, fetchInvoice, load, loadError, overbilling, setOverbilling, attachments, setAttachments } = useInvoiceData(projectId, invoiceId, projectAdmin);
+  const { data, dataRef, setData, fetchInvoice, load, loadError, overbilling, attachments, setAttachments } = useInvoiceData(projectId, invoiceId);
   const [message, setMessage] = useState<Message | null>(null);
   const [showRates, setShowRates] = useState(false);
 
@@ -87,6 +91,10 @@ export function InvoicePage({ params }: { params: Record<string, string> }) {
   const anyAdjusted = !!lines?.some((l) => l.isCertifiedAdjusted);
   const anyRelease = !!lines?.some((l) => l.retainageReleasedCents !== 0 || l.claimed.retainageReleasedCents !== 0);
   const anyRateOverride = !!lines?.some((l) => l.isRateOverridden);
+  const anyMaterials = !!lines?.some(
+    (l) => l.materialsStoredNewCents !== 0 || l.materialsInstalledCents !== 0 || l.claimed.materialsStoredNewCents !== 0 || l.claimed.materialsInstalledCents !== 0 || l.materialsStoredPreviousCents !== 0,
+  );
+  const slidingScale = !!data?.slidingScale;
   const canRelease = !!you?.canReleaseRetainage;
   const canReview = !!you?.canReview;
   const editRates = isAdmin && !!you?.canCertify;
@@ -102,14 +110,41 @@ export function InvoicePage({ params }: { params: Record<string, string> }) {
       editRates,
       showReview: canReview,
       isContact: !isAdmin,
+      slidingScale,
+      hasMaterials: anyMaterials,
+      hasRelease: anyRelease || invoiceType === 'retainage_release' || invoiceType === 'work_materials_retainage',
       num: fmt.num,
+      money: fmt.money,
       pct: fmt.pct,
     }),
-    [mode, invoiceType, canRelease, anyRelease, anyAdjusted, editRates, showRates, anyRateOverride, canReview, isAdmin, fmt],
+    [mode, invoiceType, canRelease, anyRelease, anyAdjusted, editRates, showRates, anyRateOverride, canReview, isAdmin, slidingScale, anyMaterials, fmt],
   );
+  // The columns: the person shows or hides them with the column chooser, remembered on the server.
+  const allColumns = useMemo(() => g703Columns(cfg), [cfg]);
+  const chooserColumns = useMemo<ChooserColumn[]>(
+    () => allColumns.map((c) => ({ id: c.key, label: c.label, ...(c.required ? { required: true } : {}), ...(c.defaultVisible === false ? { defaultVisible: false } : {}) })),
+    [allColumns],
+  );
+  const chooser = useColumnChooser('invoice-grid.columns', chooserColumns);
+  const shownColumns = useMemo(() => allColumns.filter((c) => chooser.visible.has(c.key)), [allColumns, chooser.visible]);
+
+  // Lines over 100% (flagged, whatever the project's rule), and the reviewer's "only these lines":
+  // the lines over when it was asked for, so a line certified down stays in view while typing.
+  const overCalcs = useMemo(() => calcs.filter((c) => c.overbilledByCents > 0), [calcs]);
+  const [onlyLines, setOnlyLines] = useState<ReadonlySet<string> | null>(null);
+  const shown = useMemo(() => {
+    if (!onlyLines) return { lines: orderedLines, calcs };
+    const keep = calcs.filter((c) => onlyLines.has(c.line.id));
+    return { lines: keep.map((c) => c.line), calcs: keep };
+  }, [onlyLines, orderedLines, calcs]);
+  // "Go to line" for a line the filter hides: show every line again, then go there.
+  const onFocusMissing = useCallback((detail: FocusRequest) => {
+    setOnlyLines(null);
+    requestAnimationFrame(() => document.querySelector('table[data-testid="g703"]')?.dispatchEvent(new CustomEvent('g703-focus', { detail })));
+  }, []);
 
   // ---- saving and the actions ------------------------------------------------------------------
-  const saver = useSaveLines({ projectId, invoiceId, dataRef, setData, fetchInvoice, setOverbilling, entries, calcs, orderedLines, mode, isAdmin, money: fmt.money, setMessage });
+  const saver = useSaveLines({ projectId, invoiceId, dataRef, setData, fetchInvoice, entries, calcs, orderedLines, mode, isAdmin, money: fmt.money, setMessage });
   const { saveError, setSaveError, conflict, setConflict, detailErrors } = saver;
   const actions = useInvoiceActions({
     projectId,
@@ -174,6 +209,7 @@ export function InvoicePage({ params }: { params: Record<string, string> }) {
             ]
           : [{ title: mode === 'claim' ? 'This application (live)' : 'Certified', summary }];
 
+  const checklist = confirm === 'submit' ? liveChecklist(data, calcs, mode, attachments.length) : null;
   const confirmInfo: ConfirmInfo | null = confirm
     ? {
         kind: confirm,
@@ -185,6 +221,11 @@ export function InvoicePage({ params }: { params: Record<string, string> }) {
         rejected: orderedLines
           .filter((l) => (l.id in reviews ? reviews[l.id]?.decision : l.review.status) === 'rejected')
           .map((l) => ({ name: lineName(l), description: l.description, reason: (l.id in reviews ? reviews[l.id]?.reason : l.review.reason) ?? '' })),
+        overbilled: overCalcs.map((c) => ({ name: lineName(c.line), description: c.line.description, overBy: fmt.money(c.overbilledByCents) })),
+        checklist: checklist ? (
+          <SubmitChecklist projectId={projectId} invoiceId={invoiceId} checklist={checklist} attachments={attachments} onAttachments={setAttachments} money={fmt.money} />
+        ) : null,
+        missingCount: checklist?.missing.length ?? 0,
       }
     : null;
 
@@ -222,12 +263,33 @@ export function InvoicePage({ params }: { params: Record<string, string> }) {
           onDismiss={() => setConflict(null)}
         />
       ) : null}
+      {data.retentionRulesMatchCommitment === false && you.canApplyCurrentRetainageRules ? (
+        <RetainageRulesNotice
+          projectId={projectId}
+          invoice={data}
+          hasUnsavedEntries={entryCount > 0}
+          onApplied={(fresh) => {
+            setData(fresh);
+            setMessage({ tone: 'success', text: 'The commitment’s current retainage rules now apply to this invoice. The change is in its history.' });
+          }}
+          onConflict={load}
+        />
+      ) : null}
+      {isAdmin && mode !== 'claim' && overCalcs.length > 0 ? (
+        <OverbilledLinesBanner
+          calcs={overCalcs}
+          overbilling={overbilling}
+          money={fmt.money}
+          filtered={onlyLines !== null}
+          onFilter={(on) => setOnlyLines(on ? new Set(overCalcs.map((c) => c.line.id)) : null)}
+        />
+      ) : null}
       {saveError ? <SaveErrorBanner error={saveError} onDismiss={() => setSaveError(null)} /> : null}
       {message ? <MessageBanner message={message} onDismiss={() => setMessage(null)} /> : null}
 
       <DetailsCard editable={mode !== 'read'} invoice={inv} details={details} onChange={entries.setDetail} errors={detailErrors} isContactInvoice={inv.createdByRole === 'contact'} />
 
-      <section className="card grid-card" aria-labelledby="g703-title">
+      <section className={`card grid-card${mode === 'certify' ? ' grid-reviewing' : ''}`} aria-labelledby="g703-title">
         <div className="card-header">
           <div>
             <h2 id="g703-title">Continuation sheet (G703)</h2>
@@ -240,6 +302,7 @@ export function InvoicePage({ params }: { params: Record<string, string> }) {
                     ? 'The amounts certified at approval.'
                     : 'Read-only.'}
             </p>
+            {mode !== 'read' ? <OverbillingRule overbilling={overbilling} /> : null}
           </div>
           <div className="grid-tools">
             {editRates ? (
@@ -247,24 +310,37 @@ export function InvoicePage({ params }: { params: Record<string, string> }) {
                 <input type="checkbox" checked={showRates || anyRateOverride} disabled={anyRateOverride} onChange={(e) => setShowRates(e.currentTarget.checked)} /> Show retainage rates
               </label>
             ) : null}
+            <ColumnChooser chooser={chooser} tableName="G703 grid" />
           </div>
         </div>
+        {onlyLines ? (
+          <p className="grid-filter-note" role="status">
+            Showing {shown.lines.length} of {orderedLines.length} lines: those billed over 100%.{' '}
+            <button type="button" className="btn btn-link" onClick={() => setOnlyLines(null)}>
+              Show all lines
+            </button>
+          </p>
+        ) : null}
         {canReview ? (
           <ReviewToolbar lines={orderedLines} reviews={reviews} busy={busy !== null} onApproveAll={entries.approveAll} onDiscard={entries.discardReviews} onSave={actions.onSaveReview} />
         ) : null}
         {orderedLines.length === 0 ? (
           <EmptyState title="This invoice has no lines.">The commitment’s schedule of values is empty.</EmptyState>
+        ) : !chooser.ready ? (
+          <Loading label="Loading the grid…" />
         ) : (
           <G703Grid
-            lines={orderedLines}
-            calcs={calcs}
+            lines={shown.lines}
+            calcs={shown.calcs}
             drafts={drafts}
             reviews={reviews}
             serverErrors={serverErrors}
             totals={live.totals}
             cfg={cfg}
+            columns={shownColumns}
             handlers={entries.handlers}
             caption={`G703 lines of invoice ${inv.label}`}
+            onFocusMissing={onlyLines ? onFocusMissing : undefined}
           />
         )}
         <p className="ip-sr-only" role="status" aria-live="polite">

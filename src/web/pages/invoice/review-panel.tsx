@@ -3,7 +3,7 @@
  * with a reason), saved together; any rejection sends the invoice back, so that asks first. The
  * status actions (approve, approve as noted, send to owner, send back) ask first too.
  */
-import { memo, useState } from 'react';
+import { memo, useState, type ReactNode } from 'react';
 import { Button, Dialog } from '../../components/ui.tsx';
 import type { InvoiceLine, ReviewDrafts } from './invoice-model.ts';
 
@@ -59,6 +59,12 @@ export type ConfirmInfo = {
   unapprovedEarlier: string[];
   dirtyLines: number;
   contactWord: string;
+  /** Lines billed over 100% as they will be submitted (flagged for the reviewer). */
+  overbilled: { name: string; description: string; overBy: string }[];
+  /** Submit: the submission checklist (what to attach), or null when nothing is asked. */
+  checklist: ReactNode;
+  /** Submit: how many checklist items are missing (submitting then says so knowingly). */
+  missingCount: number;
 };
 
 const TITLES: Record<ActionKind, string> = {
@@ -79,9 +85,21 @@ const CONFIRM: Record<ActionKind, string> = {
   send_back_review: 'Send back',
 };
 
-export function ConfirmActionDialog({ info, busy, onConfirm, onClose }: { info: ConfirmInfo | null; busy: boolean; onConfirm: (note: string) => void; onClose: () => void }) {
+export function ConfirmActionDialog({
+  info,
+  busy,
+  onConfirm,
+  onClose,
+}: {
+  info: ConfirmInfo | null;
+  busy: boolean;
+  /** `acknowledgeMissing`: submitting although checklist items are missing, knowingly. */
+  onConfirm: (note: string, acknowledgeMissing: boolean) => void;
+  onClose: () => void;
+}) {
   const [note, setNote] = useState('');
   const kind = info?.kind ?? 'submit';
+  const submitWithout = kind === 'submit' && (info?.missingCount ?? 0) > 0;
   const withNote = kind === 'request_revision' || kind === 'send_back_review' || kind === 'approve_as_noted';
   return (
     <Dialog
@@ -100,11 +118,11 @@ export function ConfirmActionDialog({ info, busy, onConfirm, onClose }: { info: 
             tone={kind === 'request_revision' || kind === 'send_back_review' ? 'danger' : 'primary'}
             busy={busy}
             onClick={() => {
-              onConfirm(note.trim());
+              onConfirm(note.trim(), submitWithout);
               setNote('');
             }}
           >
-            {CONFIRM[kind]}
+            {submitWithout ? `Submit without ${(info?.missingCount ?? 0) > 1 ? 'them' : 'it'}` : CONFIRM[kind]}
           </Button>
         </>
       }
@@ -117,8 +135,17 @@ export function ConfirmActionDialog({ info, busy, onConfirm, onClose }: { info: 
                 Invoice {info.invoiceLabel} applies for a <strong>current payment due of {info.paymentDue}</strong>.
               </p>
               <p>{info.dirtyLines > 0 ? `Your changes on ${info.dirtyLines} line${info.dirtyLines > 1 ? 's' : ''} are saved first. ` : ''}Once submitted you cannot change it unless the reviewer sends it back.</p>
+              {info.overbilled.length > 0 ? <OverbilledList lines={info.overbilled} /> : null}
+              {info.checklist}
+              {info.missingCount > 0 ? (
+                <p className="submit-without" data-testid="submit-without">
+                  You can submit without {info.missingCount > 1 ? 'them' : 'it'}: the reviewer sees that {info.missingCount > 1 ? 'they were' : 'it was'} missing, and your choice is recorded in the invoice’s
+                  history.
+                </p>
+              ) : null}
             </>
           ) : null}
+          {(kind === 'approve' || kind === 'approve_as_noted') && info.overbilled.length > 0 ? <OverbilledList lines={info.overbilled} /> : null}
           {kind === 'approve' || kind === 'approve_as_noted' ? (
             <>
               <p>
@@ -154,5 +181,26 @@ export function ConfirmActionDialog({ info, busy, onConfirm, onClose }: { info: 
         </div>
       ) : null}
     </Dialog>
+  );
+}
+
+function OverbilledList({ lines }: { lines: ConfirmInfo['overbilled'] }) {
+  return (
+    <div className="banner banner-warning" data-testid="dialog-over-100">
+      <p>
+        <strong>
+          {lines.length} line{lines.length > 1 ? 's' : ''} over 100%
+        </strong>{' '}
+        of {lines.length > 1 ? 'their' : 'its'} scheduled value, flagged for review:
+      </p>
+      <ul>
+        {lines.slice(0, 8).map((l) => (
+          <li key={l.name}>
+            <strong>{l.name}</strong> {l.description} — over by {l.overBy}
+          </li>
+        ))}
+        {lines.length > 8 ? <li>…and {lines.length - 8} more.</li> : null}
+      </ul>
+    </div>
   );
 }

@@ -13,6 +13,9 @@ export const VIRTUAL_THRESHOLD = 40;
 const ESTIMATED_ROW_PX = 46;
 const OVERSCAN_PX = 300;
 
+/** A request to focus a line (the `g703-focus` event's detail). */
+export type FocusRequest = { lineId?: string; itemNumber?: string; row?: number; column?: string };
+
 /** A row of the grid's body: a group heading (original SOV, change orders) or a line. */
 export type Item = { key: string; kind: 'group'; label: string } | { key: string; kind: 'line'; index: number };
 
@@ -41,11 +44,14 @@ export function useGridWindow({
   frameRef,
   tableRef,
   theadRef,
+  onFocusMissing,
 }: {
   lines: readonly InvoiceLine[];
   frameRef: RefObject<HTMLDivElement | null>;
   tableRef: RefObject<HTMLTableElement | null>;
   theadRef: RefObject<HTMLTableSectionElement | null>;
+  /** A request names a line that is not among `lines` (a filter hides it). */
+  onFocusMissing?: ((detail: FocusRequest) => void) | undefined;
 }) {
   // ---- the items (group headings and lines) and, for large grids, which of them to render ----
   const items = useMemo<Item[]>(() => {
@@ -165,15 +171,16 @@ export function useGridWindow({
     const table = tableRef.current;
     if (!table) return;
     const onFocusRequest = (e: Event) => {
-      const d = (e as CustomEvent<{ lineId?: string; itemNumber?: string; row?: number; column?: string }>).detail ?? {};
+      const d = (e as CustomEvent<FocusRequest>).detail ?? {};
       const row =
         d.row ??
         lines.findIndex((l) => (d.lineId !== undefined && l.id === d.lineId) || (d.itemNumber !== undefined && l.itemNumber === String(d.itemNumber)));
       if (row >= 0 && row < lines.length) requestFocus(row, d.column);
+      else if (d.row === undefined) onFocusMissing?.(d);
     };
     table.addEventListener('g703-focus', onFocusRequest);
     return () => table.removeEventListener('g703-focus', onFocusRequest);
-  }, [lines, requestFocus, tableRef]);
+  }, [lines, requestFocus, tableRef, onFocusMissing]);
 
   return { items, virtual, offsets, rendered, renderedRef, onScroll, setFocusedRow, requestFocus };
 }

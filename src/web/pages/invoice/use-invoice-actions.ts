@@ -106,7 +106,8 @@ export function useInvoiceActions({
     }
   };
 
-  const transition = async (action: StatusAction, note: string) => {
+  /** `acknowledgeMissing`: a submission that goes on knowingly without the checklist's missing items (decision 012). */
+  const transition = async (action: StatusAction, note: string, acknowledgeMissing = false) => {
     setMessage(null);
     setSaveError(null);
     // Line decisions not saved yet go with the action: a rejection cannot be approved over.
@@ -154,7 +155,7 @@ export function useInvoiceActions({
         api.POST('/api/v1/projects/{projectId}/invoices/{invoiceId}/transitions', {
           params: { path: { projectId, invoiceId } },
           headers: { 'Idempotency-Key': idempotency.current.key },
-          body: { action, version: saved.invoice.version, ...(note ? { note } : {}) },
+          body: { action, version: saved.invoice.version, ...(note ? { note } : {}), ...(action === 'submit' && acknowledgeMissing ? { acknowledgeMissing: true } : {}) },
         }),
       );
       idempotency.current = null;
@@ -200,10 +201,10 @@ export function useInvoiceActions({
   };
 
   /** The dialog's confirm button. */
-  const confirmAction = (note: string) => {
+  const confirmAction = (note: string, acknowledgeMissing: boolean) => {
     if (!confirm) return;
     if (confirm === 'send_back_review') void saveReview(note);
-    else void transition(confirm, note);
+    else void transition(confirm, note, acknowledgeMissing);
   };
 
   // The review toolbar's Save is stable (the toolbar is memoized), so it reads through refs.

@@ -1,8 +1,9 @@
 /**
  * Loading the invoice, and keeping what the page shows in step with what the server last said.
  * Every saved or reloaded invoice goes through `setData`, which keeps the line objects that did
- * not change (so their grid rows do not re-render) and learns the project's overbilling rule from
- * the lines when it can (administrators read it from the project's settings too).
+ * not change (so their grid rows do not re-render). The project's overbilling rule is the
+ * invoice's `you.allowOverbilling` (company lock included), the same for contacts and
+ * administrators, known before anyone types.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError, call } from '../../api/client.ts';
@@ -26,16 +27,9 @@ function reconcile(old: InvoiceData | null, fresh: InvoiceData): InvoiceData {
   return { ...fresh, lines: same ? old.lines : lines };
 }
 
-function inferOverbilling(d: InvoiceData): Overbilling | null {
-  if (d.lines.some((l) => l.issues.some((i) => i.code === 'overbilled'))) return 'refused';
-  if (d.lines.some((l) => l.totalCompletedAndStoredCents > Math.max(l.scheduledValueCents, 0))) return 'allowed';
-  return null;
-}
-
-export function useInvoiceData(projectId: string, invoiceId: string, projectAdmin: boolean) {
+export function useInvoiceData(projectId: string, invoiceId: string) {
   const [data, setDataRaw] = useState<InvoiceData | null>(null);
   const [loadError, setLoadError] = useState<ApiError | null>(null);
-  const [overbilling, setOverbilling] = useState<Overbilling>('unknown');
   const [attachments, setAttachments] = useState<Attachment[]>([]);
 
   /** The invoice as last set, for callbacks that must not re-create on every change. */
@@ -45,8 +39,6 @@ export function useInvoiceData(projectId: string, invoiceId: string, projectAdmi
     dataRef.current = next;
     setDataRaw(next);
     setAttachments(next.attachments);
-    const inferred = inferOverbilling(next);
-    if (inferred) setOverbilling(inferred);
   }, []);
 
   const fetchInvoice = useCallback(
@@ -67,13 +59,7 @@ export function useInvoiceData(projectId: string, invoiceId: string, projectAdmi
     void load();
   }, [load]);
 
-  // Administrators can read the project's overbilling rule; contacts learn it from the server's checks.
-  useEffect(() => {
-    if (!projectAdmin) return;
-    call(api.GET('/api/v1/projects/{projectId}/invoicing-settings', { params: { path: { projectId } } }))
-      .then((s) => setOverbilling(s.effectiveAllowOverbilling ? 'allowed' : 'refused'))
-      .catch(() => undefined);
-  }, [projectAdmin, projectId]);
+  const overbilling: Overbilling = data?.you.allowOverbilling ? 'allowed' : 'refused';
 
-  return { data, dataRef, setData, fetchInvoice, load, loadError, overbilling, setOverbilling, attachments, setAttachments };
+  return { data, dataRef, setData, fetchInvoice, load, loadError, overbilling, attachments, setAttachments };
 }

@@ -18,7 +18,6 @@ import {
   type InvoiceLine,
   type LineCalc,
   type MoneyFormat,
-  type Overbilling,
   type ServerLineErrors,
 } from './invoice-model.ts';
 import type { InvoiceEntries, Details } from './use-invoice-entries.ts';
@@ -37,7 +36,6 @@ export function useSaveLines({
   dataRef,
   setData,
   fetchInvoice,
-  setOverbilling,
   entries,
   calcs,
   orderedLines,
@@ -51,7 +49,6 @@ export function useSaveLines({
   dataRef: { readonly current: InvoiceData | null };
   setData: (fresh: InvoiceData) => void;
   fetchInvoice: () => Promise<InvoiceData>;
-  setOverbilling: (o: Overbilling) => void;
   entries: InvoiceEntries;
   calcs: readonly LineCalc[];
   orderedLines: readonly InvoiceLine[];
@@ -118,7 +115,6 @@ export function useSaveLines({
       );
       const detailFields = Object.fromEntries(Object.entries(fieldErrors).filter(([path]) => !path.startsWith('lines') && path !== 'action' && path !== 'version'));
       setDetailErrors(detailFields);
-      if (Object.values(byLine).some((list) => list.some((i) => /over 100%/i.test(i.message)))) setOverbilling('refused');
       setServerErrors(byLine);
       const placed = calcs.filter((c) => byLine[c.line.id]);
       const problems = placed.flatMap((c) => problemOf(c, byLine[c.line.id] ?? []));
@@ -128,7 +124,7 @@ export function useSaveLines({
       if (first) requestAnimationFrame(() => focusLine(first.id, first.column));
     },
     // problemOf reads orderedLines, listed here.
-    [calcs, handleConflict, money, orderedLines, setOverbilling, setServerErrors],
+    [calcs, handleConflict, money, orderedLines, setServerErrors],
   );
 
   /**
@@ -183,7 +179,6 @@ export function useSaveLines({
           const ids = Object.keys(byLine);
           if (ids.length === 0 || unplaced.length > 0) throw error;
           refused = byLine;
-          if (Object.values(byLine).some((list) => list.some((i) => /over 100%/i.test(i.message)))) setOverbilling('refused');
           for (const id of ids) {
             const c = calcs.find((x) => x.line.id === id);
             if (c) held.push(...problemOf(c, byLine[id] ?? []));
@@ -218,7 +213,7 @@ export function useSaveLines({
       return null;
     }
     // describeLineProblems and problemOf read orderedLines, listed here.
-  }, [calcs, drafts, details, mode, isAdmin, projectId, invoiceId, handleWriteError, setData, money, orderedLines, dataRef, setMessage, setOverbilling, setDetails, setDrafts, setServerErrors]);
+  }, [calcs, drafts, details, mode, isAdmin, projectId, invoiceId, handleWriteError, setData, money, orderedLines, dataRef, setMessage, setDetails, setDrafts, setServerErrors]);
 
   return { saveAll, handleWriteError, describeLineProblems, saveError, setSaveError, conflict, setConflict, detailErrors };
 }

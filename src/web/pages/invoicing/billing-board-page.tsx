@@ -7,6 +7,7 @@ import { Fragment, memo, useCallback, useDeferredValue, useEffect, useMemo, useR
 import { api, ApiError, call, type Schemas } from '../../api/client.ts';
 import { PAID_STATUS_LABELS } from '../../../domain/payment.ts';
 import { ColumnChooser, useColumnChooser, type ChooserColumn } from '../../components/column-chooser.tsx';
+import { OverBadge } from '../../components/over-badge.tsx';
 import { Button, Day, EmptyState, ErrorBanner, Loading, Money, Notice, PageHeader, Percent, StatusBadge } from '../../components/ui.tsx';
 import { useDocumentTitle, useLoad } from '../../lib/hooks.ts';
 import { useProject } from '../../lib/project.tsx';
@@ -431,6 +432,7 @@ const Row = memo(function Row({
         {invite && !invoice ? (
           <span className="inv-cell-note inv-status-note">
             {INVOICE_TYPE_LABELS[invite.invoiceType]} · invited <InstantDay iso={invite.invitedAt} />
+            {invite.requestAttachments ? <span title={invite.attachmentsNote ?? undefined}> · attachments asked</span> : null}
           </span>
         ) : null}
       </td>
@@ -442,6 +444,7 @@ const Row = memo(function Row({
             <Link to={`${base}/invoices/${invoice.id}`} aria-label={`Invoice ${invoiceName(invoice.label)} of ${row.number}`}>
               {invoiceName(invoice.label)}
             </Link>
+            <OverBadge count={invoice.overbilledLineCount} />
             {row.invoicesInPeriod > 1 ? <span className="inv-cell-note">{row.invoicesInPeriod} invoices this period</span> : null}
             {invoice.submittedAt ? (
               <span className="inv-cell-note">
@@ -514,7 +517,6 @@ const Row = memo(function Row({
   );
 });
 
-/** An instant shown as the day it fell on in the project's time zone. */
 /** A calendar day, without the year when it is this year ("Nov 25"); the full date on hover. */
 const shortFormats = new Map<string, Intl.DateTimeFormat>();
 function ShortDay({ value }: { value: string | null }) {
@@ -535,6 +537,7 @@ function ShortDay({ value }: { value: string | null }) {
 }
 
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
+/** An instant shown as the day it fell on in the project's time zone. */
 function InstantDay({ iso }: { iso: string }) {
   const { project } = useProject();
   const key = `${project.locale}|${project.timeZone}`;

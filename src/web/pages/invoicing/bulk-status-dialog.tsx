@@ -2,8 +2,9 @@
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { api, ApiError, call } from '../../api/client.ts';
 import { availableActions, STATUS_LABELS, type InvoiceAction, type InvoiceStatus } from '../../../domain/invoice-status.ts';
-import { Button, Dialog, ErrorBanner, Notice, StatusBadge } from '../../components/ui.tsx';
+import { Button, Checkbox, Dialog, ErrorBanner, Notice, StatusBadge } from '../../components/ui.tsx';
 import { useProject } from '../../lib/project.tsx';
+import { formatMoney } from '../../../domain/format.ts';
 import type { BoardRow } from './board-model.ts';
 import { errorInWords, humanizeDays, invoiceName } from './invoicing-lib.ts';
 
@@ -44,6 +45,9 @@ export function BulkStatusDialog({
   const withInvoice = useMemo(() => rows.filter((r) => r.latestInvoice !== null), [rows]);
   const withoutInvoice = useMemo(() => rows.filter((r) => r.latestInvoice === null), [rows]);
   const [action, setAction] = useState<InvoiceAction | null>(null);
+  // Submitting on the contacts' behalf: go on although attachments asked for, or backup for stored
+  // materials, are missing (decision 012) — a deliberate choice, recorded on each invoice.
+  const [acknowledgeMissing, setAcknowledgeMissing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [results, setResults] = useState<BulkResult[] | null>(null);
@@ -71,7 +75,7 @@ export function BulkStatusDialog({
       const response = await call(
         api.POST('/api/v1/projects/{projectId}/invoices/bulk-transitions', {
           params: { path: { projectId } },
-          body: { action, invoiceIds: withInvoice.map((r) => r.latestInvoice?.id ?? '') },
+          body: { action, invoiceIds: withInvoice.map((r) => r.latestInvoice?.id ?? ''), ...(action === 'submit' && acknowledgeMissing ? { acknowledgeMissing: true } : {}) },
         }),
       );
       setResults(response.results);
@@ -87,6 +91,11 @@ export function BulkStatusDialog({
     const target = action ? TARGET_STATUS[action] : undefined;
     if (error.code === 'invalid_transition' && status && status === target) return `It is already ${STATUS_LABELS[status as InvoiceStatus]}.`;
     if (error.code === 'version_conflict') return 'Someone changed this invoice a moment ago. Open it to check, then try again.';
+    if (error.code === 'submission_incomplete') {
+      const money = (amount: string) => formatMoney(Number(amount.replace(/[,.]/g, '')), project.currency, project.locale);
+      const said = error.message.replace(/\(([\d,]+\.\d{2})\)/g, (_, amount: string) => `(${money(amount)})`).replace(/ Attach what is missing, or confirm that you submit without it\.$/, '');
+      return `${said} Attach it on the invoice, or submit again with “Submit even when attachments are missing”.`;
+    }
     return humanizeDays(error.message, project.locale);
   };
   const byInvoice = useMemo(() => new Map(withInvoice.map((r) => [r.latestInvoice?.id ?? '', r])), [withInvoice]);
@@ -182,6 +191,14 @@ export function BulkStatusDialog({
               );
             })}
           </fieldset>
+          {action === 'submit' ? (
+            <Checkbox
+              label="Submit even when attachments are missing"
+              hint="Without this, an invoice whose invite asked for attachments, or that bills stored materials, is not submitted until a file is attached. With it, what was missing is recorded in the invoice’s history."
+              checked={acknowledgeMissing}
+              onChange={(e) => setAcknowledgeMissing(e.target.checked)}
+            />
+          ) : null}
         </form>
       )}
     </Dialog>

@@ -41,6 +41,9 @@ export function SendInvitesDialog({
   const [defaultMessage, setDefaultMessage] = useState<string | null>(null);
   const [settingsError, setSettingsError] = useState<ApiError | null>(null);
   const [includeInvited, setIncludeInvited] = useState(false);
+  // The invite may ask for attachments (decision 012): the email says so, and the contact's submit dialog lists it until a file is attached.
+  const [requestAttachments, setRequestAttachments] = useState(false);
+  const [attachmentsNote, setAttachmentsNote] = useState('');
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [results, setResults] = useState<Result[] | null>(null);
@@ -70,7 +73,7 @@ export function SendInvitesDialog({
   const blocked = useMemo(() => rows.filter((r) => r.billingStatus === 'no_invoice_contacts' || r.billingStatus === 'ssov_not_approved'), [rows]);
   const targets = useMemo(() => rows.filter((r) => includeInvited || r.invite === null), [rows, includeInvited]);
 
-  const dirty = results === null && open && ((defaultMessage !== null && message !== defaultMessage) || invoiceType !== 'work_and_materials');
+  const dirty = results === null && open && ((defaultMessage !== null && message !== defaultMessage) || invoiceType !== 'work_and_materials' || requestAttachments);
   useUnsavedChangesGuard(dirty);
 
   const submit = async (e: FormEvent) => {
@@ -84,6 +87,7 @@ export function SendInvitesDialog({
         invoiceType,
         // Unloaded settings and an empty message: let the server use the project's message.
         ...(defaultMessage !== null && !(settingsError && message === '') ? { message } : {}),
+        ...(requestAttachments ? { requestAttachments: true, ...(attachmentsNote.trim() ? { attachmentsNote: attachmentsNote.trim() } : {}) } : {}),
       };
       const response = await call(api.POST('/api/v1/projects/{projectId}/invites', { params: { path: { projectId } }, body }));
       setResults(response.results);
@@ -219,6 +223,28 @@ export function SendInvitesDialog({
                 ? "The project's invitation message could not be loaded; leave this empty to use it, or write your own."
                 : "Prefilled with the project's invitation message (Settings); change it for this send only."}
             </p>
+          </div>
+
+          <div className="inv-attachments-ask">
+            <Checkbox
+              label="Ask for attachments"
+              hint="The email asks the contacts to attach documents to their invoice; their submit dialog lists it until a file is attached."
+              checked={requestAttachments}
+              onChange={(e) => setRequestAttachments(e.target.checked)}
+            />
+            {requestAttachments ? (
+              <div className="field">
+                <label htmlFor={`${formId}-attach-note`}>What to attach (optional)</label>
+                <input
+                  id={`${formId}-attach-note`}
+                  type="text"
+                  value={attachmentsNote}
+                  maxLength={500}
+                  placeholder="e.g. Conditional lien waiver and certified payroll"
+                  onChange={(e) => setAttachmentsNote(e.target.value)}
+                />
+              </div>
+            ) : null}
           </div>
 
           {blocked.length > 0 ? (
