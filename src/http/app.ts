@@ -35,7 +35,9 @@ export const OPENAPI_INFO = {
       'Authenticate with the session cookie (send X-CSRF-Token on writes) or `Authorization: Bearer <personal API token>`. ' +
       'Every error is `{ "error": { "code", "message", "field"?, "details"? } }`; `field` and `details[].path` are dotted paths into the request as sent, ' +
       'array items by their 0-based position (`lines.1.differenceReason`), never by id. A key an operation does not declare — in a body, anywhere inside it, ' +
-      'or in a query string — is refused with 400 `validation_failed` naming it, never ignored. Money is integer cents; rates are basis points.',
+      'or in a query string — is refused with 400 `validation_failed` naming it, never ignored. Money is integer cents; rates are basis points. ' +
+      'Any operation may answer 503 `database_unavailable` with `Retry-After` when the connection to the database is lost (a restart, a failover): ' +
+      'send the request again after that many seconds — with the same `Idempotency-Key` where the operation accepts one, so a change that did go through is answered, never made twice.',
   },
 } as const;
 
@@ -61,8 +63,12 @@ export function createApp(deps: AppDeps, options: { webRoot?: string } = {}): Op
       );
     }
     const status = statusFor(domainError.code);
-    if (domainError.code === 'too_many_requests' && domainError.details && 'retryAfterSeconds' in domainError.details) {
+    const retryable = domainError.code === 'too_many_requests' || domainError.code === 'database_unavailable';
+    if (retryable && domainError.details && 'retryAfterSeconds' in domainError.details) {
       c.header('Retry-After', String(domainError.details.retryAfterSeconds));
+    }
+    if (domainError.code === 'database_unavailable') {
+      console.error(`[payapp] ${c.req.method} ${c.req.path}: database connection lost (${error instanceof Error ? error.message : String(error)}); answered 503.`);
     }
     return c.json(errorBody(domainError), status);
   });
