@@ -3,6 +3,7 @@
  * and the web UI at /. Every failure leaves through `onError` in one shape.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { DomainError } from '../domain/errors.ts';
 import { authenticate } from './auth.middleware.ts';
@@ -50,28 +51,7 @@ export function createApp(deps: AppDeps, options: { webRoot?: string } = {}): Op
     await next();
   });
 
-  app.onError((error, c) => {
-    let domainError: DomainError | undefined;
-    if (error instanceof DomainError) domainError = error;
-    else if (error instanceof HTTPException) domainError = fromHttpException(error);
-    else domainError = fromDatabaseError(error);
-    if (!domainError) {
-      console.error(`[payapp] ${c.req.method} ${c.req.path} failed:`, error);
-      return c.json(
-        { error: { code: 'internal_error', message: 'Something went wrong on our side. Nothing was saved; please try again.' } },
-        500,
-      );
-    }
-    const status = statusFor(domainError.code);
-    const retryable = domainError.code === 'too_many_requests' || domainError.code === 'database_unavailable';
-    if (retryable && domainError.details && 'retryAfterSeconds' in domainError.details) {
-      c.header('Retry-After', String(domainError.details.retryAfterSeconds));
-    }
-    if (domainError.code === 'database_unavailable') {
-      console.error(`[payapp] ${c.req.method} ${c.req.path}: database connection lost (${error instanceof Error ? error.message : String(error)}); answered 503.`);
-    }
-    return c.json(errorBody(domainError), status);
-  });
+  app.onError(respondWithError);
 
   app.use('/api/v1/*', authenticate);
   app.route('/api/v1', sessionRoutes);
@@ -102,4 +82,28 @@ export function createApp(deps: AppDeps, options: { webRoot?: string } = {}): Op
   app.route('/', emailPageRoutes({ mailboxEnabled: !deps.config.smtpUrl }));
   mountWebUi(app, options.webRoot);
   return app;
+}
+
+/** `onError` of the app: every failure in the one body shape and status table (docs/decisions/004). */
+export function respondWithError(error: Error, c: Context<Env>): Response {
+  let domainError: DomainError | undefined;
+  if (error instanceof DomainError) domainError = error;
+  else if (error instanceof HTTPException) domainError = fromHttpException(error);
+  else domainError = fromDatabaseError(error);
+  if (!domainError) {
+    console.error(`[payapp] ${c.req.method} ${c.req.path} failed:`, error);
+    return c.json(
+      { error: { code: 'internal_error', message: 'Something went wrong on our side. Nothing was saved; please try again.' } },
+      500,
+    );
+  }
+  const status = statusFor(domainError.code);
+  const retryable = domainError.code === 'too_many_requests' || domainError.code === 'database_unavailable';
+  if (retryable && domainError.details && 'retryAfterSeconds' in domainError.details) {
+    c.header('Retry-After', String(domainError.details.retryAfterSeconds));
+  }
+  if (domainError.code === 'database_unavailable') {
+    console.error(`[payapp] ${c.req.method} ${c.req.path}: database connection lost (${error instanceof Error ? error.message : String(error)}); answered 503.`);
+  }
+  return c.json(errorBody(domainError), status);
 }
