@@ -40,7 +40,7 @@ function joined(state: State, target: Trx): Db {
 }
 
 /** What `db.transaction()` returns on a joined `Db`: Kysely's builder calls, run as a savepoint. */
-export class JoinedTransactionBuilder {
+class JoinedTransactionBuilder {
   readonly #state: State;
   readonly #db: Db;
   readonly #settings: Settings;
