@@ -46,9 +46,6 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   installTypeParsers();
   if ('url' in options) {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
-    // An idle connection the server closes (a restart, a terminated backend) is reported here and
-    // dropped from the pool; without a listener node-postgres would take the whole process down.
-    pool.on('error', (error) => console.error(`payapp: an idle database connection was closed (${error.message}); it will be replaced.`));
     const db = createKysely(pool);
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
@@ -74,6 +71,28 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   };
 }
 
+/**
+ * A connection the server closes (a restart, a failover, a pooler timeout, `pg_terminate_backend`)
+ * makes its client emit 'error'; an 'error' event nobody listens to ends the process. pg-pool
+ * listens only while a connection is idle in the pool, so every connection gets its own listener
+ * the moment it is made: while a request or a job is using it, the query in flight fails
+ * (src/db/connection-errors.ts), pg-pool drops the broken client when it is released, and the next
+ * query gets a new connection.
+ */
+function listenForLostConnections(pool: pg.Pool): void {
+  pool.on('error', (error) => console.error(`payapp: an idle database connection was closed (${error.message}); it will be replaced.`));
+  const inUse = new WeakSet<pg.PoolClient>();
+  pool.on('acquire', (client) => inUse.add(client));
+  pool.on('release', (_error, client) => inUse.delete(client));
+  pool.on('connect', (client) => {
+    client.on('error', (error) => {
+      // An idle one is reported by the pool's own listener above.
+      if (inUse.has(client)) console.error(`payapp: a database connection in use was closed (${error.message}); what was running on it fails and can be retried.`);
+    });
+  });
+}
+
 function createKysely(pool: pg.Pool): Db {
+  listenForLostConnections(pool);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
 }

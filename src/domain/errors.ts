@@ -16,6 +16,8 @@ export type ErrorCode =
   | 'too_many_requests'
   | 'payload_too_large'
   | 'unsupported_media_type'
+  /** The database connection was lost (restart, failover): retry; 503 with Retry-After. */
+  | 'database_unavailable'
   // authentication
   | 'invalid_credentials'
   | 'account_inactive'

@@ -3,6 +3,7 @@
  * and the web UI at /. Every failure leaves through `onError` in one shape.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { DomainError } from '../domain/errors.ts';
 import { authenticate } from './auth.middleware.ts';
@@ -35,7 +36,9 @@ export const OPENAPI_INFO = {
       'Authenticate with the session cookie (send X-CSRF-Token on writes) or `Authorization: Bearer <personal API token>`. ' +
       'Every error is `{ "error": { "code", "message", "field"?, "details"? } }`; `field` and `details[].path` are dotted paths into the request as sent, ' +
       'array items by their 0-based position (`lines.1.differenceReason`), never by id. A key an operation does not declare — in a body, anywhere inside it, ' +
-      'or in a query string — is refused with 400 `validation_failed` naming it, never ignored. Money is integer cents; rates are basis points.',
+      'or in a query string — is refused with 400 `validation_failed` naming it, never ignored. Money is integer cents; rates are basis points. ' +
+      'Any operation may answer 503 `database_unavailable` with `Retry-After` when the connection to the database is lost (a restart, a failover): ' +
+      'send the request again after that many seconds — with the same `Idempotency-Key` where the operation accepts one, so a change that did go through is answered, never made twice.',
   },
 } as const;
 
@@ -48,24 +51,7 @@ export function createApp(deps: AppDeps, options: { webRoot?: string } = {}): Op
     await next();
   });
 
-  app.onError((error, c) => {
-    let domainError: DomainError | undefined;
-    if (error instanceof DomainError) domainError = error;
-    else if (error instanceof HTTPException) domainError = fromHttpException(error);
-    else domainError = fromDatabaseError(error);
-    if (!domainError) {
-      console.error(`[payapp] ${c.req.method} ${c.req.path} failed:`, error);
-      return c.json(
-        { error: { code: 'internal_error', message: 'Something went wrong on our side. Nothing was saved; please try again.' } },
-        500,
-      );
-    }
-    const status = statusFor(domainError.code);
-    if (domainError.code === 'too_many_requests' && domainError.details && 'retryAfterSeconds' in domainError.details) {
-      c.header('Retry-After', String(domainError.details.retryAfterSeconds));
-    }
-    return c.json(errorBody(domainError), status);
-  });
+  app.onError(respondWithError);
 
   app.use('/api/v1/*', authenticate);
   app.route('/api/v1', sessionRoutes);
@@ -96,4 +82,28 @@ export function createApp(deps: AppDeps, options: { webRoot?: string } = {}): Op
   app.route('/', emailPageRoutes({ mailboxEnabled: !deps.config.smtpUrl }));
   mountWebUi(app, options.webRoot);
   return app;
+}
+
+/** `onError` of the app: every failure in the one body shape and status table (docs/decisions/004). */
+export function respondWithError(error: Error, c: Context<Env>): Response {
+  let domainError: DomainError | undefined;
+  if (error instanceof DomainError) domainError = error;
+  else if (error instanceof HTTPException) domainError = fromHttpException(error);
+  else domainError = fromDatabaseError(error);
+  if (!domainError) {
+    console.error(`[payapp] ${c.req.method} ${c.req.path} failed:`, error);
+    return c.json(
+      { error: { code: 'internal_error', message: 'Something went wrong on our side. Nothing was saved; please try again.' } },
+      500,
+    );
+  }
+  const status = statusFor(domainError.code);
+  const retryable = domainError.code === 'too_many_requests' || domainError.code === 'database_unavailable';
+  if (retryable && domainError.details && 'retryAfterSeconds' in domainError.details) {
+    c.header('Retry-After', String(domainError.details.retryAfterSeconds));
+  }
+  if (domainError.code === 'database_unavailable') {
+    console.error(`[payapp] ${c.req.method} ${c.req.path}: database connection lost (${error instanceof Error ? error.message : String(error)}); answered 503.`);
+  }
+  return c.json(errorBody(domainError), status);
 }

@@ -1,6 +1,7 @@
 /** The only mapping from error codes to HTTP statuses, and the one error body every failure uses. */
 import type { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { isConnectionLost } from '../db/connection-errors.ts';
 import { DomainError, type ErrorCode, type ErrorDetail } from '../domain/errors.ts';
 
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
@@ -23,6 +24,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   precondition_failed: 412,
   precondition_required: 428,
   too_many_requests: 429,
+  database_unavailable: 503,
   company_not_found: 422,
   user_not_in_company: 422,
   company_in_use: 422,
@@ -173,11 +175,23 @@ export function fromHttpException(error: HTTPException): DomainError {
   }
 }
 
+/** Seconds a client waits before retrying after `database_unavailable` (the `Retry-After` header). */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
+
 /**
  * Races the services' checks cannot see (two saves of the same number at the same instant) end
- * at a database constraint; they read as the conflict they are, never as a 500.
+ * at a database constraint; they read as the conflict they are, never as a 500. A lost database
+ * connection (src/db/connection-errors.ts) is a retryable 503: the request may be sent again, and
+ * with its Idempotency-Key a change that did commit is answered, not made twice.
  */
 export function fromDatabaseError(error: unknown): DomainError | undefined {
+  if (isConnectionLost(error)) {
+    return new DomainError(
+      'database_unavailable',
+      'The connection to the database was lost while handling this request. Try again in a moment: a request sent again with the same Idempotency-Key is never applied twice.',
+      { details: { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS } },
+    );
+  }
   const e = error as { code?: unknown; constraint?: unknown } | null;
   if (!e || typeof e.code !== 'string') return undefined;
   if (e.code === '23505') {

@@ -4,6 +4,7 @@
  * only process. Runs inside `payapp serve` by default, or alone as `payapp worker`.
  */
 import type { AppConfig } from '../config.ts';
+import { isConnectionLost } from '../db/connection-errors.ts';
 import type { Db } from '../db/database.ts';
 import { listAutomaticSchedules } from '../db/billing-periods.queries.ts';
 import { deleteOldIdempotencyKeys } from '../db/idempotency.queries.ts';
@@ -42,7 +43,10 @@ export function transportFor(config: AppConfig): EmailTransport {
 
 export type RunningWorker = { stop: () => Promise<void> };
 
-/** Runs each job on its interval until stopped; a failing job is logged and runs again next time. */
+/**
+ * Runs each job on its interval until stopped; a failing job — including one whose database
+ * connection was dropped under it — is logged and runs again next time.
+ */
 export function startWorker(
   db: Db,
   config: AppConfig,
@@ -62,7 +66,11 @@ export function startWorker(
       busy.add(job.name);
       const p = job
         .run(db, clock())
-        .catch((error: unknown) => log(`${job.name} failed: ${error instanceof Error ? error.message : String(error)}`))
+        .catch((error: unknown) => {
+          const message = error instanceof Error ? error.message : String(error);
+          // A lost connection (restart, failover) is not the job's fault: the pool replaces it, the job runs next tick.
+          log(isConnectionLost(error) ? `${job.name} failed: the database connection was lost (${message}); it runs again next tick.` : `${job.name} failed: ${message}`);
+        })
         .finally(() => {
           busy.delete(job.name);
           running.delete(p);
