@@ -122,6 +122,14 @@ export function scratchDir(prefix: string): { path: string; remove: () => void }
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
+/**
+ * Waits until nothing on the page is loading. A function, not a string: Playwright polls a string
+ * predicate with eval inside the page, which payapp's Content-Security-Policy refuses.
+ */
+export async function nothingLoading(page: Page): Promise<void> {
+  await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('.loading, .spinner, [aria-busy="true"]').length === 0);
+}
+
 /** Asks until the answer is truthy (for what arrives on its own: a render, email from the worker). */
 export async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
