@@ -145,6 +145,18 @@ test('a restore into a database that holds data is refused unless --force', asyn
   const unchanged = await fingerprint(handle.db).finally(() => handle.close());
   assert.deepEqual(unchanged.tables, original.tables, 'the refused restore changed nothing');
 
+  if (!url) {
+    // An embedded database another process has open (postmaster.pid) is neither copied nor replaced.
+    const pid = join(source.env.DATA_DIR ?? '', 'pg', 'postmaster.pid');
+    writeFileSync(pid, '-42\n');
+    const open = captured();
+    assert.equal(await backupCommand(configOf(source), join(scratch, 'while-open.tar.gz'), open), 1);
+    assert.equal(await restoreCommand(configOf(source), backupFile, { force: true }, open), 1);
+    assert.match(open.lines.join('\n'), /is open \(postmaster\.pid\): stop payapp first[^]*is open \(postmaster\.pid\)/);
+    assert.equal(existsSync(join(scratch, 'while-open.tar.gz')), false);
+    rmSync(pid);
+  }
+
   // With --force the backup replaces it (the embedded database moves aside, kept).
   const forced = captured();
   assert.equal(await restoreCommand(configOf(source), backupFile, { force: true }, forced), 0, forced.lines.join('\n'));
