@@ -37,6 +37,30 @@ export default tseslint.config(
     },
   },
   {
+    // The audit log is append-only (docs/decisions/016-audit-chain.md); the database refuses the
+    // rest too, this says so where the code is written.
+    // (Migrations excepted: the one that introduced the chain linked the entries already written.)
+    files: ['src/**/*.ts'],
+    ignores: ['src/db/migrations/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name=/^(updateTable|deleteFrom)$/] > Literal.arguments[value=/^(auditLog|audit_log)\\b/]",
+          message: 'The audit log is append-only: record a new entry instead.',
+        },
+        {
+          selector: 'Literal[value=/\\b(update|delete\\s+from|truncate)\\s+(table\\s+)?audit_log\\b/i]',
+          message: 'The audit log is append-only: record a new entry instead.',
+        },
+        {
+          selector: 'TemplateElement[value.raw=/\\b(update|delete\\s+from|truncate)\\s+(table\\s+)?audit_log\\b/i]',
+          message: 'The audit log is append-only: record a new entry instead.',
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },

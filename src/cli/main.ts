@@ -7,6 +7,9 @@
  *   payapp create-admin --email E --name N [--password P] [--company C]
  *   payapp reset-link --email E  print a single-use password reset link
  *   payapp invite-link --email E print a single-use first-sign-in link
+ *   payapp backup <file>         back up the database (pg_dump, or the embedded database's dump)
+ *   payapp restore <file> [--force]  restore a backup into an empty database (--force: replace)
+ *   payapp audit verify          check every audit chain; exits 1 at a broken link
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
@@ -19,6 +22,7 @@ import { findUserByEmail } from '../db/directory.queries.ts';
 import { requestPasswordReset } from '../services/auth/request-password-reset.ts';
 import { issueInvitation } from '../services/directory/issue-invitation.ts';
 import { isDatabaseEmpty, loadDemo, printDemoAccounts } from '../demo/load-demo.ts';
+import { auditCommand, backupCommand, restoreCommand } from './data-commands.ts';
 
 const USAGE = `usage: payapp <command> [options]
 
@@ -29,10 +33,24 @@ commands:
   demo                           load the demo data set (into an empty database) and print its accounts
   create-admin --email E --name N [--password P] [--company "GC name"]
   reset-link --email E           print a single-use password reset link
-  invite-link --email E          print a single-use first-sign-in link`;
+  invite-link --email E          print a single-use first-sign-in link
+  backup <file>                  back up the database: pg_dump (PostgreSQL) or the embedded database's dump
+  restore <file> [--force]       restore a backup into an empty database; --force replaces a non-empty one
+  audit verify                   check every audit log chain; exits 1 and names the first broken link`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'backup' || command === 'restore' || command === 'audit') {
+    const { values, positionals } = parseArgs({ args: rest, options: { force: { type: 'boolean', default: false } }, allowPositionals: true });
+    if (positionals.length > 1) {
+      console.error(`${command} takes one argument.\n${USAGE}`);
+      return 1;
+    }
+    const config = loadConfig();
+    if (command === 'backup') return backupCommand(config, positionals[0]);
+    if (command === 'restore') return restoreCommand(config, positionals[0], { force: values.force });
+    return auditCommand(config, positionals[0]);
+  }
   const { values } = parseArgs({
     args: rest,
     options: {

@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+import type { ChainedAuditEntry } from '../domain/audit-chain.ts';
 import type { DbOrTrx, Trx } from './database.ts';
 
 export type AuditEntry = {
@@ -11,7 +13,11 @@ export type AuditEntry = {
   after?: unknown;
 };
 
-/** Every write records who changed what, when, before and after — in the same transaction. */
+/**
+ * Every write records who changed what, when, before and after — in the same transaction. The
+ * database links the entry into its chain (docs/decisions/016-audit-chain.md) and refuses any later
+ * change to it: there is no update or delete of audit entries anywhere.
+ */
 export async function recordAudit(trx: Trx, entry: AuditEntry): Promise<void> {
   await trx
     .insertInto('auditLog')
@@ -63,4 +69,38 @@ export async function listAudit(
   if (filter.entityId) q = q.where('a.entityId', '=', filter.entityId);
   if (filter.beforeId) q = q.where('a.id', '<', filter.beforeId);
   return q.orderBy('a.id', 'desc').limit(filter.limit).execute();
+}
+
+/** The UTC instant with microseconds, as the chain hashes it. */
+const canonicalInstant = sql<string>`to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/**
+ * One page of audit entries in chain order, every hashed field as PostgreSQL prints it, after the
+ * given position (keyset paging on the audit_log_chain_idx index).
+ */
+export async function readAuditChainPage(
+  db: DbOrTrx,
+  after: { chainKey: string; chainSeq: string } | null,
+  limit: number,
+): Promise<ChainedAuditEntry[]> {
+  let q = db
+    .selectFrom('auditLog')
+    .select([
+      sql<string>`id::text`.as('id'),
+      'chainKey',
+      sql<string>`chain_seq::text`.as('chainSeq'),
+      'prevHash',
+      'hash',
+      canonicalInstant.as('occurredAt'),
+      sql<string | null>`actor_user_id::text`.as('actorUserId'),
+      sql<string | null>`project_id::text`.as('projectId'),
+      'entityType',
+      'entityId',
+      'action',
+      sql<string | null>`before::text`.as('before'),
+      sql<string | null>`after::text`.as('after'),
+    ]);
+  if (after) q = q.where(sql<boolean>`(chain_key, chain_seq) > (${after.chainKey}, ${after.chainSeq}::bigint)`);
+  // Qualified: the bare name would sort by the text alias ("10" before "2").
+  return q.orderBy('auditLog.chainKey').orderBy('auditLog.chainSeq').limit(limit).execute();
 }

@@ -123,16 +123,25 @@ export type ChangeOrderLineTable = {
   amountCents: number;
 };
 
+/** Written once, never updated (the database refuses it, and so does the type: no column is updatable). */
+type AppendOnly<T, I = T> = ColumnType<T, I, never>;
+/** Set by the audit_log_link trigger, whatever an insert sends (docs/decisions/016-audit-chain.md). */
+type ChainColumn<T> = ColumnType<T, never, never>;
+
 export type AuditLogTable = {
-  id: Generated<number>;
-  occurredAt: Date;
-  actorUserId: string | null;
-  projectId: string | null;
-  entityType: string;
-  entityId: string;
-  action: string;
-  before: Json | null;
-  after: Json | null;
+  id: ColumnType<number, never, never>;
+  occurredAt: AppendOnly<Date>;
+  actorUserId: AppendOnly<string | null>;
+  projectId: AppendOnly<string | null>;
+  entityType: AppendOnly<string>;
+  entityId: AppendOnly<string>;
+  action: AppendOnly<string>;
+  before: AppendOnly<unknown, string | null>;
+  after: AppendOnly<unknown, string | null>;
+  chainKey: ChainColumn<string>;
+  chainSeq: ChainColumn<number>;
+  prevHash: ChainColumn<string>;
+  hash: ChainColumn<string>;
 };
 
 export type SessionTable = {

@@ -30,14 +30,28 @@ export function assertAttachment(file: { filename: string; contentType: string; 
       { field: 'file' },
     );
   }
-  const baseType = file.contentType.split(';')[0]?.trim().toLowerCase() ?? '';
-  if (!(baseType in ALLOWED_ATTACHMENT_TYPES)) {
+  if (!isAllowedAttachmentType(file.contentType)) {
     throw new DomainError(
       'unsupported_media_type',
       `${file.filename} is not a file type invoices accept (PDF, PNG, JPEG, CSV, text, Word or Excel).`,
       { field: 'file' },
     );
   }
+}
+
+const baseTypeOf = (contentType: string) => contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+
+/** Own keys only: "constructor" or "toString" is no file type. */
+function isAllowedAttachmentType(contentType: string): boolean {
+  return Object.hasOwn(ALLOWED_ATTACHMENT_TYPES, baseTypeOf(contentType));
+}
+
+/**
+ * The Content-Type a stored file is downloaded with: its own type when it is one invoices accept,
+ * otherwise plain bytes — never text/html, image/svg+xml or anything else a browser would run.
+ */
+export function downloadContentType(storedType: string): string {
+  return isAllowedAttachmentType(storedType) ? baseTypeOf(storedType) : 'application/octet-stream';
 }
 
 /** A filename safe to store and to send back in Content-Disposition. */

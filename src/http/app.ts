@@ -25,6 +25,7 @@ import { workRoutes } from './work.routes.ts';
 import { preferenceRoutes } from './preferences.routes.ts';
 import { emailPageRoutes } from './email-pages.routes.ts';
 import { mountWebUi } from './web-ui.ts';
+import { securityHeaders } from './security-headers.ts';
 
 export const OPENAPI_INFO = {
   openapi: '3.1.0',
@@ -45,6 +46,8 @@ export const OPENAPI_INFO = {
 export function createApp(deps: AppDeps, options: { webRoot?: string } = {}): OpenAPIHono<Env> {
   const app = new OpenAPIHono<Env>();
 
+  // First, so it wraps every response, errors included.
+  app.use('*', securityHeaders);
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     c.set('auth', null);

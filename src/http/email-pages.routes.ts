@@ -29,8 +29,7 @@ function privatePage(c: Context<Env>): void {
   c.header('Cache-Control', 'no-store');
   // same-origin, not no-referrer: with no-referrer a browser posts the form with "Origin: null".
   c.header('Referrer-Policy', 'same-origin');
-  c.header('X-Frame-Options', 'DENY');
-  c.header('Content-Security-Policy', "frame-ancestors 'none'");
+  // Not framed (frame-ancestors 'none', X-Frame-Options: DENY): every response says so (security-headers.ts).
   c.header('X-Robots-Tag', 'noindex, nofollow');
 }
 

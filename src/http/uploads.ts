@@ -6,7 +6,7 @@
 import { z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { MAX_ATTACHMENT_BYTES } from '../domain/attachments.ts';
+import { downloadContentType, MAX_ATTACHMENT_BYTES } from '../domain/attachments.ts';
 import { DomainError } from '../domain/errors.ts';
 import { ErrorResponse, strictObject } from './common.schemas.ts';
 import type { Env } from './context.ts';
@@ -54,7 +54,7 @@ export function fileResponse(file: { filename: string; contentType: string; cont
   return new Response(new Uint8Array(file.content), {
     status: 200,
     headers: {
-      'content-type': file.contentType,
+      'content-type': downloadContentType(file.contentType),
       'content-disposition': `attachment; filename="${file.filename.replace(/"/g, '')}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
       'x-content-type-options': 'nosniff',
     },

@@ -14,7 +14,7 @@ import { createInvoice } from '../../src/services/billing/create-invoice.ts';
 import { respondToInvite } from '../../src/services/billing/invites.ts';
 import { requestPasswordReset } from '../../src/services/auth/request-password-reset.ts';
 import { setRetainageRules } from '../../src/services/commitments/retainage-rules.ts';
-import { browserUnavailable, describeViolations, openBrowser, screenshot, seriousA11yViolations, startBrowserServer, type BrowserServer, type BrowserSession } from './support/browser.ts';
+import { browserUnavailable, describeViolations, nothingLoading, openBrowser, screenshot, seriousA11yViolations, startBrowserServer, type BrowserServer, type BrowserSession } from './support/browser.ts';
 
 const skip = browserUnavailable();
 
@@ -32,8 +32,8 @@ type Role = keyof typeof ACCOUNTS;
 async function settled(page: Page, heading: string | RegExp, data?: string | RegExp): Promise<void> {
   await page.getByRole('heading', { level: 1, name: heading }).first().waitFor();
   if (data !== undefined) await page.getByText(data).filter({ visible: true }).first().waitFor();
-  // Strings, so the Node type-check needs no DOM types.
-  await page.waitForFunction("document.querySelectorAll('.loading, .spinner, [aria-busy=\"true\"]').length === 0");
+  await nothingLoading(page);
+  // A string, so the Node type-check needs no DOM types.
   await page.evaluate('document.fonts.ready.then(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))');
 }
 

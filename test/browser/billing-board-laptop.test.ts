@@ -11,7 +11,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../src/demo/demo-data.ts';
 import { loadDemo } from '../../src/demo/load-demo.ts';
-import { browserUnavailable, eventually, hasText, openBrowser, screenshot, signIn, startBrowserServer, type BrowserServer, type BrowserSession } from './support/browser.ts';
+import { browserUnavailable, eventually, hasText, nothingLoading, openBrowser, screenshot, signIn, startBrowserServer, type BrowserServer, type BrowserSession } from './support/browser.ts';
 
 const skip = browserUnavailable();
 const LAPTOP = { width: 1366, height: 900 };
@@ -27,7 +27,7 @@ async function headers(page: Page): Promise<string[]> {
 
 async function boardLoaded(page: Page): Promise<void> {
   await page.getByRole('region', { name: 'Billing board' }).getByRole('row').filter({ hasText: 'SC-001' }).waitFor();
-  await page.waitForFunction("document.querySelectorAll('.loading, .spinner, [aria-busy=\"true\"]').length === 0");
+  await nothingLoading(page);
 }
 
 describe('the billing board on a laptop', { skip: skip ?? false }, () => {

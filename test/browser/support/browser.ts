@@ -3,7 +3,7 @@
  * built UI, a fresh database, the worker delivering email to the built-in mailbox).
  * Without Chromium they say so and are skipped — except in CI, where they must run.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,7 +53,18 @@ export async function startBrowserServer(): Promise<BrowserServer> {
   };
 }
 
-export type BrowserSession = { browser: Browser; context: BrowserContext; page: Page; close: () => Promise<void> };
+export type BrowserSession = {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** What the Content-Security-Policy refused so far, in any page of the session. */
+  cspViolations: string[];
+  /** Closes the browser; fails when the CSP refused anything meanwhile (the UI must work under it). */
+  close: () => Promise<void>;
+};
+
+/** Chromium reports every refusal on the console ("Refused to … because it violates the following Content Security Policy directive …"). */
+const CSP_REFUSAL = /Content Security Policy/i;
 
 export async function openBrowser(options: { viewport?: { width: number; height: number } } = {}): Promise<BrowserSession> {
   const browser = await chromium.launch({
@@ -62,8 +73,21 @@ export async function openBrowser(options: { viewport?: { width: number; height:
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1366, height: 900 } });
+  const cspViolations: string[] = [];
+  context.on('console', (message) => {
+    if (CSP_REFUSAL.test(message.text())) cspViolations.push(`${message.page()?.url() ?? '?'}: ${message.text()}`);
+  });
   const page = await context.newPage();
-  return { browser, context, page, close: () => browser.close() };
+  return {
+    browser,
+    context,
+    page,
+    cspViolations,
+    close: async () => {
+      await browser.close();
+      if (cspViolations.length > 0) throw new Error(`The Content-Security-Policy refused ${cspViolations.length} thing(s):\n${cspViolations.join('\n')}`);
+    },
+  };
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {
@@ -75,13 +99,15 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 export type AxeViolation = { id: string; impact: string | null; help: string; nodes: { target: string[]; html: string }[] };
 
 /** axe-core's scan of the page as it is: the serious and critical violations. */
 export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]> {
-  await page.addScriptTag({ path: AXE });
+  // Evaluated through the DevTools protocol, which the page's CSP does not govern; a <script> tag
+  // (addScriptTag) would be an inline script, which the CSP refuses.
+  await page.evaluate(AXE_SOURCE);
   // A string, so the Node type-check needs no DOM types.
   const violations = (await page.evaluate("axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)")) as AxeViolation[];
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
@@ -94,6 +120,14 @@ export function describeViolations(violations: AxeViolation[]): string {
 export function scratchDir(prefix: string): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/**
+ * Waits until nothing on the page is loading. A function, not a string: Playwright polls a string
+ * predicate with eval inside the page, which payapp's Content-Security-Policy refuses.
+ */
+export async function nothingLoading(page: Page): Promise<void> {
+  await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('.loading, .spinner, [aria-busy="true"]').length === 0);
 }
 
 /** Asks until the answer is truthy (for what arrives on its own: a render, email from the worker). */
