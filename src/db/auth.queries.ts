@@ -1,5 +1,6 @@
 /** Sessions, API tokens, sign-in attempts and single-use links. Secrets are stored as digests only. */
-import type { DbOrTrx } from './database.ts';
+import { sql } from 'kysely';
+import type { DbOrTrx, Trx } from './database.ts';
 
 export type SessionRecord = {
   id: string;
@@ -151,4 +152,26 @@ export async function retireUserLinks(db: DbOrTrx, userId: string, purpose: User
     .where('purpose', '=', purpose)
     .where('usedAt', 'is', null)
     .execute();
+}
+
+/** A password-reset request as typed (issue 11, defect 8): one insert, whatever the address. */
+export async function insertPasswordResetRequest(db: DbOrTrx, emailLower: string, at: Date): Promise<void> {
+  await db.insertInto('passwordResetRequests').values({ emailLower, requestedAt: at }).execute();
+}
+
+/**
+ * Takes the oldest waiting request and every other one for the same address (they would only
+ * retire each other's links) out of the queue, in the caller's transaction; rows another worker
+ * holds are skipped, so two workers never handle one request, nor wait on each other.
+ */
+export async function claimPasswordResetRequest(trx: Trx): Promise<string | undefined> {
+  const { rows } = await sql<{ email: string }>`
+    with first as (
+      select email_lower from password_reset_requests order by id limit 1 for update skip locked
+    ), same as (
+      select r.id from password_reset_requests r join first on r.email_lower = first.email_lower
+      for update of r skip locked
+    )
+    delete from password_reset_requests where id in (select id from same) returning email_lower as email`.execute(trx);
+  return rows[0]?.email;
 }

@@ -14,6 +14,7 @@ import { userPreferences } from './migrations/2026_12_07_0301_user_preferences.t
 import { retainageRulesOnInvoice } from './migrations/2026_12_07_0302_retainage_rules_on_invoice.ts';
 import { inviteAttachments } from './migrations/2026_12_07_0303_invite_attachments.ts';
 import { emailNotices } from './migrations/2026_12_07_0304_invoice_submissions_and_distribution.ts';
+import { passwordResetRequests } from './migrations/2026_12_08_0104_authz_password_reset_requests.ts';
 import { auditChain } from './migrations/2026_12_08_0105_audit_chain.ts';
 
 /** Every migration, in order. Names never change once released. */
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_07_0302_retainage_rules_on_invoice': retainageRulesOnInvoice,
   '2026_12_07_0303_invite_attachments': inviteAttachments,
   '2026_12_07_0304_invoice_submissions_and_distribution': emailNotices,
+  '2026_12_08_0104_authz_password_reset_requests': passwordResetRequests,
   '2026_12_08_0105_audit_chain': auditChain,
 };
 

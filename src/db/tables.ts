@@ -182,6 +182,13 @@ export type UserLinkTable = {
   createdAt: Date;
 };
 
+/** Password-reset requests waiting for the worker (issue 11, defect 8). */
+export type PasswordResetRequestTable = {
+  id: Generated<number>;
+  emailLower: string;
+  requestedAt: Date;
+};
+
 export type CompanySettingsTable = {
   id: Generated<boolean>;
   preventOverbillingAllProjects: Generated<boolean>;
@@ -481,6 +488,7 @@ export type Database = {
   apiTokens: ApiTokenTable;
   signInAttempts: SignInAttemptTable;
   userLinks: UserLinkTable;
+  passwordResetRequests: PasswordResetRequestTable;
   companySettings: CompanySettingsTable;
   projectSettings: ProjectSettingsTable;
   billingPeriods: BillingPeriodTable;

@@ -93,6 +93,18 @@ export function canSeeSovLines(access: ProjectAccess, facts: CommitmentPrivacyFa
   return facts.viewerIsInvoiceContact || (facts.viewerIsExplicitlyListed && facts.privateSovVisible);
 }
 
+/**
+ * Everything derived from a commitment's SOV items — its lines, change orders, Subcontractor SOV,
+ * totals and the dollar caps of its retention rules — follows the SOV's visibility. A viewer who may
+ * see the commitment but not its items is told so (403): the commitment's existence is no secret
+ * to them, its amounts are.
+ */
+export function assertCanSeeSovItems(access: ProjectAccess, facts: CommitmentPrivacyFacts): void {
+  if (!canSeeSovLines(access, facts)) {
+    throw new DomainError('forbidden', "This commitment's schedule of values is private.");
+  }
+}
+
 export function assertInvoiceAdministrator(access: ProjectAccess, action: string): void {
   if (!isInvoiceAdministrator(access)) {
     throw new DomainError('forbidden', `Only an Admin on this project's Commitments tool can ${action}.`);

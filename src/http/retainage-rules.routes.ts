@@ -45,8 +45,10 @@ export const retainageRuleRoutes = createRouter()
       path: '/projects/{projectId}/commitments/{commitmentId}/retainage-rules',
       tags: ['Commitments'],
       summary: "A commitment's sliding-scale retention rules",
+      description:
+        'Read by whoever may see the commitment\'s SOV items: a cap is an amount ("until 50,000.00 is held"), so someone who sees a private commitment without its SOV items gets 403, as for its SOV.',
       request: { params: CommitmentParams },
-      responses: { 200: { description: 'The rules in order.', ...json(RetainageRulesSchema) }, 401: errors[401], 404: errors[404] },
+      responses: { 200: { description: 'The rules in order.', ...json(RetainageRulesSchema) }, 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
     async (c) => {
       const { db } = c.get('deps');

@@ -5,14 +5,14 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { DomainError } from '../domain/errors.ts';
 import { listApiTokens } from '../db/auth.queries.ts';
 import type { Db } from '../db/database.ts';
-import { findUserByEmail, getUser } from '../db/directory.queries.ts';
+import { getUser } from '../db/directory.queries.ts';
 import { isAdminOnAnyProject } from '../db/projects.queries.ts';
 import { isInvoiceContactAnywhere } from '../db/contacts.queries.ts';
 import { createApiToken, revokeApiToken } from '../services/auth/api-tokens.ts';
 import { signIn } from '../services/auth/sign-in.ts';
 import { signOut } from '../services/auth/sign-out.ts';
 import { inspectUserLink, redeemUserLink } from '../services/auth/user-links.ts';
-import { requestPasswordReset } from '../services/auth/request-password-reset.ts';
+import { recordPasswordResetRequest } from '../services/auth/request-password-reset.ts';
 import { updateUser } from '../services/directory/save-user.ts';
 import { SESSION_COOKIE } from './auth.middleware.ts';
 import { errors, NoContent, strictObject } from './common.schemas.ts';
@@ -175,14 +175,15 @@ export const sessionRoutes = createRouter()
       path: '/password-resets',
       tags: ['Authentication'],
       summary: 'Ask for a password reset link',
-      description: 'Always answers 202, whether or not the email has an account, so the answer reveals nothing.',
+      description:
+        'Always answers 202, whether or not the email has an account, and does the same work for both, so neither the answer nor its timing reveals anything. The link is issued and emailed shortly after, by the worker.',
       request: { body: { required: true, ...json(strictObject({ email: z.string().min(1) }).openapi('PasswordResetRequest')) } },
       responses: { 202: { description: 'If the account exists, a link is on its way.' }, 400: errors[400] },
     }),
     async (c) => {
-      const { db, clock, config } = c.get('deps');
-      const user = await findUserByEmail(db, c.req.valid('json').email);
-      if (user) await requestPasswordReset(db, { userId: user.id, actorUserId: null, baseUrl: config.baseUrl }, clock());
+      const { db, clock } = c.get('deps');
+      // Recorded the same way for every address; the worker looks the account up (defect 8, issue 11).
+      await recordPasswordResetRequest(db, c.req.valid('json').email, clock());
       return c.body(null, 202);
     },
   )

@@ -1,8 +1,7 @@
 /** A commitment's schedule of values and change orders (SOV items: subject to SOV visibility). */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { DomainError } from '../domain/errors.ts';
-import { canSeeSovLines } from '../domain/permissions.ts';
+import { assertCanSeeSovItems } from '../domain/permissions.ts';
 import { getVisibleCommitment } from '../db/commitments.queries.ts';
 import { getProjectAccess } from '../db/projects.queries.ts';
 import { getChangeOrder, listChangeOrders, listSovLines } from '../db/sov.queries.ts';
@@ -44,9 +43,7 @@ async function assertSovVisible(c: Context<Env>, projectId: string, commitmentId
   const { db } = c.get('deps');
   const access = await getProjectAccess(db, requireViewer(c), projectId);
   const visible = await getVisibleCommitment(db, access, commitmentId);
-  if (!canSeeSovLines(access, visible.facts)) {
-    throw new DomainError('forbidden', "This commitment's schedule of values is private.");
-  }
+  assertCanSeeSovItems(access, visible.facts);
   return visible.commitment;
 }
 

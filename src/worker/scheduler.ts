@@ -10,6 +10,7 @@ import { listAutomaticSchedules } from '../db/billing-periods.queries.ts';
 import { deleteOldIdempotencyKeys } from '../db/idempotency.queries.ts';
 import { deliverDueEmails } from '../email/deliver.ts';
 import { createMailboxTransport, createSmtpTransport, type EmailTransport } from '../email/transport.ts';
+import { processPasswordResetRequests } from '../services/auth/request-password-reset.ts';
 import { createDueAutomaticPeriods } from '../services/billing/billing-periods.ts';
 import { queueBillReminders, queueWeeklyDigests } from '../services/notifications/scheduled-emails.ts';
 
@@ -22,6 +23,8 @@ export function scheduledJobs(options: { transport: EmailTransport; from: string
       everyMs: 2_000,
       run: (db) => deliverDueEmails(db, options.transport, { from: options.from, baseUrl: options.baseUrl, now: options.clock }),
     },
+    // Password-reset requests are recorded alike for every address; the links are issued here.
+    { name: 'password reset requests', everyMs: 2_000, run: (db, now) => processPasswordResetRequests(db, now) },
     {
       name: 'automatic billing periods',
       everyMs: 60_000,

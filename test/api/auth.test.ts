@@ -8,7 +8,7 @@ import { createTestApp, createTestClock, type TestApp } from '../support/api.ts'
 import { makeCompany, makeUser, systemAdminOf } from '../support/factories.ts';
 import { openTestDatabase, type TestDatabase } from '../support/test-db.ts';
 import { issueInvitation } from '../../src/services/directory/issue-invitation.ts';
-import { requestPasswordReset } from '../../src/services/auth/request-password-reset.ts';
+import { processPasswordResetRequests, requestPasswordReset } from '../../src/services/auth/request-password-reset.ts';
 import type { Company, User } from '../../src/domain/directory.ts';
 
 const PASSWORD = 'correct horse battery';
@@ -657,7 +657,9 @@ describe('single-use links', () => {
     assert.equal(known.status, 202);
     assert.equal(unknown.status, 202);
     assert.deepEqual(known.body, unknown.body);
+    assert.equal((await linksOf(user.id)).length, 0, 'the worker issues the link, after the answer');
 
+    await processPasswordResetRequests(database.db, t.clock.now());
     const links = await linksOf(user.id);
     assert.equal(links.length, 1);
     assert.equal(links[0]?.purpose, 'password_reset');

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Commitment } from '../../src/domain/commitment.ts';
 import { createTestApp, type TestApp } from '../support/api.ts';
-import { approvedCommitment, assertError, assertNo5xx, assertOk, billingProject, type BillingSetup, type Seen } from '../support/billing.ts';
+import { approvedCommitment, assertError, assertNo5xx, assertOk, billingProject, track, type BillingSetup, type Seen } from '../support/billing.ts';
+import { addToProject, makeUser, systemAdminOf } from '../support/factories.ts';
 import { openTestDatabase, type TestDatabase } from '../support/test-db.ts';
 
 let database: TestDatabase;
@@ -82,6 +83,58 @@ describe('setting the rules', () => {
     const removed = await s.admin.put(rulesPath(s, c), { version: 1, rules: null });
     assertOk(removed);
     assert.equal(removed.body.enabled, false);
+  });
+});
+
+describe('who reads the rules: their amounts follow the SOV\'s visibility (issue 11, defect 7)', () => {
+  test('someone who sees a private commitment but not its SOV gets 403 for its rules, like its SOV; with "see SOV items" on, or on a non-private commitment, they read them', async () => {
+    t.clock.set('2026-11-10T15:00:00Z');
+    const s = await billingProject(t, seen);
+    const { gc } = await systemAdminOf(t.db);
+    const listed = await makeUser(t.db, gc, { name: 'Listed Estimator' });
+    await addToProject(t.db, s.project, listed, 'standard');
+    const listedApi = track(await t.as(listed.id), seen);
+    const outsiderUser = await makeUser(t.db, gc, { name: 'Unlisted Estimator' });
+    await addToProject(t.db, s.project, outsiderUser, 'standard');
+    const unlistedApi = track(await t.as(outsiderUser.id), seen);
+
+    const secret = await approvedCommitment(t, s, { isPrivate: true, privateSovVisible: false });
+    const open = await approvedCommitment(t, s, { isPrivate: false });
+    const rules = [
+      { kind: 'until_amount', rateBp: 1000, capCents: 123_456_78 },
+      { kind: 'until_percent_of_original', rateBp: 500, thresholdBp: 1000 },
+    ];
+    for (const c of [secret, open]) assertOk(await s.admin.put(rulesPath(s, c), { version: 0, rules, afterRateBp: 0 }));
+    assertOk(await s.admin.post(`${s.p}/commitments/${secret.id}/private-list`, { userId: listed.id }));
+
+    // They see the commitment, without its amounts ...
+    const detail = await listedApi.get(`${s.p}/commitments/${secret.id}`);
+    assertOk(detail);
+    assert.equal(detail.body.you.canSeeSovItems, false);
+    assertError(await listedApi.get(`${s.p}/commitments/${secret.id}/sov`), 403, 'forbidden');
+    // ... and the rules answer as the SOV does: no cap, in cents or in words.
+    const hidden = await listedApi.get(rulesPath(s, secret));
+    assertError(hidden, 403, 'forbidden');
+    const text = JSON.stringify(hidden.body);
+    for (const leak of ['capCents', '12345678', '123,456.78', 'Rule 1']) assert.equal(text.includes(leak), false, `the answer must not contain ${leak}: ${text}`);
+    // Someone who does not see the commitment at all: 404, as if missing.
+    assertError(await unlistedApi.get(rulesPath(s, secret)), 404, 'not_found');
+
+    // The contact and the administrators read them.
+    for (const api of [s.contactApi, s.admin]) assert.equal((await api.get(rulesPath(s, secret))).body.rules[0].capCents, 123_456_78);
+    // A non-private commitment shows its SOV, and so its rules, to Standard.
+    const opened = await unlistedApi.get(rulesPath(s, open));
+    assertOk(opened);
+    assert.equal(opened.body.rules[0].capCents, 123_456_78);
+    assert.equal(opened.body.openInvoicesWithOtherRules, null, 'administrators only');
+
+    // "See SOV items" on: the listed person reads the rules; off again: hidden again.
+    const current = (await s.admin.get(`${s.p}/commitments/${secret.id}`)).body.commitment;
+    const on = await s.admin.patch(`${s.p}/commitments/${secret.id}`, { version: current.version, privateSovVisible: true });
+    assertOk(on);
+    assert.equal((await listedApi.get(rulesPath(s, secret))).body.rules[0].capCents, 123_456_78);
+    assertOk(await s.admin.patch(`${s.p}/commitments/${secret.id}`, { version: on.body.commitment.version, privateSovVisible: false }));
+    assertError(await listedApi.get(rulesPath(s, secret)), 403, 'forbidden');
   });
 });
 

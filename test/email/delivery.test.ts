@@ -19,6 +19,7 @@ import { claimDueEmails } from '../../src/db/email.queries.ts';
 import { deliverDueEmails, type DeliveryReport } from '../../src/email/deliver.ts';
 import { createSmtpTransport, type EmailTransport } from '../../src/email/transport.ts';
 import { createApp } from '../../src/http/app.ts';
+import { processPasswordResetRequests } from '../../src/services/auth/request-password-reset.ts';
 import { enqueueEmail } from '../../src/services/notifications/enqueue-email.ts';
 import { startWorker } from '../../src/worker/scheduler.ts';
 import { createTestApp, type TestApp } from '../support/api.ts';
@@ -714,6 +715,7 @@ describe('recipients', () => {
     const inactive = (await people(s, 1))[0] as User;
     assertOk(await root.patch(`/api/v1/users/${inactive.id}`, { isActive: false }));
     assert.equal((await t.request('POST', '/api/v1/password-resets', { body: { email: inactive.email } })).status, 202);
+    await processPasswordResetRequests(t.db, t.clock.now());
 
     const before = sink.messages.length;
     assert.deepEqual(await run(), { sent: 2, retried: 0, failed: 0 });

@@ -12,6 +12,7 @@ import type { Company, User } from '../../src/domain/directory.ts';
 import type { Project } from '../../src/domain/project.ts';
 import { deliverDueEmails } from '../../src/email/deliver.ts';
 import { createSmtpTransport, type EmailTransport } from '../../src/email/transport.ts';
+import { processPasswordResetRequests } from '../../src/services/auth/request-password-reset.ts';
 import { createTestApp, type TestApp } from '../support/api.ts';
 import { assertError, assertNo5xx, assertOk, track, type Client, type Seen } from '../support/billing.ts';
 import { addToProject, makeCommitment, makeCompany, makeProject, makeUser, systemAdminOf, unique } from '../support/factories.ts';
@@ -436,6 +437,7 @@ test('Password reset: the link opens, sets a new password once, and expires afte
   assert.equal(asked.status, 202);
   const unknown = await t.request('POST', '/api/v1/password-resets', { body: { email: 'nobody@example.test' } });
   assert.equal(unknown.status, 202, 'the answer reveals nothing');
+  await processPasswordResetRequests(t.db, t.clock.now()); // the worker issues the link
 
   const messages = await deliver();
   assert.deepEqual(recipients(messages), [contactA.email], 'only the account holder; nothing for an unknown address');
@@ -454,6 +456,7 @@ test('Password reset: the link opens, sets a new password once, and expires afte
 
   // A second request, followed too late: the link has expired.
   assert.equal((await t.request('POST', '/api/v1/password-resets', { body: { email: contactA.email } })).status, 202);
+  await processPasswordResetRequests(t.db, t.clock.now());
   const late = to(await deliver(), contactA);
   const lateToken = new URL(link(late, 'Choose a new password')).searchParams.get('token') as string;
   assert.notEqual(lateToken, token);

@@ -16,6 +16,7 @@ import { createTestApp, type TestApp } from '../support/api.ts';
 import { assertNo5xx, assertOk, type Client, type Seen } from '../support/billing.ts';
 import { textUrls, visibleText } from '../support/smtp.ts';
 import { renderMessage } from '../../src/email/templates.ts';
+import { processPasswordResetRequests } from '../../src/services/auth/request-password-reset.ts';
 import type { EmailKind } from '../../src/domain/notifications.ts';
 import {
   answerByLink,
@@ -377,6 +378,7 @@ describe('every link in every email', () => {
     const newcomer = `${s.project.id.slice(0, 8)}.newcomer@example.test`;
     assertOk(await s.root.post('/api/v1/users', { companyId: s.sub.id, name: 'New Comer', email: newcomer }), 201);
     assert.equal((await t.request('POST', '/api/v1/password-resets', { body: { email: s.contact.email } })).status, 202);
+    await processPasswordResetRequests(t.db, t.clock.now());
 
     const rows = await t.db
       .selectFrom('emailMessages as m')

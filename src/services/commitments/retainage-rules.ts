@@ -1,6 +1,8 @@
 /**
- * Sliding-scale retention rules of a commitment (src/domain/sliding-scale.ts): read by anyone who
- * can see the commitment; set or removed by its invoice administrators. Every invoice keeps the
+ * Sliding-scale retention rules of a commitment (src/domain/sliding-scale.ts): read by whoever may
+ * see the commitment's SOV items (their caps are amounts: "until 50,000.00 is held"; anyone else
+ * who sees the commitment gets 403, as for its SOV — issue 11, defect 7); set or removed by its
+ * invoice administrators. Every invoice keeps the
  * rules in force when it was created (decision 008), so a change applies to invoices created from
  * then on; an administrator puts the new rules on an open invoice explicitly
  * (services/billing/apply-retainage-rules.ts). Administrators are told which open invoices keep
@@ -10,7 +12,7 @@ import { assertVersion } from '../../domain/commitment.ts';
 import { invoiceLabel } from '../../domain/invoice.ts';
 import { isApproved, type InvoiceStatus } from '../../domain/invoice-status.ts';
 import { describeRuleShape, sameSlidingScale, validateSlidingScale, type SlidingScale, type SlidingScaleRule } from '../../domain/sliding-scale.ts';
-import { isInvoiceAdministrator, type Viewer } from '../../domain/permissions.ts';
+import { assertCanSeeSovItems, isInvoiceAdministrator, type Viewer } from '../../domain/permissions.ts';
 import { recordAudit } from '../../db/audit.queries.ts';
 import { getVisibleCommitment } from '../../db/commitments.queries.ts';
 import type { Db, DbOrTrx } from '../../db/database.ts';
@@ -36,7 +38,8 @@ export type RetainageRulesView = {
 
 export async function getRetainageRules(db: Db, viewer: Viewer, projectId: string, commitmentId: string): Promise<RetainageRulesView> {
   const access = await getProjectAccess(db, viewer, projectId);
-  await getVisibleCommitment(db, access, commitmentId);
+  const { facts } = await getVisibleCommitment(db, access, commitmentId);
+  assertCanSeeSovItems(access, facts);
   return present(db, commitmentId, isInvoiceAdministrator(access));
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Commitment, SovLine } from '../../domain/commitment.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
-import { canSeeSovLines, isInvoiceAdministrator, type ProjectAccess, type Viewer } from '../../domain/permissions.ts';
+import { assertCanSeeSovItems, isInvoiceAdministrator, type ProjectAccess, type Viewer } from '../../domain/permissions.ts';
 import type { Project } from '../../domain/project.ts';
 import { assertSsovEnabled, type Ssov, type SsovActor, type SsovLine } from '../../domain/ssov.ts';
 import { getVisibleCommitment, lockCommitment } from '../../db/commitments.queries.ts';
@@ -27,9 +27,7 @@ export async function resolveSsovRole(
   const access = await getProjectAccess(db, viewer, projectId);
   const { commitment, facts } = await getVisibleCommitment(db, access, commitmentId);
   if (isInvoiceAdministrator(access)) return { access, commitment, role: 'admin' };
-  if (!canSeeSovLines(access, facts)) {
-    throw new DomainError('forbidden', "This commitment's schedule of values is private.");
-  }
+  assertCanSeeSovItems(access, facts);
   return { access, commitment, role: facts.viewerIsInvoiceContact ? 'contact' : 'viewer' };
 }
 

@@ -249,7 +249,7 @@ export interface paths {
         put?: never;
         /**
          * Ask for a password reset link
-         * @description Always answers 202, whether or not the email has an account, so the answer reveals nothing.
+         * @description Always answers 202, whether or not the email has an account, and does the same work for both, so neither the answer nor its timing reveals anything. The link is issued and emailed shortly after, by the worker.
          */
         post: {
             parameters: {
@@ -6389,7 +6389,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A commitment's sliding-scale retention rules */
+        /**
+         * A commitment's sliding-scale retention rules
+         * @description Read by whoever may see the commitment's SOV items: a cap is an amount ("until 50,000.00 is held"), so someone who sees a private commitment without its SOV items gets 403, as for its SOV.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -6413,6 +6416,15 @@ export interface paths {
                 };
                 /** @description Not signed in. */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but not allowed to do this. */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
