@@ -54,9 +54,27 @@ export function downloadContentType(storedType: string): string {
   return isAllowedAttachmentType(storedType) ? baseTypeOf(storedType) : 'application/octet-stream';
 }
 
-/** A filename safe to store and to send back in Content-Disposition. */
+/** The longest name kept, in characters (code points): longer names keep their extension. */
+export const MAX_FILENAME_LENGTH = 200;
+
+/**
+ * The name an upload is stored under: the last path segment only (a name is never a path), in NFC
+ * (a Mac sends "résumé" decomposed), without control characters, without the invisible marks that
+ * reverse text direction ("invoice\u202Efdp.exe" reads as "invoiceexe.pdf"), without the characters
+ * Windows refuses in a file name, at most 200 characters — shortened by code point, never inside a
+ * surrogate pair, keeping the extension. Any other character, accents and CJK included, is kept.
+ */
 export function safeFilename(name: string): string {
-  const base = name.split(/[\\/]/).pop() ?? 'file';
-  const cleaned = base.replace(/[\u0000-\u001f"<>|:*?]/g, '_').trim().slice(0, 200);
-  return cleaned || 'file';
+  const base = name.normalize('NFC').split(/[\\/]/).pop() ?? '';
+  const cleaned = base
+    .replace(/\p{Cs}/gu, '')
+    .replace(/[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069"<>|:*?]/gu, '_')
+    .trim();
+  const chars = Array.from(cleaned);
+  let kept = cleaned;
+  if (chars.length > MAX_FILENAME_LENGTH) {
+    const extension = /\.[\p{L}\p{N}]{1,10}$/u.exec(cleaned)?.[0] ?? '';
+    kept = chars.slice(0, MAX_FILENAME_LENGTH - extension.length).join('') + extension;
+  }
+  return /^[.\s_]*$/.test(kept) ? 'file' : kept;
 }

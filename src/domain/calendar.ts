@@ -2,6 +2,8 @@
  * Calendar days ('YYYY-MM-DD' strings) — billing periods, due dates and billing dates are days in
  * the project's time zone, not instants. Pure: the current instant is always passed in.
  */
+import { DomainError } from './errors.ts';
+
 export type CalendarDate = string;
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -75,4 +77,40 @@ export function compareDates(a: CalendarDate, b: CalendarDate): number {
 
 export function rangesOverlap(a: { from: CalendarDate; to: CalendarDate }, b: { from: CalendarDate; to: CalendarDate }): boolean {
   return a.from <= b.to && b.from <= a.to;
+}
+
+/**
+ * How far from today a date a person enters may be (billing periods, due dates, billing dates,
+ * payment dates, the start of automatic periods): back 20 years — old contracts are still entered
+ * with their history — and ahead 5 years, far beyond any billing period or post-dated payment but
+ * short of a typo like 9999-12-31 or 2206, which would otherwise be accepted and sort every list
+ * wrong (issue 11). "Today" is the project's day (`todayIn`), so the bounds move at its midnight.
+ */
+export const DATE_YEARS_BACK = 20;
+export const DATE_YEARS_AHEAD = 5;
+
+/** The first and last day a person may enter on `today`. */
+export function dateWindow(today: CalendarDate): { earliest: CalendarDate; latest: CalendarDate } {
+  return { earliest: addMonths(today, -12 * DATE_YEARS_BACK), latest: addMonths(today, 12 * DATE_YEARS_AHEAD) };
+}
+
+/**
+ * Every date given (the keys are the request's fields; null and undefined are "not given") is a day
+ * that exists (no 2026-02-30) and lies in `dateWindow(today)`; the first that does not is a
+ * `validation_failed` naming its field, and saying which date to choose.
+ */
+export function assertDatesInWindow(dates: Record<string, CalendarDate | null | undefined>, today: CalendarDate): void {
+  const { earliest, latest } = dateWindow(today);
+  for (const [field, date] of Object.entries(dates)) {
+    if (date === null || date === undefined) continue;
+    if (!isCalendarDate(date)) {
+      throw new DomainError('validation_failed', `${date} is not a date that exists. Use a date like ${today}.`, { field });
+    }
+    if (compareDates(date, latest) > 0) {
+      throw new DomainError('validation_failed', `Choose a date before ${addDays(latest, 1)}: dates can be at most ${DATE_YEARS_AHEAD} years from today.`, { field });
+    }
+    if (compareDates(date, earliest) < 0) {
+      throw new DomainError('validation_failed', `Choose a date on or after ${earliest}: dates can be at most ${DATE_YEARS_BACK} years ago.`, { field });
+    }
+  }
 }

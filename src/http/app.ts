@@ -25,6 +25,7 @@ import { workRoutes } from './work.routes.ts';
 import { preferenceRoutes } from './preferences.routes.ts';
 import { emailPageRoutes } from './email-pages.routes.ts';
 import { mountWebUi } from './web-ui.ts';
+import { errorPage } from './page.ts';
 import { securityHeaders } from './security-headers.ts';
 
 export const OPENAPI_INFO = {
@@ -37,11 +38,30 @@ export const OPENAPI_INFO = {
       'Authenticate with the session cookie (send X-CSRF-Token on writes) or `Authorization: Bearer <personal API token>`. ' +
       'Every error is `{ "error": { "code", "message", "field"?, "details"? } }`; `field` and `details[].path` are dotted paths into the request as sent, ' +
       'array items by their 0-based position (`lines.1.differenceReason`), never by id. A key an operation does not declare — in a body, anywhere inside it, ' +
-      'or in a query string — is refused with 400 `validation_failed` naming it, never ignored. Money is integer cents; rates are basis points. ' +
+      'or in a query string — is refused with 400 `validation_failed` naming it, never ignored. Text never holds a NUL or an unpaired UTF-16 surrogate (400 naming the field). ' +
+      'Ids are UUIDs: a malformed id in a path answers 404 like a missing resource, in a query or a body 400 naming the field. Money is integer cents; rates are basis points. ' +
       'Any operation may answer 503 `database_unavailable` with `Retry-After` when the connection to the database is lost (a restart, a failover): ' +
       'send the request again after that many seconds — with the same `Idempotency-Key` where the operation accepts one, so a change that did go through is answered, never made twice.',
   },
 } as const;
+
+const INTERNAL_ERROR = 'Something went wrong on our side. Nothing was saved; please try again.';
+
+/**
+ * Every error leaves in one shape: the JSON error body under /api, an HTML page elsewhere (the
+ * one-click answer pages, the mailbox, the web UI's paths); without a DomainError, a 500 that says
+ * nothing of the cause.
+ */
+export function respondWithError(c: Context<Env>, error: DomainError | undefined): Response {
+  const status = error ? statusFor(error.code) : 500;
+  const body = error ? errorBody(error) : { error: { code: 'internal_error', message: INTERNAL_ERROR } };
+  const retryable = error?.code === 'too_many_requests' || error?.code === 'database_unavailable';
+  if (retryable && error.details && 'retryAfterSeconds' in error.details) {
+    c.header('Retry-After', String(error.details.retryAfterSeconds));
+  }
+  if (!c.req.path.startsWith('/api/')) return c.html(errorPage(status, body.error.message), status);
+  return c.json(body, status);
+}
 
 export function createApp(deps: AppDeps, options: { webRoot?: string } = {}): OpenAPIHono<Env> {
   const app = new OpenAPIHono<Env>();
@@ -54,7 +74,21 @@ export function createApp(deps: AppDeps, options: { webRoot?: string } = {}): Op
     await next();
   });
 
-  app.onError(respondWithError);
+  // A response whose headers cannot be sent (a header value that is not Latin-1) would otherwise
+  // fail inside the node adapter, after the app, as a plain-text 500.
+  app.use('*', async (c, next) => {
+    await next();
+    try {
+      c.res.headers.forEach(() => undefined);
+    } catch (error) {
+      console.error(`[payapp] ${c.req.method} ${c.req.path} built a response that cannot be sent:`, error);
+      c.res = undefined as unknown as Response;
+      c.res = respondWithError(c, undefined);
+    }
+  });
+
+  app.onError(handleError);
+  app.notFound((c) => respondWithError(c, new DomainError('not_found', c.req.path.startsWith('/api/') ? 'There is no such API endpoint. See /api/docs.' : 'There is no page at this address.')));
 
   app.use('/api/v1/*', authenticate);
   app.route('/api/v1', sessionRoutes);
@@ -87,26 +121,15 @@ export function createApp(deps: AppDeps, options: { webRoot?: string } = {}): Op
   return app;
 }
 
-/** `onError` of the app: every failure in the one body shape and status table (docs/decisions/004). */
-export function respondWithError(error: Error, c: Context<Env>): Response {
+/** `onError` of the app: any thrown error → a DomainError where one fits (docs/decisions/004), else a 500. */
+export function handleError(error: Error, c: Context<Env>): Response {
   let domainError: DomainError | undefined;
   if (error instanceof DomainError) domainError = error;
   else if (error instanceof HTTPException) domainError = fromHttpException(error);
   else domainError = fromDatabaseError(error);
-  if (!domainError) {
-    console.error(`[payapp] ${c.req.method} ${c.req.path} failed:`, error);
-    return c.json(
-      { error: { code: 'internal_error', message: 'Something went wrong on our side. Nothing was saved; please try again.' } },
-      500,
-    );
+  if (!domainError) console.error(`[payapp] ${c.req.method} ${c.req.path} failed:`, error);
+  else if (domainError.code === 'database_unavailable') {
+    console.error(`[payapp] ${c.req.method} ${c.req.path}: database connection lost (${error.message}); answered 503.`);
   }
-  const status = statusFor(domainError.code);
-  const retryable = domainError.code === 'too_many_requests' || domainError.code === 'database_unavailable';
-  if (retryable && domainError.details && 'retryAfterSeconds' in domainError.details) {
-    c.header('Retry-After', String(domainError.details.retryAfterSeconds));
-  }
-  if (domainError.code === 'database_unavailable') {
-    console.error(`[payapp] ${c.req.method} ${c.req.path}: database connection lost (${error instanceof Error ? error.message : String(error)}); answered 503.`);
-  }
-  return c.json(errorBody(domainError), status);
+  return respondWithError(c, domainError);
 }

@@ -27,14 +27,14 @@ import {
   UpdateBillingPeriodBody,
   UpdateProjectSettingsBody,
 } from './billing.schemas.ts';
-import { CommitmentParams, errors, NoContent, ProjectParams, strictObject } from './common.schemas.ts';
+import { CommitmentParams, errors, Id, NoContent, ProjectParams, strictObject } from './common.schemas.ts';
 import { requireViewer } from './context.ts';
 import { createRouter } from './router.ts';
 import { etagFor, requiredVersion, withVersion } from './versioning.ts';
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 const writeErrors = { 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409], 422: errors[422] };
-const PeriodParams = ProjectParams.extend({ periodId: z.string() });
+const PeriodParams = ProjectParams.extend({ periodId: Id });
 
 async function settingsBody(db: DbOrTrx, settings: ProjectSettings) {
   const company = await getCompanySettings(db);
@@ -145,7 +145,7 @@ export const billingRoutes = createRouter()
       tags: ['Invoicing'],
       summary: 'Set the invoice distribution list (who gets "invoice submitted" emails and the weekly digest)',
       description: 'Only invoice administrators (Admin on Commitments) of the project can be on it.',
-      request: { params: ProjectParams, body: { required: true, ...json(strictObject({ userIds: z.array(z.string()).max(200) }).openapi('InvoiceDistribution')) } },
+      request: { params: ProjectParams, body: { required: true, ...json(strictObject({ userIds: z.array(Id).max(200) }).openapi('InvoiceDistribution')) } },
       responses: { 200: { description: 'Saved.', ...json(ProjectSettingsSchema) }, ...writeErrors },
     }),
     async (c) => {

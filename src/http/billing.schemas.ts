@@ -3,10 +3,10 @@ import { AUTOMATIC_FREQUENCIES } from '../domain/billing-period.ts';
 import { INVOICE_STATUSES } from '../domain/invoice-status.ts';
 import { INVOICE_TYPES } from '../domain/invite-to-bill.ts';
 import { CONTACT_INVOICE_TYPES } from '../domain/project-settings.ts';
-import { Cents, csv, strictObject, strictQuery, Version } from './common.schemas.ts';
+import { Cents, csv, Day, Id, SearchText, strictObject, strictQuery, Version } from './common.schemas.ts';
 import { PaymentRollupSchema } from './payments.schemas.ts';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-11-30.').openapi({ example: '2026-11-30' });
+const day = Day;
 const dayOfMonth = z.number().int().min(1).max(31);
 
 export const ProjectSettingsSchema = z
@@ -75,7 +75,7 @@ export const UpdateBillingPeriodBody = strictObject({ version: Version.optional(
   .openapi('UpdateBillingPeriod');
 
 export const SendInvitesBody = strictObject({
-  commitmentIds: z.array(z.string()).min(1, 'Choose at least one commitment.').max(1000),
+  commitmentIds: z.array(Id).min(1, 'Choose at least one commitment.').max(1000),
   invoiceType: z.enum(INVOICE_TYPES).default('work_and_materials'),
   message: z.string().max(2000).optional().openapi({ description: "Defaults to the project's invitation message." }),
   requestAttachments: z.boolean().optional().openapi({
@@ -115,9 +115,9 @@ export const InviteSchema = z
 export const BILLING_STATUSES = ['no_invoice_contacts', 'ssov_not_approved', 'not_invited', 'invited', 'accepted', 'declined', ...INVOICE_STATUSES] as const;
 
 export const BillingBoardQuery = strictQuery({
-  billingPeriodId: z.string().optional().openapi({ description: 'Defaults to the open period.' }),
+  billingPeriodId: Id.optional().openapi({ description: 'Defaults to the open period.' }),
   status: csv(z.enum(BILLING_STATUSES)).optional().openapi({ description: 'Comma-separated billing statuses.', example: 'not_invited,invited' }),
-  search: z.string().optional(),
+  search: SearchText.optional(),
 });
 
 export const BillingBoardSchema = z

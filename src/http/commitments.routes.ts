@@ -37,7 +37,7 @@ import {
   UpdateCommitmentBody,
   UserIdBody,
 } from './commitments.schemas.ts';
-import { CommitmentParams, errors, ProjectParams } from './common.schemas.ts';
+import { CommitmentParams, errors, Id, ProjectParams } from './common.schemas.ts';
 import { requireViewer, type Env } from './context.ts';
 import { presentCommitment } from './presenters.ts';
 import { createRouter } from './router.ts';
@@ -245,7 +245,7 @@ export const commitmentRoutes = createRouter()
       tags: ['Commitments'],
       summary: 'Remove an invoice contact',
       description: 'Their automatic private-list entry goes too; an explicit private-list entry for them stays.',
-      request: { params: CommitmentParams.extend({ userId: z.string() }) },
+      request: { params: CommitmentParams.extend({ userId: Id }) },
       responses: { 200: detailResponse, ...writeErrors },
     }),
     async (c) => {
@@ -278,7 +278,7 @@ export const commitmentRoutes = createRouter()
       tags: ['Commitments'],
       summary: 'Remove an explicit private-list entry',
       description: 'Invoice contacts stay on the list while they are contacts (422 private_list_contact).',
-      request: { params: CommitmentParams.extend({ userId: z.string() }) },
+      request: { params: CommitmentParams.extend({ userId: Id }) },
       responses: { 200: detailResponse, ...writeErrors },
     }),
     async (c) => {

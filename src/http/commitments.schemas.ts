@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { ACCOUNTING_METHODS, COMMITMENT_KINDS, COMMITMENT_STATUSES } from '../domain/commitment.ts';
 import { CHANGE_ORDER_STATUSES } from '../domain/change-order.ts';
 import { COMMITMENT_SORTS } from '../db/commitments.queries.ts';
-import { BasisPoints, Cents, csv, LineAmount, PageQuery, pageOf, strictObject, Version } from './common.schemas.ts';
+import { BasisPoints, Cents, csv, Id, LineAmount, PageQuery, pageOf, Position, SearchText, strictObject, Version } from './common.schemas.ts';
 
 export const CommitmentSchema = z
   .object({
@@ -73,9 +73,9 @@ export const CommitmentDetailSchema = z
 export const CommitmentListQuery = PageQuery.extend({
   status: csv(z.enum(COMMITMENT_STATUSES)).optional().openapi({ description: 'Comma-separated statuses.', example: 'approved,complete' }),
   kind: z.enum(COMMITMENT_KINDS).optional(),
-  contractCompanyId: z.string().optional(),
-  contactUserId: z.string().optional().openapi({ description: 'Only commitments where this person is an invoice contact.' }),
-  search: z.string().optional().openapi({ description: 'Matches number or title.' }),
+  contractCompanyId: Id.optional(),
+  contactUserId: Id.optional().openapi({ description: 'Only commitments where this person is an invoice contact.' }),
+  search: SearchText.optional().openapi({ description: 'Matches number or title.' }),
   sort: z.enum(COMMITMENT_SORTS).default('number'),
 });
 
@@ -85,7 +85,7 @@ const commitmentFields = {
   title: z.string().trim().max(300),
   description: z.string().max(10000).optional(),
   status: z.enum(COMMITMENT_STATUSES).optional(),
-  contractCompanyId: z.uuid().nullable().optional(),
+  contractCompanyId: Id.nullable().optional(),
   isPrivate: z.boolean().optional(),
   privateSovVisible: z.boolean().optional(),
   accountingMethod: z.enum(ACCOUNTING_METHODS).optional(),
@@ -97,7 +97,7 @@ const commitmentFields = {
 export const CreateCommitmentBody = strictObject({
   ...commitmentFields,
   invoiceContactIds: z
-    .array(z.uuid())
+    .array(Id)
     .max(50)
     .optional()
     .openapi({ description: "Omit to pre-fill with the contract company's default invoice contact." }),
@@ -123,7 +123,7 @@ export const UpdateCommitmentBody = strictObject({
   ssovEnabled: commitmentFields.ssovEnabled,
 }).openapi('UpdateCommitment');
 
-export const UserIdBody = strictObject({ userId: z.uuid() }).openapi('UserRef');
+export const UserIdBody = strictObject({ userId: Id }).openapi('UserRef');
 
 export const EligibleContactSchema = z
   .object({
@@ -155,7 +155,7 @@ const sovLineFields = {
   scheduledValueCents: LineAmount.min(0, 'A scheduled value cannot be negative.'),
 };
 
-export const CreateSovLineBody = strictObject({ ...sovLineFields, position: z.number().int().min(1).optional() })
+export const CreateSovLineBody = strictObject({ ...sovLineFields, position: Position.optional() })
   .openapi('CreateSovLine');
 
 export const UpdateSovLineBody = strictObject({
@@ -163,12 +163,12 @@ export const UpdateSovLineBody = strictObject({
   costCode: sovLineFields.costCode,
   description: sovLineFields.description.optional(),
   scheduledValueCents: sovLineFields.scheduledValueCents.optional(),
-  position: z.number().int().min(1).optional(),
+  position: Position.optional(),
 }).openapi('UpdateSovLine');
 
 export const ReplaceSovBody = strictObject({
   version: Version,
-  lines: z.array(strictObject({ id: z.uuid().optional(), ...sovLineFields })).max(5000),
+  lines: z.array(strictObject({ id: Id.optional(), ...sovLineFields })).max(5000),
 }).openapi('ReplaceSov');
 
 export const SovSchema = z

@@ -1,5 +1,6 @@
 /** Schemas shared by every resource: errors, ids, pagination, versions, money; strict request objects. */
 import { z } from '@hono/zod-openapi';
+import { isCalendarDate } from '../domain/calendar.ts';
 import { unknownKeysMessage } from './errors.ts';
 
 function unknownKeys(noun: string) {
@@ -43,7 +44,7 @@ export const ErrorResponse = z
             z.object({
               path: z.string().openapi({ description: 'A path as in `field`.' }),
               message: z.string(),
-              code: z.string().optional().openapi({ description: '`unknown_field` for a key the request may not carry; otherwise the rule that refused it.' }),
+              code: z.string().optional().openapi({ description: '`unknown_field` for a key the request may not carry; `invalid_text` for text holding a NUL or an unpaired UTF-16 surrogate; otherwise the rule that refused it.' }),
               lineId: z.string().optional().openapi({ description: 'The stored line this is about, by id. `path` still gives its position in the request; for a line the request does not carry, `path` is the array (e.g. `lines`).' }),
               sovLineId: z.string().optional().openapi({ description: 'The schedule-of-values line this is about (Subcontractor SOV allocation).' }),
             }),
@@ -69,11 +70,47 @@ export const errors = {
   429: { description: 'Too many attempts.', ...errorContent },
 } as const;
 
-export const Id = z.uuid().openapi({ example: '0b7f2a4e-3c1d-4e8f-9a6b-5c4d3e2f1a0b' });
+/**
+ * Ids are UUIDs (any 8-4-4-4-12 hex, as PostgreSQL's uuid type reads them). In a query or a body a
+ * malformed id is a 400 naming the field; in a path it names nothing, so it is a 404 (the router's
+ * hook, docs/decisions/020-hostile-input.md) — either way it never reaches PostgreSQL.
+ */
+export const Id = z.guid('Not an id: ids are UUIDs like 0b7f2a4e-3c1d-4e8f-9a6b-5c4d3e2f1a0b.').openapi({ example: '0b7f2a4e-3c1d-4e8f-9a6b-5c4d3e2f1a0b' });
 
-export const ProjectParams = z.object({ projectId: z.string().openapi({ param: { name: 'projectId', in: 'path' } }) });
+/** The largest value of an `integer` (int4) column: positions, versions, counts, days. */
+export const MAX_INT4 = 2_147_483_647;
+/** An integer stored in an int4 column, bounded so that PostgreSQL never refuses it. */
+export const Int4 = z.number().int().min(-MAX_INT4 - 1).max(MAX_INT4, 'At most 2,147,483,647.');
+/** A 1-based position in a list (SOV lines). */
+export const Position = z.number().int().min(1).max(MAX_INT4, 'At most 2,147,483,647.');
+/** A bigserial id in a query or a path (emails, audit entries): a positive safe integer. */
+export const SerialId = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+
+/**
+ * A password as sent (sign-in, set, a new person's). Passwords are at most 256 characters (the
+ * domain's rule says so by name); anything past this cannot be one, and is not hashed.
+ */
+export const PasswordText = z.string().max(1024, 'A password can be at most 256 characters.');
+
+/** An email address as typed at sign-in or for a reset: at most 254 characters (RFC 5321), like every stored address. */
+export const EmailText = z.string().max(254, 'An email address is at most 254 characters.');
+
+/** The token of a single-use link, as the link carries it. */
+export const LinkToken = z.string().max(200);
+
+/** Search text in a query string: matched against names and numbers, never longer than they are. */
+export const SearchText = z.string().max(200, 'Search for at most 200 characters.');
+
+/** A calendar day (`YYYY-MM-DD`) that exists: 2026-02-30 is refused here; the range rule is the services' (src/domain/calendar.ts). */
+export const Day = z
+  .string()
+  .max(10)
+  .refine((v) => isCalendarDate(v), 'Use a date that exists, like 2026-11-30.')
+  .openapi({ example: '2026-11-30', format: 'date' });
+
+export const ProjectParams = z.object({ projectId: Id.openapi({ param: { name: 'projectId', in: 'path' } }) });
 export const CommitmentParams = ProjectParams.extend({
-  commitmentId: z.string().openapi({ param: { name: 'commitmentId', in: 'path' } }),
+  commitmentId: Id.openapi({ param: { name: 'commitmentId', in: 'path' } }),
 });
 
 export const Cents = z
@@ -93,10 +130,10 @@ export const BasisPoints = z
   .max(10000)
   .openapi({ description: 'A rate in basis points (1000 = 10%).', example: 1000 });
 
-export const Version = z.number().int().min(1).openapi({ description: 'The version this change is based on.' });
+export const Version = z.number().int().min(1).max(MAX_INT4, 'At most 2,147,483,647.').openapi({ description: 'The version this change is based on.' });
 
 export const PageQuery = strictQuery({
-  page: z.coerce.number().int().min(1).default(1).openapi({ example: 1 }),
+  page: z.coerce.number().int().min(1).max(MAX_INT4).default(1).openapi({ example: 1 }),
   perPage: z.coerce.number().int().min(1).max(500).default(50).openapi({ example: 50 }),
 });
 
@@ -117,6 +154,7 @@ export const NoContent = { description: 'Done.' } as const;
 export function csv<T extends z.ZodType<unknown, string>>(item: T) {
   return z
     .string()
+    .max(1000)
     .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
     .pipe(z.array(item));
 }

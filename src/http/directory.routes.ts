@@ -11,7 +11,7 @@ import { isAdminOnAnyProject } from '../db/projects.queries.ts';
 import { createCompany, updateCompany } from '../services/directory/save-company.ts';
 import { createUser, updateUser } from '../services/directory/save-user.ts';
 import { issueInvitation } from '../services/directory/issue-invitation.ts';
-import { errors, PageQuery } from './common.schemas.ts';
+import { errors, Id, PageQuery, SearchText } from './common.schemas.ts';
 import { requireViewer, type Env } from './context.ts';
 import {
   CompanyPage,
@@ -27,8 +27,8 @@ import { presentCompany, presentUser } from './presenters.ts';
 import { createRouter } from './router.ts';
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
-const CompanyParams = z.object({ companyId: z.string() });
-const UserParams = z.object({ userId: z.string() });
+const CompanyParams = z.object({ companyId: Id });
+const UserParams = z.object({ userId: Id });
 
 async function directoryScope(db: DbOrTrx, viewer: Viewer): Promise<{ whole: boolean }> {
   return { whole: canReadWholeDirectory(viewer, await isAdminOnAnyProject(db, viewer.userId)) };
@@ -49,7 +49,7 @@ export const directoryRoutes = createRouter()
       path: '/companies',
       tags: ['Directory'],
       summary: 'List companies in the directory',
-      request: { query: PageQuery.extend({ kind: z.enum(COMPANY_KINDS).optional(), search: z.string().optional() }) },
+      request: { query: PageQuery.extend({ kind: z.enum(COMPANY_KINDS).optional(), search: SearchText.optional() }) },
       responses: { 200: { description: 'Companies.', ...json(CompanyPage) }, 401: errors[401] },
     }),
     async (c) => {
@@ -129,7 +129,7 @@ export const directoryRoutes = createRouter()
       path: '/users',
       tags: ['Directory'],
       summary: 'List people in the directory',
-      request: { query: PageQuery.extend({ companyId: z.string().optional(), search: z.string().optional() }) },
+      request: { query: PageQuery.extend({ companyId: Id.optional(), search: SearchText.optional() }) },
       responses: { 200: { description: 'People.', ...json(UserPage) }, 401: errors[401] },
     }),
     async (c) => {

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { COMPANY_KINDS } from '../domain/directory.ts';
-import { pageOf, strictObject } from './common.schemas.ts';
+import { Id, pageOf, PasswordText, strictObject } from './common.schemas.ts';
 
 export const UserSchema = z
   .object({
@@ -38,16 +38,16 @@ export const UpdateCompanyBody = strictObject({
   name: name.optional(),
   kind: z.enum(COMPANY_KINDS).optional(),
   address: z.string().max(1000).optional(),
-  defaultInvoiceContactId: z.uuid().nullable().optional(),
+  defaultInvoiceContactId: Id.nullable().optional(),
 }).openapi('UpdateCompany');
 
 export const CreateUserBody = strictObject({
-  companyId: z.uuid(),
+  companyId: Id,
   name,
   email,
   isCompanyAdmin: z.boolean().optional(),
   emailEnabled: z.boolean().optional(),
-  password: z.string().optional().openapi({ description: 'Optional; otherwise the person sets it from an invitation link.' }),
+  password: PasswordText.optional().openapi({ description: 'Optional; otherwise the person sets it from an invitation link.' }),
   sendInvitation: z.boolean().optional().openapi({ description: 'Without a password: email the invitation link (default true).' }),
 }).openapi('CreateUser');
 

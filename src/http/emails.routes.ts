@@ -5,7 +5,7 @@ import { SKIP_REASON_LABELS, type SkipReason } from '../domain/notifications.ts'
 import { listEmails, type EmailRecord } from '../db/email.queries.ts';
 import { getProjectAccess } from '../db/projects.queries.ts';
 import { retryFailedEmail } from '../services/notifications/retry-email.ts';
-import { csv, errors, NoContent, ProjectParams, strictQuery } from './common.schemas.ts';
+import { csv, errors, NoContent, ProjectParams, SerialId, strictQuery } from './common.schemas.ts';
 import { requireViewer } from './context.ts';
 import { createRouter } from './router.ts';
 
@@ -32,7 +32,7 @@ const EmailSchema = z
 
 const ListQuery = strictQuery({
   status: csv(z.enum(STATUSES)).optional().openapi({ example: 'failed,skipped' }),
-  before: z.coerce.number().int().optional(),
+  before: SerialId.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
@@ -79,7 +79,7 @@ export const emailRoutes = createRouter()
       path: '/projects/{projectId}/emails/{emailId}/retry',
       tags: ['Email'],
       summary: 'Send a failed email again',
-      request: { params: ProjectParams.extend({ emailId: z.coerce.number().int() }) },
+      request: { params: ProjectParams.extend({ emailId: SerialId }) },
       responses: { 204: NoContent, 401: errors[401], 403: errors[403], 404: errors[404] },
     }),
     async (c) => {

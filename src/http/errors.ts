@@ -192,7 +192,7 @@ export function fromDatabaseError(error: unknown): DomainError | undefined {
       { details: { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS } },
     );
   }
-  const e = error as { code?: unknown; constraint?: unknown } | null;
+  const e = error as { code?: unknown; constraint?: unknown; column?: unknown; detail?: unknown; message?: unknown } | null;
   if (!e || typeof e.code !== 'string') return undefined;
   if (e.code === '23505') {
     const constraint = typeof e.constraint === 'string' ? e.constraint : '';
@@ -207,5 +207,47 @@ export function fromDatabaseError(error: unknown): DomainError | undefined {
   if (e.code === '40001' || e.code === '40P01') {
     return new DomainError('conflict', 'Someone else was saving at the same moment. Try again.');
   }
-  return undefined;
+  return fromDataException({ ...e, code: e.code });
+}
+
+/** snake_case column → the camelCase field the API names it by. */
+const fieldOf = (column: unknown) => (typeof column === 'string' && column ? column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) : undefined);
+
+/**
+ * The database refused a value the edge should have refused first (SQLSTATE class 22, data
+ * exception; class 23, integrity constraint; 54000, a value too large for its index). The input
+ * was at fault, so it is a 4xx — never a 500 — and it is logged, because the validation that
+ * should have caught it is missing.
+ */
+function fromDataException(e: { code: string; column?: unknown; detail?: unknown; message?: unknown }): DomainError | undefined {
+  const field = fieldOf(e.column);
+  const withField = field ? { field } : {};
+  let error: DomainError | undefined;
+  if (e.code.startsWith('22') || e.code === '54000') {
+    const message =
+      e.code === '22001' || e.code === '54000'
+        ? 'A value is too long to be stored.'
+        : e.code === '22003'
+          ? 'A number is too large or too small to be stored.'
+          : e.code === '22007' || e.code === '22008'
+            ? 'A date or time is not one that exists.'
+            : e.code === '22P02'
+              ? 'A value is not in the form expected (an id must be a UUID).'
+              : e.code === '22021' || e.code === '22P05'
+                ? 'Text contains a character that cannot be stored (such as \\u0000).'
+                : 'A value could not be stored as sent.';
+    error = new DomainError('validation_failed', message, withField);
+  } else if (e.code === '23502') {
+    error = new DomainError('validation_failed', `A required value is missing${field ? `: ${field}` : ''}.`, withField);
+  } else if (e.code === '23503') {
+    error = typeof e.detail === 'string' && e.detail.includes('still referenced')
+      ? new DomainError('conflict', 'It is still in use, so it cannot be removed.')
+      : new DomainError('conflict', 'It refers to something that no longer exists. Reload and try again.');
+  } else if (e.code === '23514') {
+    error = new DomainError('rule_violation', 'A value breaks a rule the data must keep.', withField);
+  } else if (e.code.startsWith('23')) {
+    error = new DomainError('conflict', 'It conflicts with what is already stored. Reload and try again.');
+  }
+  if (error) console.warn(`[payapp] the database refused input (${e.code}) that validation let through: ${String(e.message ?? '')}`);
+  return error;
 }

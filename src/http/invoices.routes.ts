@@ -17,7 +17,7 @@ import { listInvoicesWithSummaries } from '../services/billing/invoice-summaries
 import { reviewInvoice } from '../services/billing/review-invoice.ts';
 import { saveInvoiceLines } from '../services/billing/save-invoice-lines.ts';
 import { updateInvoice } from '../services/billing/update-invoice.ts';
-import { CommitmentParams, errors, NoContent, ProjectParams } from './common.schemas.ts';
+import { CommitmentParams, errors, Id, NoContent, ProjectParams } from './common.schemas.ts';
 import { requireViewer } from './context.ts';
 import { idempotency } from './idempotency.middleware.ts';
 import { respondWithInvoice } from './invoice-presenter.ts';
@@ -40,7 +40,7 @@ import { requiredVersion, withVersion } from './versioning.ts';
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 const writeErrors = { 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409], 422: errors[422] };
-const InvoiceParams = ProjectParams.extend({ invoiceId: z.string() });
+const InvoiceParams = ProjectParams.extend({ invoiceId: Id });
 const invoiceResponse = { description: 'The invoice as you may see it.', ...json(InvoiceSchema) };
 
 export const invoiceRoutes = createRouter();
@@ -296,7 +296,7 @@ invoiceRoutes
       path: '/projects/{projectId}/invoices/{invoiceId}/attachments/{attachmentId}',
       tags: ['Invoices'],
       summary: 'Download an attachment',
-      request: { params: InvoiceParams.extend({ attachmentId: z.string() }) },
+      request: { params: InvoiceParams.extend({ attachmentId: Id }) },
       responses: { 200: { description: 'The file.' }, 401: errors[401], 404: errors[404] },
     }),
     async (c) => {
@@ -322,7 +322,7 @@ invoiceRoutes
       path: '/projects/{projectId}/invoices/{invoiceId}/attachments/{attachmentId}',
       tags: ['Invoices'],
       summary: 'Remove an attachment',
-      request: { params: InvoiceParams.extend({ attachmentId: z.string() }) },
+      request: { params: InvoiceParams.extend({ attachmentId: Id }) },
       responses: { 204: NoContent, ...writeErrors },
     }),
     async (c) => {

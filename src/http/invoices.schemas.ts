@@ -3,9 +3,9 @@ import { SlidingScaleSchema } from './retainage-rules.schemas.ts';
 import { INVOICE_ACTIONS, INVOICE_STATUSES } from '../domain/invoice-status.ts';
 import { INVOICE_TYPES } from '../domain/invite-to-bill.ts';
 import { CHECKLIST_ITEM_CODES } from '../domain/submission-checklist.ts';
-import { BasisPoints, Cents, csv, LineAmount, strictObject, strictQuery, Version } from './common.schemas.ts';
+import { BasisPoints, Cents, csv, Day, Id, LineAmount, strictObject, strictQuery, Version } from './common.schemas.ts';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-11-30.');
+const day = Day;
 
 export const G702Schema = z
   .object({
@@ -236,7 +236,7 @@ export const InvoiceSchema = z
   .openapi('Invoice');
 
 export const CreateInvoiceBody = strictObject({
-  billingPeriodId: z.string().optional().openapi({ description: 'Defaults to the open billing period.' }),
+  billingPeriodId: Id.optional().openapi({ description: 'Defaults to the open billing period.' }),
   number: z.string().max(50).optional().openapi({ description: "The contact's own invoice number (administrators' invoices are numbered in sequence)." }),
   billingDate: day.optional(),
   periodStart: day.optional(),
@@ -261,7 +261,7 @@ export const SaveLinesBody = strictObject({
   lines: z
     .array(
       strictObject({
-        lineId: z.string(),
+        lineId: Id,
         workCompletedThisPeriodCents: LineAmount.optional(),
         percentCompleteToDateBp: z.number().int().min(0).max(1_000_000).optional(),
         materialsStoredNewCents: LineAmount.optional(),
@@ -281,7 +281,7 @@ export const SaveLinesBody = strictObject({
 
 export const ReviewBody = strictObject({
   version: Version,
-  lines: z.array(strictObject({ lineId: z.string(), decision: z.enum(['approved', 'rejected']).nullable(), reason: z.string().max(2000).optional() })).max(5000),
+  lines: z.array(strictObject({ lineId: Id, decision: z.enum(['approved', 'rejected']).nullable(), reason: z.string().max(2000).optional() })).max(5000),
   note: z.string().max(2000).optional(),
 }).openapi('ReviewInvoice');
 
@@ -302,15 +302,15 @@ export const ApplyRetainageRulesBody = strictObject({
 }).openapi('ApplyRetainageRules');
 
 export const BulkTransitionBody = strictObject({
-  invoiceIds: z.array(z.string()).min(1).max(500),
+  invoiceIds: z.array(Id).min(1).max(500),
   action: z.enum(INVOICE_ACTIONS),
   note: z.string().max(2000).optional().openapi({ description: 'Sent with each invoice sent back.' }),
   acknowledgeMissing: AcknowledgeMissing,
 }).openapi('BulkInvoiceTransition');
 
 export const InvoiceListQuery = strictQuery({
-  commitmentId: z.string().optional(),
-  billingPeriodId: z.string().optional(),
+  commitmentId: Id.optional(),
+  billingPeriodId: Id.optional(),
   status: csv(z.enum(INVOICE_STATUSES)).optional(),
 });
 

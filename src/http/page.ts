@@ -16,3 +16,9 @@ table{border-collapse:collapse;width:100%;font-size:.95rem} th,td{text-align:lef
 .muted{color:#475569} .ok{color:#166534} .warn{color:#9a3412}
 </style></head><body><main>${input.body}</main></body></html>`;
 }
+
+/** The page an error outside /api answers with: the same words as the JSON error, in the app's look. */
+export function errorPage(status: number, message: string): string {
+  const title = status === 404 ? 'Page not found' : status >= 500 ? 'Something went wrong' : 'This request could not be completed';
+  return page({ title, body: `<div class="card"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p><p><a href="/">Go to payapp</a></p></div>` });
+}

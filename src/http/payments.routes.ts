@@ -1,5 +1,6 @@
 /** Payments issued against approved invoices, and the paid roll-ups of commitments and the project. */
-import { createRoute, z } from '@hono/zod-openapi';
+import type { z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { PAID_STATUS_LABELS, PAYMENT_METHOD_LABELS } from '../domain/payment.ts';
 import type { PaymentWithNames } from '../db/payments.queries.ts';
 import {
@@ -11,7 +12,7 @@ import {
   voidPayment,
   type InvoicePayments,
 } from '../services/billing/payments.ts';
-import { errors, ProjectParams, strictQuery } from './common.schemas.ts';
+import { errors, Id, ProjectParams, strictQuery } from './common.schemas.ts';
 import { requireViewer } from './context.ts';
 import { idempotency } from './idempotency.middleware.ts';
 import { InvoicePaymentsSchema, PaymentRollupsSchema, RecordPaymentBody, VoidPaymentBody } from './payments.schemas.ts';
@@ -20,8 +21,8 @@ import { fileResponse, readUploadedFile, requireMultipart, uploadBody, uploadLim
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 const writeErrors = { 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409], 422: errors[422] };
-const InvoiceParams = ProjectParams.extend({ invoiceId: z.string() });
-const PaymentParams = InvoiceParams.extend({ paymentId: z.string() });
+const InvoiceParams = ProjectParams.extend({ invoiceId: Id });
+const PaymentParams = InvoiceParams.extend({ paymentId: Id });
 const paymentsResponse = { description: 'The invoice’s payments and paid status.', ...json(InvoicePaymentsSchema) };
 
 function presentPayment(p: PaymentWithNames) {
@@ -134,7 +135,7 @@ paymentRoutes
       path: '/projects/{projectId}/invoices/{invoiceId}/payments/{paymentId}/attachments/{attachmentId}',
       tags: ['Payments'],
       summary: 'Download a payment’s attachment',
-      request: { params: PaymentParams.extend({ attachmentId: z.string() }) },
+      request: { params: PaymentParams.extend({ attachmentId: Id }) },
       responses: { 200: { description: 'The file.' }, 401: errors[401], 404: errors[404] },
     }),
     async (c) => {
@@ -151,7 +152,7 @@ paymentRoutes
       tags: ['Payments'],
       summary: 'Invoiced, paid, % paid, retainage held and remaining balance per commitment and for the project',
       description: 'Administrators see every commitment; an invoice contact sees only the commitments they bill.',
-      request: { params: ProjectParams, query: strictQuery({ commitmentId: z.string().optional().openapi({ description: 'Only this commitment (the project figures are then its own).' }) }) },
+      request: { params: ProjectParams, query: strictQuery({ commitmentId: Id.optional().openapi({ description: 'Only this commitment (the project figures are then its own).' }) }) },
       responses: { 200: { description: 'Roll-ups.', ...json(PaymentRollupsSchema) }, 401: errors[401], 404: errors[404] },
     }),
     async (c) => {

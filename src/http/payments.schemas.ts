@@ -1,12 +1,8 @@
 import { z } from '@hono/zod-openapi';
-import { isCalendarDate } from '../domain/calendar.ts';
 import { PAYMENT_METHODS } from '../domain/payment.ts';
-import { Cents, MAX_LINE_AMOUNT_CENTS, strictObject } from './common.schemas.ts';
+import { Cents, Day, MAX_LINE_AMOUNT_CENTS, strictObject } from './common.schemas.ts';
 
-const day = z
-  .string()
-  .refine((v) => isCalendarDate(v), 'Use a date like 2026-11-30.')
-  .openapi({ example: '2026-11-30' });
+const day = Day;
 
 export const RecordPaymentBody = strictObject({
   amountCents: Cents.min(1, 'A payment is an amount greater than zero.').max(MAX_LINE_AMOUNT_CENTS, 'At most 10,000,000,000.00 in one payment.'),

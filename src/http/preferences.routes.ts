@@ -12,12 +12,13 @@ const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json
 const KeyParams = z.object({
   key: z
     .string()
+    .max(64)
     .regex(COLUMNS_PREFERENCE_KEY, 'A preference key is a screen name and ".columns", e.g. billing-board.columns.')
     .openapi({ param: { name: 'key', in: 'path' }, example: 'billing-board.columns' }),
 });
 
 const ColumnIds = z
-  .array(z.string().regex(COLUMN_ID, 'A column id is 1 to 64 letters, digits, "-" or "_".'))
+  .array(z.string().max(64).regex(COLUMN_ID, 'A column id is 1 to 64 letters, digits, "-" or "_".'))
   .max(MAX_COLUMN_IDS, `At most ${MAX_COLUMN_IDS} columns.`);
 
 const ColumnsPreferenceSchema = strictObject({

@@ -17,7 +17,7 @@ import {
   setProjectUser,
 } from '../services/projects/project-directory.ts';
 import { createProject, updateProject } from '../services/projects/save-project.ts';
-import { errors, NoContent, ProjectParams, strictQuery } from './common.schemas.ts';
+import { errors, Id, NoContent, ProjectParams, SerialId, strictQuery } from './common.schemas.ts';
 import { requireViewer } from './context.ts';
 import { presentProject } from './presenters.ts';
 import {
@@ -131,7 +131,7 @@ export const projectRoutes = createRouter()
       path: '/projects/{projectId}/directory/companies/{companyId}',
       tags: ['Projects'],
       summary: 'Add a company to the project directory',
-      request: { params: ProjectParams.extend({ companyId: z.string() }) },
+      request: { params: ProjectParams.extend({ companyId: Id }) },
       responses: { 204: NoContent, 401: errors[401], 403: errors[403], 404: errors[404], 422: errors[422] },
     }),
     async (c) => {
@@ -147,7 +147,7 @@ export const projectRoutes = createRouter()
       path: '/projects/{projectId}/directory/companies/{companyId}',
       tags: ['Projects'],
       summary: 'Remove a company from the project directory',
-      request: { params: ProjectParams.extend({ companyId: z.string() }) },
+      request: { params: ProjectParams.extend({ companyId: Id }) },
       responses: { 204: NoContent, 401: errors[401], 403: errors[403], 404: errors[404], 422: errors[422] },
     }),
     async (c) => {
@@ -164,7 +164,7 @@ export const projectRoutes = createRouter()
       tags: ['Projects'],
       summary: "Add a person to the project directory or change their Commitments level",
       description: "Their company joins the project directory too. Lowering an invoice contact below Read Only is refused.",
-      request: { params: ProjectParams.extend({ userId: z.string() }), body: { required: true, ...json(SetProjectUserBody) } },
+      request: { params: ProjectParams.extend({ userId: Id }), body: { required: true, ...json(SetProjectUserBody) } },
       responses: { 204: NoContent, 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 422: errors[422] },
     }),
     async (c) => {
@@ -180,7 +180,7 @@ export const projectRoutes = createRouter()
       path: '/projects/{projectId}/directory/users/{userId}',
       tags: ['Projects'],
       summary: 'Remove a person from the project directory',
-      request: { params: ProjectParams.extend({ userId: z.string() }) },
+      request: { params: ProjectParams.extend({ userId: Id }) },
       responses: { 204: NoContent, 401: errors[401], 403: errors[403], 404: errors[404], 422: errors[422] },
     }),
     async (c) => {
@@ -200,9 +200,9 @@ export const projectRoutes = createRouter()
       request: {
         params: ProjectParams,
         query: strictQuery({
-          entityType: z.string().optional(),
-          entityId: z.string().optional(),
-          before: z.coerce.number().int().optional(),
+          entityType: z.string().max(100).optional(),
+          entityId: z.string().max(200).optional(),
+          before: SerialId.optional(),
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
       },

@@ -27,7 +27,7 @@ export const CreateProjectBody = strictObject({
   address: z.string().max(1000).optional(),
   currency: z.enum(CURRENCIES),
   locale: z.enum(LOCALES),
-  timeZone: z.string().min(1).openapi({ example: 'America/Toronto' }),
+  timeZone: z.string().min(1).max(100).openapi({ example: 'America/Toronto' }),
   terminology: z.enum(TERMINOLOGIES).optional(),
 }).openapi('CreateProject');
 

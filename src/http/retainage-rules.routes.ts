@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { INVOICE_STATUSES } from '../domain/invoice-status.ts';
 import { MAX_SLIDING_SCALE_RULES } from '../domain/sliding-scale.ts';
 import { getRetainageRules, setRetainageRules, type RetainageRulesView } from '../services/commitments/retainage-rules.ts';
-import { BasisPoints, CommitmentParams, errors, strictObject } from './common.schemas.ts';
+import { BasisPoints, CommitmentParams, errors, MAX_INT4, strictObject } from './common.schemas.ts';
 import { RetainageRuleSchema as Rule } from './retainage-rules.schemas.ts';
 import { requireViewer } from './context.ts';
 import { createRouter } from './router.ts';
@@ -29,7 +29,7 @@ export const RetainageRulesSchema = z
   .openapi('RetainageRules');
 
 const SaveRulesBody = strictObject({
-  version: z.number().int().min(0).openapi({ description: 'The version you read (0 when there were no rules).' }),
+  version: z.number().int().min(0).max(MAX_INT4).openapi({ description: 'The version you read (0 when there were no rules).' }),
   rules: z.array(Rule).max(MAX_SLIDING_SCALE_RULES, `At most ${MAX_SLIDING_SCALE_RULES} rules per commitment.`).nullable().openapi({ description: 'In order; null removes the sliding scale.' }),
   afterRateBp: BasisPoints.optional(),
 }).openapi('SaveRetainageRules');

@@ -6,7 +6,7 @@ export const RetainageRuleSchema = z
   .discriminatedUnion('kind', [
     strictObject({ kind: z.literal('until_percent_of_original'), rateBp: BasisPoints, thresholdBp: BasisPoints }),
     strictObject({ kind: z.literal('until_percent_of_revised'), rateBp: BasisPoints, thresholdBp: BasisPoints }),
-    strictObject({ kind: z.literal('until_amount'), rateBp: BasisPoints, capCents: Cents.min(0) }),
+    strictObject({ kind: z.literal('until_amount'), rateBp: BasisPoints, capCents: Cents.min(0).max(Number.MAX_SAFE_INTEGER) }),
     strictObject({ kind: z.literal('by_line_percent_complete'), rateBp: BasisPoints, untilCompleteBp: BasisPoints }),
     strictObject({ kind: z.literal('by_commitment_percent_complete'), rateBp: BasisPoints, untilCompleteBp: BasisPoints }),
   ])

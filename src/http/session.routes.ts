@@ -15,7 +15,7 @@ import { inspectUserLink, redeemUserLink } from '../services/auth/user-links.ts'
 import { recordPasswordResetRequest } from '../services/auth/request-password-reset.ts';
 import { updateUser } from '../services/directory/save-user.ts';
 import { SESSION_COOKIE } from './auth.middleware.ts';
-import { errors, NoContent, strictObject } from './common.schemas.ts';
+import { EmailText, errors, Id, LinkToken, NoContent, PasswordText, strictObject } from './common.schemas.ts';
 import { clientIp, requireViewer, type Env } from './context.ts';
 import { UserSchema } from './directory.schemas.ts';
 import { presentUser } from './presenters.ts';
@@ -65,7 +65,7 @@ export const sessionRoutes = createRouter()
       summary: 'Sign in with email and password',
       description: 'Starts a new session (HttpOnly, SameSite=Lax cookie). Failed attempts are throttled per email and address.',
       request: {
-        body: { required: true, ...json(strictObject({ email: z.string().min(1, 'Enter your email.'), password: z.string().min(1, 'Enter your password.') }).openapi('SignIn')) },
+        body: { required: true, ...json(strictObject({ email: EmailText.min(1, 'Enter your email.'), password: PasswordText.min(1, 'Enter your password.') }).openapi('SignIn')) },
       },
       responses: { 200: { description: 'Signed in.', ...json(SessionSchema) }, 400: errors[400], 401: errors[401], 403: errors[403], 429: errors[429] },
     }),
@@ -134,7 +134,7 @@ export const sessionRoutes = createRouter()
       path: '/links/{token}',
       tags: ['Authentication'],
       summary: 'What a first-sign-in or password-reset link is for',
-      request: { params: z.object({ token: z.string() }) },
+      request: { params: z.object({ token: LinkToken }) },
       responses: {
         200: {
           description: 'The link is valid.',
@@ -157,8 +157,8 @@ export const sessionRoutes = createRouter()
       summary: 'Set a password from a single-use link',
       description: 'Completes a first sign-in or a password reset. The link then stops working and every other session of the person ends.',
       request: {
-        params: z.object({ token: z.string() }),
-        body: { required: true, ...json(strictObject({ password: z.string() }).openapi('SetPassword')) },
+        params: z.object({ token: LinkToken }),
+        body: { required: true, ...json(strictObject({ password: PasswordText }).openapi('SetPassword')) },
       },
       responses: { 200: { description: 'Password set; sign in with it.', ...json(z.object({ email: z.string() })) }, 400: errors[400] },
     }),
@@ -177,7 +177,7 @@ export const sessionRoutes = createRouter()
       summary: 'Ask for a password reset link',
       description:
         'Always answers 202, whether or not the email has an account, and does the same work for both, so neither the answer nor its timing reveals anything. The link is issued and emailed shortly after, by the worker.',
-      request: { body: { required: true, ...json(strictObject({ email: z.string().min(1) }).openapi('PasswordResetRequest')) } },
+      request: { body: { required: true, ...json(strictObject({ email: EmailText.min(1) }).openapi('PasswordResetRequest')) } },
       responses: { 202: { description: 'If the account exists, a link is on its way.' }, 400: errors[400] },
     }),
     async (c) => {
@@ -249,7 +249,7 @@ export const sessionRoutes = createRouter()
       path: '/me/api-tokens/{tokenId}',
       tags: ['Authentication'],
       summary: 'Revoke a personal API token',
-      request: { params: z.object({ tokenId: z.string() }) },
+      request: { params: z.object({ tokenId: Id }) },
       responses: { 204: NoContent, 401: errors[401], 404: errors[404] },
     }),
     async (c) => {

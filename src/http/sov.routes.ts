@@ -23,7 +23,7 @@ import {
   UpdateChangeOrderBody,
   UpdateSovLineBody,
 } from './commitments.schemas.ts';
-import { CommitmentParams, errors, NoContent } from './common.schemas.ts';
+import { CommitmentParams, errors, Id, NoContent } from './common.schemas.ts';
 import { requireViewer, type Env } from './context.ts';
 import { presentChangeOrder, presentSovLine } from './presenters.ts';
 import { createRouter } from './router.ts';
@@ -32,8 +32,8 @@ import { etagFor, requiredVersion, withVersion } from './versioning.ts';
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 const writeErrors = { 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409], 422: errors[422] };
 const readErrors = { 401: errors[401], 403: errors[403], 404: errors[404] };
-const LineParams = CommitmentParams.extend({ lineId: z.string() });
-const ChangeOrderParams = CommitmentParams.extend({ changeOrderId: z.string() });
+const LineParams = CommitmentParams.extend({ lineId: Id });
+const ChangeOrderParams = CommitmentParams.extend({ changeOrderId: Id });
 
 /**
  * SOV items of a commitment the viewer can see but whose items are private to them answer 403:

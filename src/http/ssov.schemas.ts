@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { SSOV_ACTIONS, SSOV_STATUSES } from '../domain/ssov.ts';
-import { Cents, LineAmount, strictObject, Version } from './common.schemas.ts';
+import { Cents, Id, LineAmount, strictObject, Version } from './common.schemas.ts';
 
 const person = z.object({ userId: z.string(), name: z.string() }).nullable();
 
@@ -74,8 +74,8 @@ export const SaveSsovBody = strictObject({
   lines: z
     .array(
       strictObject({
-        id: z.uuid().optional().openapi({ description: 'A stored detail line to keep (and change); omit to add a line.' }),
-        sovLineId: z.string().min(1).openapi({ description: 'The SOV line it is part of.' }),
+        id: Id.optional().openapi({ description: 'A stored detail line to keep (and change); omit to add a line.' }),
+        sovLineId: Id.openapi({ description: 'The SOV line it is part of.' }),
         description: z.string().trim().min(1, 'Enter a description.').max(1000),
         costCode: z.string().max(50).optional(),
         amountCents: LineAmount.min(0, 'An amount cannot be negative.'),

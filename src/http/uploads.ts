@@ -49,13 +49,35 @@ export async function readUploadedFile(c: Context<Env>): Promise<{ filename: str
   return { filename: file.name, contentType: file.type || 'application/octet-stream', content: Buffer.from(await file.arrayBuffer()) };
 }
 
+/**
+ * Content-Disposition for a download (RFC 6266): `filename` is an ASCII stand-in for old clients
+ * (accents dropped, anything else that is not printable ASCII — and the quote, backslash and
+ * percent sign clients treat specially — replaced), `filename*` the exact name in UTF-8,
+ * percent-encoded (RFC 5987), which every current browser prefers. A header value must be
+ * Latin-1: the name itself, put there raw, was a 500.
+ */
+export function contentDisposition(filename: string): string {
+  const wellFormed = filename.replace(/\p{Cs}/gu, '\ufffd');
+  const ascii = wellFormed
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^\x20-\x7e]+/g, '_')
+    .replace(/["\\%]/g, '_')
+    .trim();
+  const dot = ascii.lastIndexOf('.');
+  const readable = /[A-Za-z0-9]/.test(dot > 0 ? ascii.slice(0, dot) : ascii);
+  const fallback = readable ? ascii : `attachment${dot >= 0 ? ascii.slice(dot) : ''}`;
+  const encoded = encodeURIComponent(wellFormed).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}
+
 /** A stored file as a download: never rendered inline, never sniffed. */
 export function fileResponse(file: { filename: string; contentType: string; content: Buffer }): Response {
   return new Response(new Uint8Array(file.content), {
     status: 200,
     headers: {
       'content-type': downloadContentType(file.contentType),
-      'content-disposition': `attachment; filename="${file.filename.replace(/"/g, '')}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+      'content-disposition': contentDisposition(file.filename),
       'x-content-type-options': 'nosniff',
     },
   });

@@ -5,6 +5,7 @@
  */
 import type { Context } from 'hono';
 import { DomainError } from '../domain/errors.ts';
+import { MAX_INT4 } from './common.schemas.ts';
 import type { Env } from './context.ts';
 
 export function etagFor(version: number): string {
@@ -17,7 +18,8 @@ export function requiredVersion(c: Context<Env>, bodyVersion: number | undefined
   const header = c.req.header('if-match');
   if (header) {
     const match = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
-    if (!match?.[1]) {
+    // A version is an int4 column: a larger number cannot be any version, and PostgreSQL would refuse it.
+    if (!match?.[1] || Number(match[1]) > MAX_INT4) {
       throw new DomainError('validation_failed', 'If-Match must be the ETag you received, like "3".', { field: 'If-Match' });
     }
     return { version: Number(match[1]), via: 'if-match' };

@@ -14,7 +14,7 @@ import { Hono } from 'hono';
 import { sql } from 'kysely';
 import { loadConfig } from '../../src/config.ts';
 import { DomainError } from '../../src/domain/errors.ts';
-import { respondWithError } from '../../src/http/app.ts';
+import { handleError } from '../../src/http/app.ts';
 import { authenticate } from '../../src/http/auth.middleware.ts';
 import { requireViewer, type Env } from '../../src/http/context.ts';
 import { idempotency } from '../../src/http/idempotency.middleware.ts';
@@ -72,17 +72,17 @@ function appThatFailsAfterWriting() {
     await next();
   });
   app.use('*', authenticate);
-  app.use('/write/:commitmentId', idempotency);
-  app.post('/write/:commitmentId', async (c) => {
+  app.use('/api/write/:commitmentId', idempotency);
+  app.post('/api/write/:commitmentId', async (c) => {
     const { db, clock } = c.get('deps');
     const invoice = await createInvoice(db, requireViewer(c), seed.project.id, c.req.param('commitmentId'), { comments: 'written' }, clock());
     if (failAfterWrite === 'crash') throw new Error('simulated crash after the write');
     if (failAfterWrite === 'refuse') throw new DomainError('rule_violation', 'Refused after the write.');
     return c.json({ invoiceId: invoice.id }, 201);
   });
-  app.onError(respondWithError);
+  app.onError(handleError);
   return async (commitmentId: string, key: Record<string, string>): Promise<ApiResponse> => {
-    const res = await app.request(`/write/${commitmentId}`, {
+    const res = await app.request(`/api/write/${commitmentId}`, {
       method: 'POST',
       headers: { ...auth(), ...key, 'content-type': 'application/json' },
       body: '{}',

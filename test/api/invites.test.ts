@@ -78,12 +78,15 @@ describe('sending invites', () => {
     const period = await s.admin.post(`${s.p}/billing-periods`, {});
     assertOk(period, 201);
     const missing = randomUUID();
-    const res = await send(s, [ok.id, noContacts.id, ssov.id, neither.id, foreign.id, missing, 'not-a-uuid', ok.id]);
-    assert.deepEqual([res.sent, res.refused], [1, 6], 'a repeated id is sent once');
+    // Something that is not an id is a malformed request, not a missing commitment (issue 11): 400 naming it, nothing sent.
+    assertError(await s.admin.post(`${s.p}/invites`, { commitmentIds: [ok.id, 'not-a-uuid'] }), 400, 'validation_failed', 'commitmentIds.1');
+    assert.equal((await emails(t, 'invite_to_bill')).filter((o) => o.payload.project?.id === s.project.id).length, 0);
+    const res = await send(s, [ok.id, noContacts.id, ssov.id, neither.id, foreign.id, missing, ok.id]);
+    assert.deepEqual([res.sent, res.refused], [1, 5], 'a repeated id is sent once');
     const byId = new Map(res.results.map((r) => [r.commitmentId, r]));
     assert.deepEqual(
       res.results.map((r) => r.commitmentId),
-      [ok.id, noContacts.id, ssov.id, neither.id, foreign.id, missing, 'not-a-uuid'],
+      [ok.id, noContacts.id, ssov.id, neither.id, foreign.id, missing],
     );
     const sent = byId.get(ok.id);
     assert.equal(sent?.sent, true);
@@ -93,7 +96,7 @@ describe('sending invites', () => {
     assert.deepEqual(codes(byId.get(ssov.id)), ['ssov_not_approved']);
     assert.deepEqual(codes(byId.get(neither.id)), ['no_invoice_contacts', 'ssov_not_approved'], 'every reason, not just the first');
     assert.equal(byId.get(noContacts.id)?.number, noContacts.number);
-    for (const id of [foreign.id, missing, 'not-a-uuid']) {
+    for (const id of [foreign.id, missing]) {
       assert.deepEqual(codes(byId.get(id)), ['not_found'], `${id}: a commitment of another project is as missing as one that never existed`);
       assert.equal(byId.get(id)?.number, null);
       assert.equal(byId.get(id)?.sent, false);

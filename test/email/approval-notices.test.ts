@@ -201,13 +201,14 @@ describe('the invoice distribution list', () => {
       [[s.contact.id], 'userIds.0'],
       [[elsewhere.id], 'userIds.0'],
       [[randomUUID()], 'userIds.0'],
-      [['not-a-uuid'], 'userIds.0'],
       [[s.adminUser.id, standard.id], 'userIds.1'],
     ];
     for (const [userIds, field] of refused) {
       const res = await put(userIds);
       assertError(res, 422, 'rule_violation', field);
     }
+    // Something that is not an id is a malformed request, not a person (issue 11): 400 naming it.
+    assertError(await put(['not-a-uuid']), 400, 'validation_failed', 'userIds.0');
     const standardRes = await put([standard.id]);
     assert.match(standardRes.body.error.message, /Standard Person is not an invoice administrator/);
     assertError(await s.contactApi.put(`${s.p}/invoicing-settings/distribution`, { userIds: [s.contact.id] }), 403, 'forbidden');

@@ -12,7 +12,7 @@ import {
   type BillingPeriodStatus,
   type PeriodDates,
 } from '../../domain/billing-period.ts';
-import { todayIn } from '../../domain/calendar.ts';
+import { assertDatesInWindow, todayIn } from '../../domain/calendar.ts';
 import { assertVersion } from '../../domain/commitment.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { assertInvoiceAdministrator, type Viewer } from '../../domain/permissions.ts';
@@ -77,7 +77,9 @@ export async function createBillingPeriod(
     await lockProjectForPeriods(trx, projectId);
     const project = await findProject(trx, projectId);
     const settings = await getProjectSettings(trx, projectId);
-    const defaults = defaultMonthlyPeriod(todayIn(project?.timeZone ?? 'UTC', now), settings.periodDefaults);
+    const today = todayIn(project?.timeZone ?? 'UTC', now);
+    assertDatesInWindow({ startsOn: input.startsOn, endsOn: input.endsOn, dueOn: input.dueOn }, today);
+    const defaults = defaultMonthlyPeriod(today, settings.periodDefaults);
     const dates: PeriodDates = {
       startsOn: input.startsOn ?? defaults.startsOn,
       endsOn: input.endsOn ?? defaults.endsOn,
@@ -105,6 +107,8 @@ export async function updateBillingPeriod(
     await lockProjectForPeriods(trx, projectId);
     const before = await getBillingPeriod(trx, projectId, periodId, { forUpdate: true });
     assertVersion(before.version, input.version, 'billing period');
+    const project = await findProject(trx, projectId);
+    assertDatesInWindow({ startsOn: input.startsOn, endsOn: input.endsOn, dueOn: input.dueOn }, todayIn(project?.timeZone ?? 'UTC', now));
     const dates: PeriodDates = {
       startsOn: input.startsOn ?? before.startsOn,
       endsOn: input.endsOn ?? before.endsOn,

@@ -5,7 +5,7 @@
  * at the commitment's current retainage rates, and the invoice keeps the commitment's current
  * sliding-scale rules (later rate or rule changes never touch it; decision 008).
  */
-import { isCalendarDate, type CalendarDate } from '../../domain/calendar.ts';
+import { assertDatesInWindow, isCalendarDate, type CalendarDate } from '../../domain/calendar.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { invoiceLabel, type Invoice } from '../../domain/invoice.ts';
 import { decideInvoiceCreation } from '../../domain/invoice-rules.ts';
@@ -53,6 +53,7 @@ export async function createInvoice(
     // Serialises invoice creation per commitment: "one per period" and the sequence hold under concurrency.
     const commitment = await lockCommitment(trx, commitmentId);
     const project = await findProject(trx, projectId);
+    assertDatesInWindow({ billingDate: input.billingDate, periodStart: input.periodStart, periodEnd: input.periodEnd }, todayIn(project?.timeZone ?? 'UTC', now));
     const settings = await getProjectSettings(trx, projectId);
     const period = input.billingPeriodId
       ? await getBillingPeriod(trx, projectId, input.billingPeriodId)

@@ -5,6 +5,7 @@
  */
 import { assertAttachment, safeFilename } from '../../domain/attachments.ts';
 import { revisedContractSum } from '../../domain/commitment.ts';
+import { assertDatesInWindow } from '../../domain/calendar.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { isApproved } from '../../domain/invoice-status.ts';
 import { sumCents } from '../../domain/money.ts';
@@ -104,6 +105,7 @@ export async function recordPayment(db: Db, viewer: Viewer, projectId: string, i
   return db.transaction().execute(async (trx) => {
     const ctx = await loadInvoiceContext(trx, viewer, projectId, invoiceId, now, { forUpdate: true });
     assertAdministrator(ctx, 'record payments');
+    assertDatesInWindow({ paidOn: input.paidOn }, ctx.today);
     const settings = await getProjectSettings(trx, projectId);
     const before = await listPaymentsOfInvoices(trx, [invoiceId]);
     assertPaymentAllowed({

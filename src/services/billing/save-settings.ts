@@ -1,6 +1,6 @@
 /** Project invoicing settings (Admins on Commitments) and the company-wide overbilling lock (company admins). */
 import { AUTOMATIC_FREQUENCIES, type AutomaticFrequency } from '../../domain/billing-period.ts';
-import { isCalendarDate, type CalendarDate } from '../../domain/calendar.ts';
+import { assertDatesInWindow, isCalendarDate, todayIn, type CalendarDate } from '../../domain/calendar.ts';
 import { assertVersion } from '../../domain/commitment.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { assertCompanyAdmin, assertInvoiceAdministrator, type Viewer } from '../../domain/permissions.ts';
@@ -14,7 +14,7 @@ import type { ReminderFrequency } from '../../domain/notifications.ts';
 import { recordAudit } from '../../db/audit.queries.ts';
 import type { Db } from '../../db/database.ts';
 import { isUuid } from '../../db/ids.ts';
-import { getProjectAccess } from '../../db/projects.queries.ts';
+import { findProject, getProjectAccess } from '../../db/projects.queries.ts';
 import { stopFollowingAdministrators } from '../../db/recipients.queries.ts';
 import { getCompanySettings, getProjectSettings } from '../../db/settings.queries.ts';
 
@@ -56,6 +56,8 @@ export async function updateProjectSettings(
   return db.transaction().execute(async (trx) => {
     const before = await getProjectSettings(trx, projectId, { forUpdate: true });
     assertVersion(before.version, input.version, 'settings');
+    const project = await findProject(trx, projectId);
+    assertDatesInWindow({ automaticStartsOn: input.automaticStartsOn }, todayIn(project?.timeZone ?? 'UTC', now));
     const company = await getCompanySettings(trx);
     assertOverbillingSettingChangeable(company.preventOverbillingAllProjects, input.allowOverbilling);
     const frequency = input.automaticFrequency ?? before.automatic.frequency;

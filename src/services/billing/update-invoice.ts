@@ -1,5 +1,5 @@
 /** The invoice's general information: the contact's number, dates and comments. */
-import { isCalendarDate, type CalendarDate } from '../../domain/calendar.ts';
+import { assertDatesInWindow, isCalendarDate, type CalendarDate } from '../../domain/calendar.ts';
 import { assertVersion } from '../../domain/commitment.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { assertCanEdit } from '../../domain/invoice-rules.ts';
@@ -34,6 +34,7 @@ export async function updateInvoice(
   return db.transaction().execute(async (trx) => {
     const ctx = await loadInvoiceContext(trx, viewer, projectId, invoiceId, now, { forUpdate: true });
     assertVersion(ctx.invoice.version, input.version, 'invoice');
+    assertDatesInWindow({ billingDate: input.billingDate, periodStart: input.periodStart, periodEnd: input.periodEnd }, ctx.today);
     assertCanEdit({ actor: ctx.actor, status: ctx.invoice.status, isLatestInPeriod: ctx.isLatestInPeriod }, 'details');
     const periodStart = input.periodStart ?? ctx.invoice.periodStart;
     const periodEnd = input.periodEnd ?? ctx.invoice.periodEnd;

@@ -1628,7 +1628,7 @@ export interface paths {
                 query?: {
                     entityType?: string;
                     entityId?: string;
-                    before?: number | null;
+                    before?: number;
                     limit?: number;
                 };
                 header?: never;
@@ -6547,7 +6547,7 @@ export interface paths {
             parameters: {
                 query?: {
                     status?: string;
-                    before?: number | null;
+                    before?: number;
                     limit?: number;
                 };
                 header?: never;
@@ -6622,7 +6622,7 @@ export interface paths {
                 header?: never;
                 path: {
                     projectId: string;
-                    emailId: number | null;
+                    emailId: number;
                 };
                 cookie?: never;
             };
@@ -6682,7 +6682,7 @@ export interface paths {
             parameters: {
                 query?: {
                     status?: string;
-                    before?: number | null;
+                    before?: number;
                     limit?: number;
                 };
                 header?: never;
@@ -7040,7 +7040,7 @@ export interface components {
                     /** @description A path as in `field`. */
                     path: string;
                     message: string;
-                    /** @description `unknown_field` for a key the request may not carry; otherwise the rule that refused it. */
+                    /** @description `unknown_field` for a key the request may not carry; `invalid_text` for text holding a NUL or an unpaired UTF-16 surrogate; otherwise the rule that refused it. */
                     code?: string;
                     /** @description The stored line this is about, by id. `path` still gives its position in the request; for a line the request does not carry, `path` is the array (e.g. `lines`). */
                     lineId?: string;
@@ -7108,7 +7108,10 @@ export interface components {
             /** @enum {string} */
             kind?: "general_contractor" | "subcontractor" | "supplier" | "owner";
             address?: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0b7f2a4e-3c1d-4e8f-9a6b-5c4d3e2f1a0b
+             */
             defaultInvoiceContactId?: string | null;
         };
         UserPage: {
@@ -7118,7 +7121,10 @@ export interface components {
             total: number;
         };
         CreateUser: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0b7f2a4e-3c1d-4e8f-9a6b-5c4d3e2f1a0b
+             */
             companyId: string;
             name: string;
             /** Format: email */
@@ -7329,7 +7335,10 @@ export interface components {
             description?: string;
             /** @enum {string} */
             status?: "draft" | "out_for_signature" | "approved" | "complete" | "terminated" | "void";
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0b7f2a4e-3c1d-4e8f-9a6b-5c4d3e2f1a0b
+             */
             contractCompanyId?: string | null;
             isPrivate?: boolean;
             privateSovVisible?: boolean;
@@ -7359,7 +7368,10 @@ export interface components {
             description?: string;
             /** @enum {string} */
             status?: "draft" | "out_for_signature" | "approved" | "complete" | "terminated" | "void";
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0b7f2a4e-3c1d-4e8f-9a6b-5c4d3e2f1a0b
+             */
             contractCompanyId?: string | null;
             /** @description With a new contract company: also remove invoice contacts who do not work for it. */
             removeMismatchedContacts?: boolean;
@@ -7390,7 +7402,10 @@ export interface components {
             isInvoiceContact: boolean;
         };
         UserRef: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0b7f2a4e-3c1d-4e8f-9a6b-5c4d3e2f1a0b
+             */
             userId: string;
         };
         ScheduleOfValues: {
@@ -7418,7 +7433,10 @@ export interface components {
             /** @description The version this change is based on. */
             version: number;
             lines: {
-                /** Format: uuid */
+                /**
+                 * Format: uuid
+                 * @example 0b7f2a4e-3c1d-4e8f-9a6b-5c4d3e2f1a0b
+                 */
                 id?: string;
                 itemNumber?: string;
                 costCode?: string;
@@ -7647,9 +7665,14 @@ export interface components {
                 /**
                  * Format: uuid
                  * @description A stored detail line to keep (and change); omit to add a line.
+                 * @example 0b7f2a4e-3c1d-4e8f-9a6b-5c4d3e2f1a0b
                  */
                 id?: string;
-                /** @description The SOV line it is part of. */
+                /**
+                 * Format: uuid
+                 * @description The SOV line it is part of.
+                 * @example 0b7f2a4e-3c1d-4e8f-9a6b-5c4d3e2f1a0b
+                 */
                 sovLineId: string;
                 description: string;
                 costCode?: string;
@@ -7691,7 +7714,10 @@ export interface components {
             periodDueDay: number;
             /** @enum {string} */
             automaticFrequency: "never" | "monthly" | "weekly";
-            /** @example 2026-11-30 */
+            /**
+             * Format: date
+             * @example 2026-11-30
+             */
             automaticStartsOn: string | null;
             contactsMayBillWithoutInvite: boolean;
             /** @enum {string} */
@@ -7730,7 +7756,10 @@ export interface components {
             periodDueDay?: number;
             /** @enum {string} */
             automaticFrequency?: "never" | "monthly" | "weekly";
-            /** @example 2026-11-30 */
+            /**
+             * Format: date
+             * @example 2026-11-30
+             */
             automaticStartsOn?: string | null;
             contactsMayBillWithoutInvite?: boolean;
             /** @enum {string} */
@@ -7752,11 +7781,20 @@ export interface components {
         };
         BillingPeriod: {
             id: string;
-            /** @example 2026-11-30 */
+            /**
+             * Format: date
+             * @example 2026-11-30
+             */
             startsOn: string;
-            /** @example 2026-11-30 */
+            /**
+             * Format: date
+             * @example 2026-11-30
+             */
             endsOn: string;
-            /** @example 2026-11-30 */
+            /**
+             * Format: date
+             * @example 2026-11-30
+             */
             dueOn: string;
             /** @enum {string} */
             status: "open" | "closed";
@@ -7767,21 +7805,39 @@ export interface components {
         };
         /** @description Omitted dates come from the project defaults for the current month. */
         CreateBillingPeriod: {
-            /** @example 2026-11-30 */
+            /**
+             * Format: date
+             * @example 2026-11-30
+             */
             startsOn?: string;
-            /** @example 2026-11-30 */
+            /**
+             * Format: date
+             * @example 2026-11-30
+             */
             endsOn?: string;
-            /** @example 2026-11-30 */
+            /**
+             * Format: date
+             * @example 2026-11-30
+             */
             dueOn?: string;
         };
         UpdateBillingPeriod: {
             /** @description The version this change is based on. */
             version?: number;
-            /** @example 2026-11-30 */
+            /**
+             * Format: date
+             * @example 2026-11-30
+             */
             startsOn?: string;
-            /** @example 2026-11-30 */
+            /**
+             * Format: date
+             * @example 2026-11-30
+             */
             endsOn?: string;
-            /** @example 2026-11-30 */
+            /**
+             * Format: date
+             * @example 2026-11-30
+             */
             dueOn?: string;
             /** @enum {string} */
             status?: "open" | "closed";
@@ -7870,7 +7926,10 @@ export interface components {
                  * @example 1250000
                  */
                 billedToDateCents: number;
-                /** @example 2026-11-30 */
+                /**
+                 * Format: date
+                 * @example 2026-11-30
+                 */
                 dueOn: string | null;
             }[];
         };
@@ -7952,8 +8011,20 @@ export interface components {
             /** @enum {string} */
             status: "draft" | "under_review" | "revise_and_resubmit" | "pending_owner_approval" | "approved" | "approved_as_noted";
             statusLabel: string;
+            /**
+             * Format: date
+             * @example 2026-11-30
+             */
             billingDate: string;
+            /**
+             * Format: date
+             * @example 2026-11-30
+             */
             periodStart: string;
+            /**
+             * Format: date
+             * @example 2026-11-30
+             */
             periodEnd: string;
             comments: string;
             /** @enum {string} */
@@ -7972,8 +8043,20 @@ export interface components {
             };
             period: {
                 id: string;
+                /**
+                 * Format: date
+                 * @example 2026-11-30
+                 */
                 startsOn: string;
+                /**
+                 * Format: date
+                 * @example 2026-11-30
+                 */
                 endsOn: string;
+                /**
+                 * Format: date
+                 * @example 2026-11-30
+                 */
                 dueOn: string;
                 /** @enum {string} */
                 status: "open" | "closed";
@@ -8488,12 +8571,28 @@ export interface components {
             storedMaterialsCents: number;
         };
         CreateInvoice: {
-            /** @description Defaults to the open billing period. */
+            /**
+             * Format: uuid
+             * @description Defaults to the open billing period.
+             * @example 0b7f2a4e-3c1d-4e8f-9a6b-5c4d3e2f1a0b
+             */
             billingPeriodId?: string;
             /** @description The contact's own invoice number (administrators' invoices are numbered in sequence). */
             number?: string;
+            /**
+             * Format: date
+             * @example 2026-11-30
+             */
             billingDate?: string;
+            /**
+             * Format: date
+             * @example 2026-11-30
+             */
             periodStart?: string;
+            /**
+             * Format: date
+             * @example 2026-11-30
+             */
             periodEnd?: string;
             comments?: string;
         };
@@ -8501,8 +8600,20 @@ export interface components {
             /** @description The version this change is based on. */
             version: number;
             number?: string | null;
+            /**
+             * Format: date
+             * @example 2026-11-30
+             */
             billingDate?: string;
+            /**
+             * Format: date
+             * @example 2026-11-30
+             */
             periodStart?: string;
+            /**
+             * Format: date
+             * @example 2026-11-30
+             */
             periodEnd?: string;
             comments?: string;
         };
@@ -8516,6 +8627,10 @@ export interface components {
              */
             mode: "claim" | "certify";
             lines: {
+                /**
+                 * Format: uuid
+                 * @example 0b7f2a4e-3c1d-4e8f-9a6b-5c4d3e2f1a0b
+                 */
                 lineId: string;
                 /**
                  * @description An amount in integer cents (12345 = 123.45).
@@ -8564,6 +8679,10 @@ export interface components {
             /** @description The version this change is based on. */
             version: number;
             lines: {
+                /**
+                 * Format: uuid
+                 * @example 0b7f2a4e-3c1d-4e8f-9a6b-5c4d3e2f1a0b
+                 */
                 lineId: string;
                 /** @enum {string|null} */
                 decision: "approved" | "rejected" | null;
@@ -8657,6 +8776,7 @@ export interface components {
              */
             amountCents: number;
             /**
+             * Format: date
              * @description The date the payment was issued.
              * @example 2026-11-30
              */
