@@ -35,32 +35,67 @@ export async function deleteExpiredSessions(db: DbOrTrx, now: Date): Promise<voi
   await db.deleteFrom('sessions').where('expiresAt', '<', now).execute();
 }
 
+export type FailureCount = { count: number; oldest: Date | null };
+
+/**
+ * Serializes the throttle's count-and-record for one email and one address until the transaction
+ * ends (two lock spaces, so an email and an address never share a lock; always the email's first,
+ * and nobody holding an address lock waits for an email lock, so they cannot deadlock). Held only
+ * while counting and recording — never while a password is checked.
+ */
+export async function lockSignInThrottle(trx: Trx, key: { emailLower: string; ip: string }): Promise<void> {
+  await sql`select pg_advisory_xact_lock(1001, hashtext(${key.emailLower})), pg_advisory_xact_lock(1002, hashtext(${key.ip}))`.execute(trx);
+}
+
+/**
+ * Records a sign-in attempt before its password is checked, as a failure until proven otherwise,
+ * and answers its id: attempts being checked count against the limit, so guesses made at once
+ * cannot all slip under it.
+ */
+export async function recordPendingSignInAttempt(db: DbOrTrx, attempt: { emailLower: string; ip: string; attemptedAt: Date }): Promise<number> {
+  const row = await db
+    .insertInto('signInAttempts')
+    .values({ ...attempt, succeeded: false })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+/** Failures in the window for the email and for the address (attempts still being checked included), in one statement. */
 export async function countRecentFailures(
   db: DbOrTrx,
-  key: { emailLower?: string; ip?: string },
+  key: { emailLower: string; ip: string },
   since: Date,
-): Promise<{ count: number; oldest: Date | null }> {
-  let q = db
-    .selectFrom('signInAttempts')
-    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('attemptedAt').as('oldest')])
+): Promise<{ email: FailureCount; ip: FailureCount }> {
+  const result = await sql<{ emailN: string; emailOldest: Date | null; ipN: string; ipOldest: Date | null }>`
+    select count(*) filter (where email_lower = ${key.emailLower}) as "emailN",
+           min(attempted_at) filter (where email_lower = ${key.emailLower}) as "emailOldest",
+           count(*) filter (where ip = ${key.ip}) as "ipN",
+           min(attempted_at) filter (where ip = ${key.ip}) as "ipOldest"
+      from sign_in_attempts
+     where succeeded = false and attempted_at >= ${since}
+       and (email_lower = ${key.emailLower} or ip = ${key.ip})`.execute(db);
+  const row = result.rows[0];
+  return {
+    email: { count: Number(row?.emailN ?? 0), oldest: row?.emailOldest ?? null },
+    ip: { count: Number(row?.ipN ?? 0), oldest: row?.ipOldest ?? null },
+  };
+}
+
+/**
+ * The password was right: the attempt becomes a success, and the failures made before it for
+ * this email from the same address are forgiven (the person who knows the password made them).
+ * Failures from other addresses stay counted — a success must not wipe out a guesser's streak.
+ */
+export async function recordSignInSuccess(db: DbOrTrx, attempt: { id: number; emailLower: string; ip: string }): Promise<void> {
+  await db.updateTable('signInAttempts').set({ succeeded: true }).where('id', '=', attempt.id).execute();
+  await db
+    .deleteFrom('signInAttempts')
+    .where('emailLower', '=', attempt.emailLower)
+    .where('ip', '=', attempt.ip)
     .where('succeeded', '=', false)
-    .where('attemptedAt', '>=', since);
-  if (key.emailLower !== undefined) q = q.where('emailLower', '=', key.emailLower);
-  if (key.ip !== undefined) q = q.where('ip', '=', key.ip);
-  const row = await q.executeTakeFirstOrThrow();
-  return { count: Number(row.n), oldest: (row.oldest as Date | null) ?? null };
-}
-
-export async function recordSignInAttempt(
-  db: DbOrTrx,
-  attempt: { emailLower: string; ip: string; succeeded: boolean; attemptedAt: Date },
-): Promise<void> {
-  await db.insertInto('signInAttempts').values(attempt).execute();
-}
-
-/** A successful sign-in clears that email's failure streak. */
-export async function clearFailures(db: DbOrTrx, emailLower: string): Promise<void> {
-  await db.deleteFrom('signInAttempts').where('emailLower', '=', emailLower).where('succeeded', '=', false).execute();
+    .where('id', '<', attempt.id)
+    .execute();
 }
 
 export type ApiTokenRecord = {

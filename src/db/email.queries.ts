@@ -51,18 +51,24 @@ export type ClaimedEmail = {
   payload: unknown;
   messageId: string;
   attempts: number;
+  /** This claim's token: only the worker holding it may renew the lease or mark the message. */
+  claimToken: string;
 };
 
+/** The claim a worker holds on a message: the row is still 'sending' under this token. */
+export type EmailClaim = { id: number; claimToken: string };
+
 /**
- * Claims up to `limit` due messages for one worker: pending ones whose time has come, and ones
- * whose previous claim's lease ran out (that worker died). FOR UPDATE SKIP LOCKED keeps two workers
- * from claiming the same row; the lease keeps a message claimed while it is being sent.
+ * Claims up to `limit` due messages for one worker under one fresh token: pending ones whose time
+ * has come, and ones whose previous claim's lease ran out (that worker died or stalled). FOR UPDATE
+ * SKIP LOCKED keeps two workers from claiming the same row; the lease, renewed while the worker
+ * works through the batch (`renewEmailLeases`), keeps the rest of the batch from being taken over.
  */
-export async function claimDueEmails(db: DbOrTrx, now: Date, leaseMs: number, limit: number): Promise<ClaimedEmail[]> {
+export async function claimDueEmails(db: DbOrTrx, now: Date, leaseMs: number, limit: number, claimToken: string): Promise<ClaimedEmail[]> {
   const leaseUntil = new Date(now.getTime() + leaseMs);
-  const result = await sql<ClaimedEmail>`
+  const result = await sql<Omit<ClaimedEmail, 'claimToken'>>`
     update email_messages m
-       set status = 'sending', lease_until = ${leaseUntil}, attempts = m.attempts + 1
+       set status = 'sending', lease_until = ${leaseUntil}, claim_token = ${claimToken}, attempts = m.attempts + 1
       from (
         select id from email_messages
          where (status = 'pending' and next_attempt_at <= ${now})
@@ -73,43 +79,70 @@ export async function claimDueEmails(db: DbOrTrx, now: Date, leaseMs: number, li
       ) due
      where m.id = due.id
     returning m.id, m.kind, m.to_address as "toAddress", m.payload, m.message_id as "messageId", m.attempts`.execute(db);
-  return result.rows.map((r) => ({ ...r, id: Number(r.id), payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload }));
-}
-
-export async function markEmailSent(
-  db: DbOrTrx,
-  id: number,
-  sent: { transport: 'smtp' | 'mailbox'; subject: string; html: string; text: string; at: Date },
-): Promise<void> {
-  await db
-    .updateTable('emailMessages')
-    .set({ status: 'sent', transport: sent.transport, subject: sent.subject, html: sent.html, text: sent.text, sentAt: sent.at, leaseUntil: null, lastError: null })
-    .where('id', '=', id)
-    .execute();
+  return result.rows
+    .map((r) => ({ ...r, id: Number(r.id), claimToken, payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload }))
+    .sort((a, b) => a.id - b.id);
 }
 
 /**
- * A failed attempt is recorded only by the worker that still holds the claim (the row is still
- * 'sending' under the same attempt): a worker whose lease ran out while its send hung must not put
- * back in the queue (or fail) a message another worker has since delivered.
+ * Extends the lease of the messages of `ids` this claim still holds; answers the ids still held.
+ * A message missing from the answer was taken over by another worker (this one's lease ran out
+ * while it stalled) or is no longer 'sending': the caller must not send it.
  */
-export async function markEmailForRetry(db: DbOrTrx, claim: { id: number; attempts: number }, error: string, nextAttemptAt: Date): Promise<void> {
+export async function renewEmailLeases(db: DbOrTrx, claimToken: string, ids: readonly number[], leaseUntil: Date): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .updateTable('emailMessages')
+    .set({ leaseUntil })
+    .where('id', 'in', [...ids])
+    .where('claimToken', '=', claimToken)
+    .where('status', '=', 'sending')
+    .returning('id')
+    .execute();
+  return new Set(rows.map((r) => Number(r.id)));
+}
+
+/**
+ * Marks a message sent, by the worker that still holds its claim; false when the claim was lost
+ * (another worker took the message over, and will mark it itself).
+ */
+export async function markEmailSent(
+  db: DbOrTrx,
+  claim: EmailClaim,
+  sent: { transport: 'smtp' | 'mailbox'; subject: string; html: string; text: string; at: Date },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('emailMessages')
+    .set({ status: 'sent', transport: sent.transport, subject: sent.subject, html: sent.html, text: sent.text, sentAt: sent.at, leaseUntil: null, claimToken: null, lastError: null })
+    .where('id', '=', claim.id)
+    .where('claimToken', '=', claim.claimToken)
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/**
+ * A failed attempt is recorded only by the worker that still holds the claim: a worker whose lease
+ * ran out while its send hung must not put back in the queue (or fail) a message another worker
+ * has since delivered.
+ */
+export async function markEmailForRetry(db: DbOrTrx, claim: EmailClaim, error: string, nextAttemptAt: Date): Promise<void> {
   await db
     .updateTable('emailMessages')
-    .set({ status: 'pending', nextAttemptAt, leaseUntil: null, lastError: error.slice(0, 2000) })
+    .set({ status: 'pending', nextAttemptAt, leaseUntil: null, claimToken: null, lastError: error.slice(0, 2000) })
     .where('id', '=', claim.id)
+    .where('claimToken', '=', claim.claimToken)
     .where('status', '=', 'sending')
-    .where('attempts', '=', claim.attempts)
     .execute();
 }
 
-export async function markEmailFailed(db: DbOrTrx, claim: { id: number; attempts: number }, error: string): Promise<void> {
+export async function markEmailFailed(db: DbOrTrx, claim: EmailClaim, error: string): Promise<void> {
   await db
     .updateTable('emailMessages')
-    .set({ status: 'failed', leaseUntil: null, lastError: error.slice(0, 2000) })
+    .set({ status: 'failed', leaseUntil: null, claimToken: null, lastError: error.slice(0, 2000) })
     .where('id', '=', claim.id)
+    .where('claimToken', '=', claim.claimToken)
     .where('status', '=', 'sending')
-    .where('attempts', '=', claim.attempts)
     .execute();
 }
 

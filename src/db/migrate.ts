@@ -16,6 +16,7 @@ import { inviteAttachments } from './migrations/2026_12_07_0303_invite_attachmen
 import { emailNotices } from './migrations/2026_12_07_0304_invoice_submissions_and_distribution.ts';
 import { passwordResetRequests } from './migrations/2026_12_08_0104_authz_password_reset_requests.ts';
 import { auditChain } from './migrations/2026_12_08_0105_audit_chain.ts';
+import { emailClaims } from './migrations/2026_12_08_0106_email_claims.ts';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -31,6 +32,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_07_0304_invoice_submissions_and_distribution': emailNotices,
   '2026_12_08_0104_authz_password_reset_requests': passwordResetRequests,
   '2026_12_08_0105_audit_chain': auditChain,
+  '2026_12_08_0106_email_claims': emailClaims,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -411,6 +411,7 @@ export type EmailMessageTable = {
   attempts: Generated<number>;
   nextAttemptAt: Date;
   leaseUntil: Date | null;
+  claimToken: string | null;
   lastError: string | null;
   transport: string | null;
   subject: string | null;

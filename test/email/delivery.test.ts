@@ -7,6 +7,7 @@
  * outliving its lease; the message written in the transaction of the change; skipped recipients
  * and their reasons; and the worker itself, over SMTP and into the built-in mailbox.
  */
+import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { after, afterEach, before, describe, test } from 'node:test';
@@ -375,7 +376,7 @@ describe('nothing lost, nothing doubled', () => {
     const leaseMs = 120 * SECOND;
 
     // The worker claims them and dies before sending anything.
-    const claimed = await claimDueEmails(t.db, t.clock.now(), leaseMs, 50);
+    const claimed = await claimDueEmails(t.db, t.clock.now(), leaseMs, 50, randomUUID());
     assert.deepEqual(
       claimed.map((m) => m.id).sort(),
       written.map((r) => r.id).sort(),

@@ -40,6 +40,8 @@ export type SmtpSink = {
   readonly refused: number;
   /** Refuse from now on (recipients: all, or those `only` matches); null accepts again. */
   refuse: (refusal: Refusal | null) => void;
+  /** Hold every accepted message this long before answering 250 (a slow server); 0 answers at once. */
+  slow: (ms: number) => void;
   /** Stop listening: connections are refused until `up()`. */
   down: () => Promise<void>;
   up: () => Promise<void>;
@@ -73,6 +75,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   const waiters = new Set<() => void>();
   let refusal: Refusal | null = null;
   let refused = 0;
+  let delayMs = 0;
   const refuseNow = (r: Refusal) => {
     refused += 1;
     return refusalError(r.code);
@@ -123,7 +126,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
               headers: parsed.headers,
             });
             for (const wake of [...waiters]) wake();
-            callback();
+            if (delayMs > 0) setTimeout(() => callback(), delayMs);
+            else callback();
           })
           .catch((error: unknown) => callback(error instanceof Error ? error : new Error(String(error))));
       },
@@ -158,6 +162,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     },
     refuse: (r) => {
       refusal = r;
+    },
+    slow: (ms) => {
+      delayMs = ms;
     },
     down: close,
     up: async () => {

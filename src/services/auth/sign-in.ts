@@ -3,11 +3,12 @@ import { DomainError } from '../../domain/errors.ts';
 import type { User } from '../../domain/directory.ts';
 import { normalizeEmail } from '../../domain/directory.ts';
 import {
-  clearFailures,
   countRecentFailures,
   deleteSession,
   insertSession,
-  recordSignInAttempt,
+  lockSignInThrottle,
+  recordPendingSignInAttempt,
+  recordSignInSuccess,
 } from '../../db/auth.queries.ts';
 import type { Db } from '../../db/database.ts';
 import { findUserByEmail } from '../../db/directory.queries.ts';
@@ -18,6 +19,10 @@ export type SignInResult = { user: User; sessionToken: string; csrfToken: string
 /**
  * Email + password sign-in. Throttled per email and per address; always starts a fresh session
  * (the one presented, if any, is ended) so a session id fixed before sign-in is never reused.
+ *
+ * The throttle holds under concurrent guesses: under a lock per email and per address, the failures
+ * are counted and the attempt recorded — as a failure until its password proves right — so attempts
+ * made at once count each other and at most the allowed number get their password checked (docs/decisions/021-email-claims-and-sign-in-throttle.md).
  */
 export async function signIn(
   db: Db,
@@ -26,27 +31,31 @@ export async function signIn(
 ): Promise<SignInResult> {
   const emailLower = normalizeEmail(input.email);
   const since = new Date(now.getTime() - THROTTLE_WINDOW_MS);
-  const decision = decideSignInThrottle({
-    now,
-    emailFailures: await countRecentFailures(db, { emailLower }, since),
-    ipFailures: await countRecentFailures(db, { ip: input.ip }, since),
+  const key = { emailLower, ip: input.ip };
+  const checked = await db.transaction().execute(async (trx) => {
+    await lockSignInThrottle(trx, key);
+    const failures = await countRecentFailures(trx, key, since);
+    const decision = decideSignInThrottle({ now, emailFailures: failures.email, ipFailures: failures.ip });
+    return decision.allowed ? { allowed: true as const, attemptId: await recordPendingSignInAttempt(trx, { ...key, attemptedAt: now }) } : decision;
   });
-  if (!decision.allowed) {
+  if (!checked.allowed) {
     throw new DomainError(
       'too_many_requests',
-      `Too many failed sign-in attempts. Try again in ${Math.ceil(decision.retryAfterSeconds / 60)} minute(s), or reset your password.`,
-      { details: { retryAfterSeconds: decision.retryAfterSeconds } },
+      `Too many failed sign-in attempts. Try again in ${Math.ceil(checked.retryAfterSeconds / 60)} minute(s), or reset your password.`,
+      { details: { retryAfterSeconds: checked.retryAfterSeconds } },
     );
   }
+  const { attemptId } = checked;
   const user = await findUserByEmail(db, emailLower);
   const passwordOk = await verifyPassword(user?.passwordHash ?? null, input.password);
   if (!user || !passwordOk) {
-    await recordSignInAttempt(db, { emailLower, ip: input.ip, succeeded: false, attemptedAt: now });
+    // The attempt was recorded as a failure before the check: it stays one.
     throw new DomainError('invalid_credentials', 'That email and password do not match an account.', {
       field: 'password',
     });
   }
   if (!user.isActive) {
+    await recordSignInSuccess(db, { id: attemptId, emailLower, ip: input.ip });
     throw new DomainError('account_inactive', 'This account has been deactivated. Ask your administrator.');
   }
   const sessionToken = newToken();
@@ -62,8 +71,7 @@ export async function signIn(
       lastSeenAt: now,
       expiresAt,
     });
-    await recordSignInAttempt(trx, { emailLower, ip: input.ip, succeeded: true, attemptedAt: now });
-    await clearFailures(trx, emailLower);
+    await recordSignInSuccess(trx, { id: attemptId, emailLower, ip: input.ip });
   });
   const { passwordHash: _omit, ...publicUser } = user;
   return { user: publicUser, sessionToken, csrfToken, expiresAt };
