@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createTestApp, type TestApp } from '../support/api.ts';
 import { approvedCommitment, assertError, assertOk, billingProject, type BillingSetup } from '../support/billing.ts';
-import { changedTables, snapshot } from '../support/db-snapshot.ts';
+import { changedTables, snapshot } from '../support/db-fingerprint.ts';
 import { openTestDatabase, type TestDatabase } from '../support/test-db.ts';
 
 let database: TestDatabase;

@@ -19,7 +19,7 @@ import type { ErrorCode } from '../../src/domain/errors.ts';
 import { statusFor } from '../../src/http/errors.ts';
 import { createTestApp, type TestApp } from '../support/api.ts';
 import { approvedCommitment, assertOk, billingProject, upload, type Seen } from '../support/billing.ts';
-import { changedTables, snapshot, type Snapshot } from '../support/db-snapshot.ts';
+import { changedTables, snapshot, type Snapshot } from '../support/db-fingerprint.ts';
 import { makeUser, systemAdminOf } from '../support/factories.ts';
 import { requestArb, routesOf, type Doc, type FuzzRequest, type Pools, type Route } from '../support/fuzz.ts';
 import { openTestDatabase, type TestDatabase } from '../support/test-db.ts';

@@ -13,7 +13,7 @@ import type { User } from '../../src/domain/directory.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 import { createTestApp, type ApiResponse, type TestApp } from '../support/api.ts';
 import { approvedCommitment, assertError, assertOk, billingProject, type BillingSetup } from '../support/billing.ts';
-import { changedTables, snapshot } from '../support/db-snapshot.ts';
+import { changedTables, snapshot } from '../support/db-fingerprint.ts';
 import { systemAdminOf } from '../support/factories.ts';
 import type { Doc, Schema } from '../support/fuzz.ts';
 import { openTestDatabase, type TestDatabase } from '../support/test-db.ts';

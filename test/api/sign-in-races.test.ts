@@ -44,6 +44,7 @@ describe('concurrent sign-in guesses', () => {
     const user = await makeUser(database.db, company, { password: PASSWORD });
     // From many addresses, so only the per-email limit applies.
     const results = await Promise.all(Array.from({ length: 100 }, (_, i) => signIn(user.email, `guess ${i}`, newIp())));
+    console.log(`faults: sign-in race, 100 guesses at one account at once → ${JSON.stringify(tally(results.map((r) => r.status)))}`);
     assert.deepEqual(tally(results.map((r) => r.status)), { 401: MAX_FAILURES_PER_EMAIL, 429: 100 - MAX_FAILURES_PER_EMAIL });
     for (const r of results.filter((x) => x.status === 429)) assert.equal(r.body.error.code, 'too_many_requests');
     // And the account stays locked, the right password included.

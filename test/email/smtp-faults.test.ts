@@ -117,6 +117,9 @@ describe('an SMTP server that refuses, then drops, then is slow, with two worker
     const copies = new Map<string, number>();
     for (const m of arrived) copies.set(m.messageId, (copies.get(m.messageId) ?? 0) + 1);
     const twice = [...copies.entries()].filter(([, n]) => n > 1);
+    console.log(
+      `faults: smtp ${JSON.stringify({ emails: EMAILS, workers: 2, refusals: sink.refused, dropsRetried: dropped.retried, slowMsPerMessage: SLOW_MS, leaseMs: LEASE_MS, delivered: copies.size, duplicates: twice.length, lost: EMAILS - copies.size })}`,
+    );
     assert.deepEqual(twice, [], `${twice.length} of ${EMAILS} emails were delivered more than once`);
     assert.equal(copies.size, EMAILS, 'every email arrived');
     assert.equal(delivered.sent, EMAILS);
