@@ -19,7 +19,6 @@
  * `npm run bench -- spike`, or `npx tsx bench/spike.ts`. Sizes: COMMITMENTS, LINES, CONTACTS,
  * LIMIT_SECONDS (5), POOL (the limit's pool, 10 like payapp's).
  */
-import { randomUUID } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { join } from 'node:path';
 import { limitPool, printLimit, runLimit } from './limit.ts';
@@ -41,7 +40,8 @@ import {
   procMemory,
   quantile,
   startServer,
-  versionOf,
+  fileInvoice,
+  type InvoiceRequestKind,
   type Reply,
 } from './support.ts';
 import { PASSWORD } from './seed.ts';
@@ -68,16 +68,16 @@ try {
   const clients = seed.contacts.map(() => new Client(server.url));
   await Promise.all(clients.map((c, k) => c.signIn(seed.contacts[k]?.email ?? '', PASSWORD)));
 
-  type Kind = 'create' | 'get' | 'save' | 'submit';
+  type Kind = InvoiceRequestKind;
   const times: Record<Kind, number[]> = { create: [], get: [], save: [], submit: [] };
   const bytes: Record<Kind, number[]> = { create: [], get: [], save: [], submit: [] };
   const errors: Record<Kind, number> = { create: 0, get: 0, save: 0, submit: 0 };
   const perInvoice: number[] = [];
   let firstError: string | undefined;
-  const record = (kind: Kind, r: Reply, ok: number) => {
+  const record = (kind: Kind, r: Reply, ok: boolean) => {
     times[kind].push(r.ms);
     bytes[kind].push(r.bytes);
-    if (r.status !== ok) {
+    if (!ok) {
       errors[kind] += 1;
       firstError ??= `${kind} answered ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`;
       return false;
@@ -85,37 +85,17 @@ try {
     return true;
   };
 
-  /** The three requests of the invoice page for one commitment (a GET if the create answer has no lines). */
+  /** The three requests of the invoice page for one commitment (bench/support.ts: fileInvoice). */
   const invoiceOnce = async (client: Client, commitmentId: string, onRequest?: (kind: Kind) => Promise<void>) => {
     const started = performance.now();
-    const created = await client.send('POST', `${seed.p}/commitments/${commitmentId}/invoices`, {}, { 'idempotency-key': randomUUID() });
-    await onRequest?.('create');
-    if (!record('create', created, 201)) return;
-    const invoiceId: string = created.body?.invoice?.id ?? created.body?.id;
-    let lines: { id: string }[] | undefined = created.body?.lines;
-    let version = versionOf(created.body);
-    if (!Array.isArray(lines)) {
-      const read = await client.send('GET', `${seed.p}/invoices/${invoiceId}`);
-      await onRequest?.('get');
-      if (!record('get', read, 200)) return;
-      lines = read.body?.lines as { id: string }[];
-      version = versionOf(read.body);
-    }
-    const saved = await client.send('PUT', `${seed.p}/invoices/${invoiceId}/lines`, {
-      version,
-      lines: lines.map((l, i) => ({ lineId: l.id, workCompletedThisPeriodCents: 1_000_00 + i })),
+    const id = await fileInvoice(client, seed.p, commitmentId, {
+      submit: true,
+      onReply: async (kind, reply, ok) => {
+        await onRequest?.(kind);
+        record(kind, reply, ok);
+      },
     });
-    await onRequest?.('save');
-    if (!record('save', saved, 200)) return;
-    const submitted = await client.send(
-      'POST',
-      `${seed.p}/invoices/${invoiceId}/transitions`,
-      { action: 'submit', version: versionOf(saved.body) },
-      { 'idempotency-key': randomUUID() },
-    );
-    await onRequest?.('submit');
-    if (!record('submit', submitted, 200)) return;
-    perInvoice.push(performance.now() - started);
+    if (id) perInvoice.push(performance.now() - started);
   };
 
   // ---- one invoice alone: statements per request, and a warm-up ----------------------------------

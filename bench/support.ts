@@ -130,14 +130,19 @@ export type Server = {
  * Starts `payapp serve` (bin/payapp.js, as a user would) on a free port with the probe loaded.
  * WORKER=off unless `env` says otherwise; no built UI (WEB_ROOT points nowhere) unless given.
  */
-export async function startServer(database: BenchDatabase, env: Record<string, string> = {}, args: string[] = []): Promise<Server & { startedInMs: number }> {
+export async function startServer(
+  database: BenchDatabase,
+  env: Record<string, string> = {},
+  options: { args?: string[]; probe?: boolean } = {},
+): Promise<Server & { startedInMs: number }> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', WORKER: 'off', WEB_ROOT: '/nonexistent-web-root', ...database.env, ...env };
   if (database.kind === 'pglite') delete childEnv.DATABASE_URL;
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', './bench/server-probe.mjs', 'bin/payapp.js', 'serve', ...args], {
+  const probe = options.probe ?? true;
+  const child = spawn(process.execPath, [...(probe ? ['--import', './bench/server-probe.mjs'] : []), 'bin/payapp.js', 'serve', ...(options.args ?? [])], {
     cwd: ROOT,
     env: childEnv,
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    stdio: probe ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   let exited = false;
@@ -331,4 +336,50 @@ export function giveUpAfter(minutes: number, name: string): void {
 export function machineNote(): string {
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   return `node ${process.version}, ${readFileSync('/proc/cpuinfo', 'utf8').split('\n').filter((l) => l.startsWith('processor')).length} cores, load average ${load}`;
+}
+
+// ---- the invoice page's requests ----------------------------------------------------------------
+
+export type InvoiceRequestKind = 'create' | 'get' | 'save' | 'submit';
+const EXPECTED: Record<InvoiceRequestKind, number> = { create: 201, get: 200, save: 200, submit: 200 };
+
+/**
+ * What the invoice page sends for one commitment: create the invoice (Idempotency-Key), save work
+ * on every line (one PUT), submit (Idempotency-Key). If the create answer carries no lines (a
+ * compact answer), the invoice is read once (GET) for its line ids, as the page does after
+ * navigating to it. `onReply` sees every answer (after it arrived); the flow stops at the first
+ * unexpected status. Returns the invoice id when every request succeeded.
+ */
+export async function fileInvoice(
+  client: Client,
+  p: string,
+  commitmentId: string,
+  options: { submit: boolean; onReply?: (kind: InvoiceRequestKind, reply: Reply, ok: boolean) => Promise<void> | void },
+): Promise<string | undefined> {
+  const step = async (kind: InvoiceRequestKind, reply: Reply) => {
+    const ok = reply.status === EXPECTED[kind];
+    await options.onReply?.(kind, reply, ok);
+    return ok;
+  };
+  const created = await client.send('POST', `${p}/commitments/${commitmentId}/invoices`, {}, { 'idempotency-key': randomUUID() });
+  if (!(await step('create', created))) return undefined;
+  const invoiceId: string = created.body?.invoice?.id ?? created.body?.id;
+  let lines: { id: string }[] | undefined = created.body?.lines;
+  let version = versionOf(created.body);
+  if (!Array.isArray(lines)) {
+    const read = await client.send('GET', `${p}/invoices/${invoiceId}`);
+    if (!(await step('get', read))) return undefined;
+    lines = read.body?.lines as { id: string }[];
+    version = versionOf(read.body);
+  }
+  const saved = await client.send('PUT', `${p}/invoices/${invoiceId}/lines`, {
+    version,
+    lines: lines.map((l, i) => ({ lineId: l.id, workCompletedThisPeriodCents: 1_000_00 + i })),
+  });
+  if (!(await step('save', saved))) return undefined;
+  if (options.submit) {
+    const submitted = await client.send('POST', `${p}/invoices/${invoiceId}/transitions`, { action: 'submit', version: versionOf(saved.body) }, { 'idempotency-key': randomUUID() });
+    if (!(await step('submit', submitted))) return undefined;
+  }
+  return invoiceId;
 }
