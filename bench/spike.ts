@@ -131,10 +131,12 @@ try {
   );
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
-  const after = await server.stats();
+  const exited = server.child.exitCode !== null || server.child.signalCode !== null;
+  const after = exited ? before : await server.stats();
   const cpuMs = (procCpuMs(server.pid) ?? NaN) - cpuBefore;
   const memory = procMemory(server.pid);
   const dbAfter = dbBefore && database.url ? await backendCpu(database.url, database.name).catch(() => null) : null;
+  if (exited) console.log(`  the server exited during the spike (${server.child.exitCode ?? server.child.signalCode}); its last output:\n${server.output().slice(-2000)}`);
   await server.stop();
 
   const done = perInvoice.length;

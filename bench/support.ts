@@ -264,8 +264,16 @@ export class Client {
     if (this.cookie) h.cookie = this.cookie;
     if (this.csrf && method !== 'GET') h['x-csrf-token'] = this.csrf;
     const started = performance.now();
-    const res = await fetch(`${this.url}${path}`, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(`${this.url}${path}`, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+      text = await res.text();
+    } catch (error) {
+      // A connection reset or refused: an error the figures count (status 0), not the end of the bench.
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      return { status: 0, body: `network error: ${cause?.code ?? cause?.message ?? (error as Error).message}`, ms: performance.now() - started, bytes: 0 };
+    }
     const ms = performance.now() - started;
     const setCookie = res.headers.get('set-cookie');
     const match = setCookie ? /payapp_session=([^;]*)/.exec(setCookie) : null;
