@@ -204,7 +204,7 @@ describe('stored invoice summaries', () => {
     assert.equal(b.summary.totalCompletedAndStoredCents, 3_000_00);
 
     // September's invoice, still under review, is certified at 1,500.00: October's D column follows.
-    a = await save(s, s.admin, a, [{ lineId: a.lines[0]!.id, workCompletedThisPeriodCents: 1_500_00, differenceReason: 'Less on site.' }], 'certify');
+    await save(s, s.admin, a, [{ lineId: a.lines[0]!.id, workCompletedThisPeriodCents: 1_500_00, differenceReason: 'Less on site.' }], 'certify');
     assert.equal((await storedRows(s.project.id)).find((r) => r.invoiceId === b.invoice.id)?.isStale, true, 'the later invoice is marked stale');
     await assertListsExact(s, 'earlier invoice certified');
     const board = (await s.admin.get(`${s.p}/billing-board`)).body.rows.find((r: any) => r.commitmentId === c.id);
