@@ -34,6 +34,26 @@ export async function recordAudit(trx: Trx, entry: AuditEntry): Promise<void> {
     .execute();
 }
 
+/** Many entries in one statement; the chain trigger links them in the order given. */
+export async function recordAudits(trx: Trx, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await trx
+    .insertInto('auditLog')
+    .values(
+      entries.map((entry) => ({
+        occurredAt: entry.occurredAt,
+        actorUserId: entry.actorUserId,
+        projectId: entry.projectId,
+        entityType: entry.entityType,
+        entityId: entry.entityId,
+        action: entry.action,
+        before: entry.before === undefined ? null : JSON.stringify(entry.before),
+        after: entry.after === undefined ? null : JSON.stringify(entry.after),
+      })),
+    )
+    .execute();
+}
+
 export type AuditRecord = {
   id: number;
   occurredAt: Date;

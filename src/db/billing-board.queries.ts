@@ -31,11 +31,13 @@ export async function listCommitmentBillingFacts(db: DbOrTrx, commitmentIds: str
         .whereRef('k.commitmentId', '=', 'c.id')
         .as('contactCount'),
       // SOV lines whose detail lines do not add up to the scheduled value (remaining to allocate ≠ 0).
-      sql<number>`(select count(*)::int from sov_lines s
+      // Only a commitment with the Subcontractor SOV has detail lines to add up; its detail lines are
+      // summed in one pass per commitment (a lookup per SOV line cost ~250 ms for 200 × 200 lines).
+      sql<number>`case when c.ssov_enabled then (select count(*)::int from sov_lines s
+        left join (select d.sov_line_id, sum(d.amount_cents) as allocated from ssov_lines d where d.commitment_id = c.id group by d.sov_line_id) a
+          on a.sov_line_id = s.id
         where s.commitment_id = c.id
-          and s.scheduled_value_cents <> coalesce((select sum(d.amount_cents) from ssov_lines d where d.sov_line_id = s.id), 0))`.as(
-        'unallocatedCount',
-      ),
+          and s.scheduled_value_cents <> coalesce(a.allocated, 0)) else 0 end`.as('unallocatedCount'),
     ])
     .where('c.id', 'in', commitmentIds)
     .execute();

@@ -233,6 +233,16 @@ export async function getVisibleCommitment(
   };
 }
 
+/** The commitments among `ids` that the viewer may see on the project (an invisible one is simply absent). */
+export async function listVisibleCommitmentsByIds(db: DbOrTrx, access: ProjectAccess, ids: readonly string[]): Promise<Map<string, Commitment>> {
+  const wanted = ids.filter(isUuid);
+  if (wanted.length === 0) return new Map();
+  let q = db.selectFrom('commitments as c').where('c.projectId', '=', access.projectId).where('c.id', 'in', wanted);
+  q = whereVisible(q, commitmentVisibility(access));
+  const rows = await q.selectAll('c').execute();
+  return new Map(rows.map((row) => [row.id, commitmentFromRow(row)]));
+}
+
 /** Row-locks a commitment for a write (SELECT … FOR UPDATE). Visibility is checked before. */
 export async function lockCommitment(db: DbOrTrx, commitmentId: string): Promise<Commitment> {
   const row = await db

@@ -44,6 +44,36 @@ export async function insertEmail(trx: Trx, email: NewEmail): Promise<boolean> {
   return row !== undefined;
 }
 
+/** `insertEmail` for many messages in as few statements as the parameter limit allows; answers how many were written. */
+export async function insertEmails(trx: Trx, emails: readonly NewEmail[]): Promise<number> {
+  let written = 0;
+  for (let at = 0; at < emails.length; at += 2_000) {
+    const rows = await trx
+      .insertInto('emailMessages')
+      .values(
+        emails.slice(at, at + 2_000).map((email) => ({
+          kind: email.kind,
+          projectId: email.projectId,
+          toUserId: email.toUserId,
+          toAddress: email.toAddress,
+          payload: JSON.stringify(email.payload),
+          status: email.skipReason ? 'skipped' : 'pending',
+          skipReason: email.skipReason ?? null,
+          subject: email.subject ?? null,
+          dedupeKey: email.dedupeKey ?? null,
+          messageId: email.messageId,
+          nextAttemptAt: email.now,
+          createdAt: email.now,
+        })),
+      )
+      .onConflict((oc) => oc.column('dedupeKey').doNothing())
+      .returning('id')
+      .execute();
+    written += rows.length;
+  }
+  return written;
+}
+
 export type ClaimedEmail = {
   id: number;
   kind: EmailKind;

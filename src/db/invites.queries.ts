@@ -154,3 +154,46 @@ export async function findInviteDetails(db: DbOrTrx, inviteId: string): Promise<
     hasInvoice: Boolean(hasInvoice),
   };
 }
+
+/**
+ * `upsertInvite` for many commitments of one period in one statement (Invite to Bill sent to many
+ * commitments at once); answers the invites as saved, in the order given.
+ */
+export async function upsertInvites(
+  db: DbOrTrx,
+  common: { projectId: string; billingPeriodId: string; invoiceType: InvoiceType; message: string; requestAttachments: boolean; attachmentsNote: string | null; invitedBy: string; invitedAt: Date },
+  commitmentIds: readonly string[],
+): Promise<Invite[]> {
+  if (commitmentIds.length === 0) return [];
+  const rows = await db
+    .with('saved', (qb) =>
+      qb
+        .insertInto('billingInvites')
+        .values(commitmentIds.map((commitmentId) => ({ ...common, commitmentId })))
+        .onConflict((oc) =>
+          oc.columns(['billingPeriodId', 'commitmentId']).doUpdateSet({
+            invoiceType: common.invoiceType,
+            message: common.message,
+            requestAttachments: common.requestAttachments,
+            attachmentsNote: common.attachmentsNote,
+            invitedBy: common.invitedBy,
+            invitedAt: common.invitedAt,
+            response: null,
+            respondedBy: null,
+            respondedAt: null,
+          }),
+        )
+        .returningAll(),
+    )
+    .selectFrom('saved as i')
+    .innerJoin('users as u', 'u.id', 'i.invitedBy')
+    .selectAll('i')
+    .select('u.name as invitedByName')
+    .execute();
+  const byCommitment = new Map(rows.map((r) => [r.commitmentId, inviteFromRow(r)]));
+  return commitmentIds.map((id) => {
+    const invite = byCommitment.get(id);
+    if (!invite) throw new Error('invite vanished after saving');
+    return invite;
+  });
+}

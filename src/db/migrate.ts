@@ -17,6 +17,8 @@ import { emailNotices } from './migrations/2026_12_07_0304_invoice_submissions_a
 import { passwordResetRequests } from './migrations/2026_12_08_0104_authz_password_reset_requests.ts';
 import { auditChain } from './migrations/2026_12_08_0105_audit_chain.ts';
 import { emailClaims } from './migrations/2026_12_08_0106_email_claims.ts';
+import { invoiceSummaries } from './migrations/2026_12_09_0201_invoice_summaries.ts';
+import { actionLinkSecret } from './migrations/2026_12_09_0202_action_link_secret.ts';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -33,6 +35,8 @@ export const migrations: Record<string, Migration> = {
   '2026_12_08_0104_authz_password_reset_requests': passwordResetRequests,
   '2026_12_08_0105_audit_chain': auditChain,
   '2026_12_08_0106_email_claims': emailClaims,
+  '2026_12_09_0201_invoice_summaries': invoiceSummaries,
+  '2026_12_09_0202_action_link_secret': actionLinkSecret,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -124,3 +124,49 @@ export async function distributionFollowsAdministrators(db: DbOrTrx, projectId: 
 export async function stopFollowingAdministrators(db: DbOrTrx, projectId: string): Promise<void> {
   await db.updateTable('projectSettings').set({ invoiceDistributionFollowsAdmins: false }).where('projectId', '=', projectId).execute();
 }
+
+/**
+ * The invoice contacts of many commitments with the facts `listRecipientFacts` gives (each is a
+ * contact of the commitment by definition), in one query: commitment id → its contacts by name.
+ */
+export async function listInvoiceContactRecipients(db: DbOrTrx, projectId: string, commitmentIds: readonly string[]): Promise<Map<string, RecipientRow[]>> {
+  const result = new Map<string, RecipientRow[]>(commitmentIds.map((id) => [id, []]));
+  if (commitmentIds.length === 0) return result;
+  const rows = await db
+    .selectFrom('commitmentInvoiceContacts as k')
+    .innerJoin('users as u', 'u.id', 'k.userId')
+    .leftJoin('projectUsers as pu', (join) => join.onRef('pu.userId', '=', 'u.id').on('pu.projectId', '=', projectId))
+    .select((eb) => [
+      'k.commitmentId',
+      'u.id as userId',
+      'u.companyId',
+      'u.name',
+      'u.email',
+      'u.isActive',
+      'u.emailEnabled',
+      'u.isCompanyAdmin',
+      'pu.commitmentsPermission',
+      eb
+        .exists(eb.selectFrom('commitmentPrivateUsers as p').select('p.userId').whereRef('p.userId', '=', 'u.id').whereRef('p.commitmentId', '=', 'k.commitmentId'))
+        .as('isListed'),
+    ])
+    .where('k.commitmentId', 'in', [...commitmentIds])
+    .orderBy('k.commitmentId')
+    .orderBy('u.name')
+    .execute();
+  for (const r of rows) {
+    result.get(r.commitmentId)?.push({
+      userId: r.userId,
+      companyId: r.companyId,
+      name: r.name,
+      email: r.email,
+      isActive: r.isActive,
+      emailEnabled: r.emailEnabled,
+      isCompanyAdmin: r.isCompanyAdmin,
+      directoryPermission: (r.commitmentsPermission as CommitmentsPermission | null) ?? null,
+      isListed: Boolean(r.isListed),
+      isContact: true,
+    });
+  }
+  return result;
+}

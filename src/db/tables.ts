@@ -277,6 +277,26 @@ export type InvoiceTable = {
   updatedAt: UpdatedAt;
 };
 
+/** One invoice's G702 summary as last computed (decision 023); `isStale`: recompute before use. */
+export type InvoiceSummaryTable = {
+  invoiceId: string;
+  isStale: boolean;
+  /** Bumped by every write that stores or invalidates the row: a lazy fill stores only if unchanged. */
+  generation: number;
+  originalContractSumCents: number | null;
+  netChangeByChangeOrdersCents: number | null;
+  contractSumToDateCents: number | null;
+  totalCompletedAndStoredCents: number | null;
+  retainageOnCompletedWorkCents: number | null;
+  retainageOnStoredMaterialsCents: number | null;
+  totalRetainageCents: number | null;
+  totalEarnedLessRetainageCents: number | null;
+  lessPreviousCertificatesCents: number | null;
+  currentPaymentDueCents: number | null;
+  balanceToFinishInclRetainageCents: number | null;
+  overbilledLineCount: number | null;
+};
+
 export type InvoiceLineTable = {
   id: Generated<string>;
   invoiceId: string;
@@ -496,6 +516,7 @@ export type Database = {
   billingInvites: BillingInviteTable;
   invoices: InvoiceTable;
   invoiceLines: InvoiceLineTable;
+  invoiceSummaries: InvoiceSummaryTable;
   invoiceAttachments: InvoiceAttachmentTable;
   payments: PaymentTable;
   commitmentRetainageRules: CommitmentRetainageRulesTable;

@@ -14,7 +14,16 @@ export type EmailTransport = {
 
 export function createSmtpTransport(smtpUrl: string): EmailTransport {
   // Time out well inside the worker's two-minute claim, so a hung send never outlives it.
-  const transporter = nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 });
+  // Pooled: connections stay open between messages and the worker sends over several at once (decision 023).
+  const transporter = nodemailer.createTransport({
+    url: smtpUrl,
+    pool: true,
+    maxConnections: 5,
+    maxMessages: 1_000,
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 60_000,
+  });
   return {
     kind: 'smtp',
     send: async (m) => {

@@ -17,6 +17,7 @@ import { recordAudit } from '../../db/audit.queries.ts';
 import type { Db } from '../../db/database.ts';
 import { getCurrentSlidingScale, retainageRulesColumn } from '../../db/retainage-rules.queries.ts';
 import { invoiceAmounts, loadInvoiceContext } from './invoice-context.ts';
+import { storeInvoiceSummaries } from './invoice-summaries.ts';
 
 const issueId = (i: LineIssue) => `${i.key}|${i.field}|${i.code}`;
 
@@ -67,6 +68,7 @@ export async function applyCurrentRetainageRules(
         .where('invoiceId', '=', invoiceId)
         .execute();
     }
+    await storeInvoiceSummaries(trx, [{ invoiceId, amounts: after }]);
     await recordAudit(trx, {
       occurredAt: now,
       actorUserId: viewer.userId,

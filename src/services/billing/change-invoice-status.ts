@@ -17,6 +17,7 @@ import { emailInvoiceApproved, emailInvoiceSentBack, emailInvoiceSubmitted } fro
 import { invoiceAmounts, loadInvoiceContext, type InvoiceContext } from './invoice-context.ts';
 import { loadSubmissionChecklist } from './submission-checklist.ts';
 import { recordInvoiceSubmission } from './invoice-submissions.ts';
+import { storeInvoiceSummaries } from './invoice-summaries.ts';
 
 /** Applies one action inside the caller's transaction (shared by the single and bulk endpoints). */
 export async function applyInvoiceAction(
@@ -68,6 +69,7 @@ export async function applyInvoiceAction(
       .where('reviewStatus', '=', 'rejected')
       .execute();
   }
+  await storeInvoiceSummaries(trx, [{ invoiceId: ctx.invoice.id, amounts }]);
   const email = { project: ctx.project, commitment: ctx.commitment, invoice: ctx.invoice, period: ctx.period, currentPaymentDueCents: amounts.summary.currentPaymentDueCents };
   if (next === 'under_review') {
     const submission = await recordInvoiceSubmission(trx, ctx, viewer.userId, now);

@@ -22,6 +22,7 @@ import { getCurrentSlidingScale, retainageRulesColumn } from '../../db/retainage
 import { getProjectSettings } from '../../db/settings.queries.ts';
 import { todayIn } from '../../domain/calendar.ts';
 import { resolveInvoiceActor } from './invoice-context.ts';
+import { refreshInvoiceSummaries } from './invoice-summaries.ts';
 
 export type CreateInvoiceInput = {
   /** Defaults to the open period. Contacts can only use the open period. */
@@ -117,6 +118,7 @@ export async function createInvoice(
       .executeTakeFirstOrThrow();
     const invoice = invoiceFromRow(row);
     await addMissingInvoiceLines(trx, commitmentId, invoice.id);
+    await refreshInvoiceSummaries(trx, projectId, [invoice]);
     await recordAudit(trx, {
       occurredAt: now,
       actorUserId: viewer.userId,

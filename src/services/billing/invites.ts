@@ -13,16 +13,15 @@ import {
   type InvoiceType,
 } from '../../domain/invite-to-bill.ts';
 import { assertInvoiceAdministrator, isInvoiceAdministrator, type Viewer } from '../../domain/permissions.ts';
-import { deleteActionTokensOfInvite } from '../../db/action-tokens.queries.ts';
-import { recordAudit } from '../../db/audit.queries.ts';
+import { deleteActionTokensOfInvites } from '../../db/action-tokens.queries.ts';
+import { recordAudit, recordAudits } from '../../db/audit.queries.ts';
 import { listCommitmentBillingFacts } from '../../db/billing-board.queries.ts';
 import { findOpenBillingPeriod } from '../../db/billing-periods.queries.ts';
-import { getVisibleCommitment, lockCommitment } from '../../db/commitments.queries.ts';
+import { getVisibleCommitment, listVisibleCommitmentsByIds, lockCommitment } from '../../db/commitments.queries.ts';
 import { isInvoiceContact } from '../../db/contacts.queries.ts';
 import type { Db, Trx } from '../../db/database.ts';
-import { isUuid } from '../../db/ids.ts';
-import { findInvite, setInviteResponse, upsertInvite } from '../../db/invites.queries.ts';
-import { emailInviteToBill } from '../notifications/billing-emails.ts';
+import { findInvite, setInviteResponse, upsertInvites } from '../../db/invites.queries.ts';
+import { emailInvitesToBill } from '../notifications/billing-emails.ts';
 import { findProject, getProjectAccess } from '../../db/projects.queries.ts';
 import { getProjectSettings } from '../../db/settings.queries.ts';
 
@@ -54,26 +53,21 @@ export async function sendInvites(
       field: 'attachmentsNote',
     });
   }
+  // A fixed number of statements however many commitments are invited (decision 023).
   return db.transaction().execute(async (trx) => {
     const project = await findProject(trx, projectId);
     const settings = await getProjectSettings(trx, projectId);
     const period = await findOpenBillingPeriod(trx, projectId);
     const today = todayIn(project?.timeZone ?? 'UTC', now);
     const ids = [...new Set(input.commitmentIds)];
-    const facts = await listCommitmentBillingFacts(trx, ids.filter(isUuid));
+    const visible = await listVisibleCommitmentsByIds(trx, access, ids);
+    const facts = await listCommitmentBillingFacts(trx, [...visible.keys()]);
     const message = input.message ?? settings.inviteMessage;
-    const results: InviteResult[] = [];
-    for (const commitmentId of ids) {
-      const found = isUuid(commitmentId)
-        ? await getVisibleCommitment(trx, access, commitmentId).catch((error: unknown) => {
-            if (error instanceof DomainError && error.code === 'not_found') return undefined;
-            throw error;
-          })
-        : undefined;
+    const decided = ids.map((commitmentId) => {
+      const commitment = visible.get(commitmentId);
       const fact = facts.get(commitmentId);
-      if (!found || !fact) {
-        results.push({ commitmentId, number: null, sent: false, refusals: [{ code: 'not_found', reason: 'No such commitment on this project.' }] });
-        continue;
+      if (!commitment || !fact) {
+        return { commitmentId, commitment: null, refusals: [{ code: 'not_found' as const, reason: 'No such commitment on this project.' }] };
       }
       const refusals = invitePrerequisiteFailures({
         invoiceContactCount: fact.invoiceContactCount,
@@ -82,35 +76,45 @@ export async function sendInvites(
         period: period ? { status: period.status, dueOn: period.dueOn } : null,
         today,
       });
-      if (refusals.length > 0 || !period) {
-        results.push({ commitmentId, number: found.commitment.number, sent: false, refusals });
-        continue;
+      return { commitmentId, commitment, refusals };
+    });
+    const toInvite = period ? decided.flatMap((d) => (d.commitment && d.refusals.length === 0 ? [d.commitment] : [])) : [];
+    const invites =
+      period && toInvite.length > 0
+        ? await upsertInvites(
+            trx,
+            { projectId, billingPeriodId: period.id, invoiceType: input.invoiceType, message, requestAttachments, attachmentsNote, invitedBy: viewer.userId, invitedAt: now },
+            toInvite.map((c) => c.id),
+          )
+        : [];
+    const inviteByCommitment = new Map(invites.map((i) => [i.commitmentId, i]));
+    if (period && invites.length > 0) {
+      await deleteActionTokensOfInvites(
+        trx,
+        invites.map((i) => i.id),
+      );
+      if (project) {
+        const inviterName = invites[0]?.invitedByName ?? 'payapp';
+        await emailInvitesToBill(trx, { project, period, inviterName, invites: toInvite.map((commitment, n) => ({ commitment, invite: invites[n]! })) }, now);
       }
-      const invite = await upsertInvite(trx, {
-        projectId,
-        billingPeriodId: period.id,
-        commitmentId,
-        invoiceType: input.invoiceType,
-        message,
-        requestAttachments,
-        attachmentsNote,
-        invitedBy: viewer.userId,
-        invitedAt: now,
-      });
-      await deleteActionTokensOfInvite(trx, invite.id);
-      if (project) await emailInviteToBill(trx, { project, commitment: found.commitment, period, invite, kind: 'invite_to_bill' }, now);
-      await recordAudit(trx, {
-        occurredAt: now,
-        actorUserId: viewer.userId,
-        projectId,
-        entityType: 'commitment',
-        entityId: commitmentId,
-        action: 'invite_to_bill',
-        after: { inviteId: invite.id, billingPeriodId: period.id, invoiceType: input.invoiceType, message, requestAttachments, attachmentsNote },
-      });
-      results.push({ commitmentId, number: found.commitment.number, sent: true, inviteId: invite.id });
+      await recordAudits(
+        trx,
+        invites.map((invite) => ({
+          occurredAt: now,
+          actorUserId: viewer.userId,
+          projectId,
+          entityType: 'commitment',
+          entityId: invite.commitmentId,
+          action: 'invite_to_bill',
+          after: { inviteId: invite.id, billingPeriodId: period.id, invoiceType: input.invoiceType, message, requestAttachments, attachmentsNote },
+        })),
+      );
     }
-    return results;
+    return decided.map((d): InviteResult => {
+      const invite = inviteByCommitment.get(d.commitmentId);
+      if (d.commitment && invite) return { commitmentId: d.commitmentId, number: d.commitment.number, sent: true, inviteId: invite.id };
+      return { commitmentId: d.commitmentId, number: d.commitment?.number ?? null, sent: false, refusals: d.refusals };
+    });
   });
 }
 

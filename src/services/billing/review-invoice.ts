@@ -10,7 +10,8 @@ import type { Viewer } from '../../domain/permissions.ts';
 import { recordAudit } from '../../db/audit.queries.ts';
 import type { Db } from '../../db/database.ts';
 import { applyInvoiceAction } from './change-invoice-status.ts';
-import { loadInvoiceContext } from './invoice-context.ts';
+import { invoiceAmounts, loadInvoiceContext } from './invoice-context.ts';
+import { storeInvoiceSummaries } from './invoice-summaries.ts';
 
 export type LineDecision = { lineId: string; decision: 'approved' | 'rejected' | null; reason?: string | undefined };
 
@@ -52,6 +53,7 @@ export async function reviewInvoice(
     }
     const version = ctx.invoice.version + 1;
     await trx.updateTable('invoices').set({ version, updatedAt: now }).where('id', '=', invoiceId).execute();
+    await storeInvoiceSummaries(trx, [{ invoiceId, amounts: invoiceAmounts({ ...ctx, lines }) }]);
     return { status: ctx.invoice.status, version };
   });
 }

@@ -18,6 +18,7 @@ import type { Viewer } from '../../domain/permissions.ts';
 import { recordAudit } from '../../db/audit.queries.ts';
 import type { Db, Trx } from '../../db/database.ts';
 import { loadInvoiceContext } from './invoice-context.ts';
+import { storeInvoiceSummaries } from './invoice-summaries.ts';
 
 export type LineChange = {
   lineId: string;
@@ -230,6 +231,7 @@ export async function saveInvoiceLines(
     for (const line of lines) if (changedKeys.has(line.key)) await writeLine(trx, line);
     const version = ctx.invoice.version + 1;
     await trx.updateTable('invoices').set({ version, updatedAt: now }).where('id', '=', invoiceId).execute();
+    await storeInvoiceSummaries(trx, [{ invoiceId, amounts: computed }]);
     await recordAudit(trx, {
       occurredAt: now,
       actorUserId: viewer.userId,

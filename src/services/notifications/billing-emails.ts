@@ -16,15 +16,17 @@ import { STATUS_LABELS } from '../../domain/invoice-status.ts';
 import { INVOICE_TYPE_LABELS } from '../../domain/invite-to-bill.ts';
 import { paths } from '../../domain/links.ts';
 import type { Project } from '../../domain/project.ts';
-import { insertActionToken } from '../../db/action-tokens.queries.ts';
+import { randomUUID } from 'node:crypto';
+import { insertActionToken, insertActionTokens } from '../../db/action-tokens.queries.ts';
+import { insertEmails, type NewEmail } from '../../db/email.queries.ts';
 import type { BillingPeriod } from '../../domain/billing-period.ts';
 import type { Trx } from '../../db/database.ts';
 import { findCompany, findUser } from '../../db/directory.queries.ts';
 import type { Invite } from '../../db/invites.queries.ts';
-import { listDistributionUserIds, listInvoiceAdministratorGroups, listInvoiceContactIds } from '../../db/recipients.queries.ts';
+import { listDistributionUserIds, listInvoiceAdministratorGroups, listInvoiceContactIds, listInvoiceContactRecipients } from '../../db/recipients.queries.ts';
 import { getProjectSettings } from '../../db/settings.queries.ts';
-import { enqueueEmail, type EnqueueResult } from './enqueue-email.ts';
-import { signedToken } from './link-signing.ts';
+import { decideRecipient, enqueueEmail, newMessageId, type EnqueueResult } from './enqueue-email.ts';
+import { linkSigner, signedToken } from './link-signing.ts';
 
 /** One-click answers stay valid for 30 days. */
 const ANSWER_LINK_MS = 30 * 24 * 60 * 60 * 1000;
@@ -101,6 +103,57 @@ export async function emailInviteToBill(
     },
     now,
   );
+}
+
+/**
+ * The Invite to Bill email for many commitments of one project at once, the same rows
+ * `emailInviteToBill` writes (one per contact: a message with its signed Yes/No links, or a skipped
+ * row with the reason) in a fixed number of statements: the contacts with their facts, the tokens,
+ * the messages. The signing secret is read once.
+ */
+export async function emailInvitesToBill(
+  trx: Trx,
+  input: { project: Project; period: BillingPeriod; inviterName: string; invites: readonly { commitment: Commitment; invite: Invite }[] },
+  now: Date,
+): Promise<void> {
+  if (input.invites.length === 0) return;
+  const contacts = await listInvoiceContactRecipients(trx, input.project.id, input.invites.map((i) => i.commitment.id));
+  const sign = await linkSigner(trx);
+  const expiresAt = new Date(now.getTime() + ANSWER_LINK_MS);
+  const tokens: Parameters<typeof insertActionTokens>[1][number][] = [];
+  const emails: NewEmail[] = [];
+  for (const { commitment, invite } of input.invites) {
+    for (const r of contacts.get(commitment.id) ?? []) {
+      const decision = decideRecipient('invite_to_bill', input.project.id, commitment, r);
+      const base = { kind: 'invite_to_bill' as const, projectId: input.project.id, toUserId: r.userId, toAddress: r.email, messageId: newMessageId(), now };
+      if (!decision.send) {
+        emails.push({ ...base, payload: {}, skipReason: decision.reason });
+        continue;
+      }
+      const yes = randomUUID();
+      const no = randomUUID();
+      tokens.push({ id: yes, inviteId: invite.id, userId: r.userId, response: 'accepted', expiresAt, now });
+      tokens.push({ id: no, inviteId: invite.id, userId: r.userId, response: 'declined', expiresAt, now });
+      emails.push({
+        ...base,
+        payload: {
+          project: projectRef(input.project),
+          commitment: commitmentRef(commitment),
+          recipientName: r.name,
+          inviterName: input.inviterName,
+          invoiceTypeLabel: INVOICE_TYPE_LABELS[invite.invoiceType],
+          period: { startsOn: input.period.startsOn, endsOn: input.period.endsOn, dueOn: input.period.dueOn },
+          message: invite.message,
+          yesUrl: paths.inviteResponse(sign(yes)),
+          noUrl: paths.inviteResponse(sign(no)),
+          attachmentsRequested: invite.requestAttachments ? { note: invite.attachmentsNote } : null,
+          daysLeft: 0,
+        },
+      });
+    }
+  }
+  await insertActionTokens(trx, tokens);
+  await insertEmails(trx, emails);
 }
 
 export async function emailInvoiceSubmitted(

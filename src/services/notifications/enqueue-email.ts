@@ -49,6 +49,17 @@ function recipientCanSee(r: RecipientRow, projectId: string | null, commitment: 
   );
 }
 
+/** Whether one recipient gets a message about `commitment` (null: about no commitment), and if not why. */
+export function decideRecipient(kind: EmailKind, projectId: string | null, commitment: EnqueueInput<EmailKind>['commitment'], r: RecipientRow): ReturnType<typeof recipientDecision> {
+  return recipientDecision(kind, {
+    isActive: r.isActive,
+    emailEnabled: r.emailEnabled,
+    email: r.email,
+    canSeeCommitment: recipientCanSee(r, projectId, commitment),
+    isInvoiceAdministrator: r.isCompanyAdmin || r.directoryPermission === 'admin',
+  });
+}
+
 type Decided = { recipient: RecipientRow; decision: ReturnType<typeof recipientDecision>; viaFallback: boolean };
 
 async function decide<K extends EmailKind>(trx: Trx, input: EnqueueInput<K>, userIds: string[], viaFallback: boolean): Promise<Decided[]> {

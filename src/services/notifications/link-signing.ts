@@ -17,6 +17,12 @@ export async function signedToken(db: DbOrTrx, id: string): Promise<string> {
   return `${id}.${sign(await getAppSecret(db, SECRET_NAME), id)}`;
 }
 
+/** Signs many links with one read of the secret (cached per process once stored: it never changes). */
+export async function linkSigner(db: DbOrTrx): Promise<(id: string) => string> {
+  const secret = await getAppSecret(db, SECRET_NAME);
+  return (id) => `${id}.${sign(secret, id)}`;
+}
+
 /** The token id when the signature is right; null when the link was altered or is malformed. */
 export async function verifySignedToken(db: DbOrTrx, token: string): Promise<string | null> {
   const [id, signature, ...rest] = token.split('.');
