@@ -14,21 +14,31 @@ import { randomUUID } from 'node:crypto';
 import { MAX_DELIVERY_ATTEMPTS, retryDelayMs, type EmailKind } from '../domain/notifications.ts';
 import type { EmailPayloads } from '../domain/email-payloads.ts';
 import type { Db } from '../db/database.ts';
-import { claimDueEmails, markEmailFailed, markEmailForRetry, markEmailSent, renewEmailLeases } from '../db/email.queries.ts';
+import { claimDueEmails, markEmailFailed, markEmailForRetry, markEmailSent, releaseEmailClaims, renewEmailLeases } from '../db/email.queries.ts';
 import { renderMessage } from './templates.ts';
 import { isPermanentFailure, type EmailTransport } from './transport.ts';
 
-export type DeliveryReport = { sent: number; retried: number; failed: number };
+/** `released` (only when some were): claimed, then given back unsent as the worker stopped (docs/decisions/024). */
+export type DeliveryReport = { sent: number; retried: number; failed: number; released?: number };
 
 export const DEFAULT_LEASE_MS = 120_000;
 
 export async function deliverDueEmails(
   db: Db,
   transport: EmailTransport,
-  options: { from: string; baseUrl: string; now: () => Date; batchSize?: number; leaseMs?: number },
+  options: {
+    from: string;
+    baseUrl: string;
+    now: () => Date;
+    batchSize?: number;
+    leaseMs?: number;
+    /** Aborted when the worker stops: the message being sent finishes, the rest of the batch is released. */
+    signal?: AbortSignal;
+  },
 ): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: 0, retried: 0, failed: 0 };
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  if (options.signal?.aborted) return report;
   const claimToken = randomUUID();
   const claimed = await claimDueEmails(db, options.now(), leaseMs, options.batchSize ?? 25, claimToken);
   if (claimed.length === 0) return report;
@@ -51,6 +61,7 @@ export async function deliverDueEmails(
 
   try {
     for (const message of claimed) {
+      if (options.signal?.aborted) break;
       if (performance.now() - renewedAt > leaseMs / 2) await renew();
       if (!held.has(message.id)) continue; // taken over by another worker: it sends the message
       let rendered;
@@ -90,6 +101,12 @@ export async function deliverDueEmails(
     }
   } finally {
     clearInterval(heartbeat);
+    // Stopping mid-batch: what is still held goes back to the queue now rather than when its lease
+    // runs out. A release that fails leaves the lease to run out, as before.
+    if (options.signal?.aborted && held.size > 0) {
+      const released = await releaseEmailClaims(db, claimToken, [...held]).catch(() => 0);
+      if (released > 0) report.released = released;
+    }
   }
   return report;
 }
