@@ -34,7 +34,7 @@ let database: FaultDatabase;
 let sink: SmtpSink;
 let seed: BillingSeed;
 let signInEmail: string;
-let automaticProjects: Project[] = [];
+const automaticProjects: Project[] = [];
 const servers: Served[] = [];
 const workers: WorkerProcess[] = [];
 
