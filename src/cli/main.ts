@@ -71,8 +71,11 @@ async function main(argv: string[]): Promise<number> {
   const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}/pg`;
   let keepOpen = false;
   try {
-    const applied = await migrateToLatest(database.db);
-    if (applied.length > 0) console.log(`Migrated ${where}: ${applied.join(', ')}`);
+    // MIGRATE_ON_START=off: `serve` and `worker` leave migrating to `payapp migrate` (docs/deployment.md).
+    if (command === 'migrate' || config.migrateOnStart || (command !== 'serve' && command !== 'worker')) {
+      const applied = await migrateToLatest(database.db);
+      if (applied.length > 0) console.log(`Migrated ${where}: ${applied.join(', ')}`);
+    }
     switch (command) {
       case 'migrate':
         console.log('Database is up to date.');
