@@ -10,11 +10,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { compiledStatus } from '../bin/compiled.js';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const PROBE = process.env.PROBE ?? '/healthz';
 
-async function timeToFirst200(args: string[], dataDir: string): Promise<{ ms: number; mode: string }> {
+async function timeToFirst200(args: string[], dataDir: string): Promise<number> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const started = performance.now();
   const child = spawn(process.execPath, ['bin/payapp.js', ...args], {
@@ -38,9 +39,7 @@ async function timeToFirst200(args: string[], dataDir: string): Promise<{ ms: nu
       if (performance.now() - started > 180_000) throw new Error(`no 200 in 180 s:\n${output}`);
       await new Promise((r) => setTimeout(r, 5));
     }
-    const ms = performance.now() - started;
-    const mode = /compiled server|through tsx/.exec(output)?.[0] ?? (output.includes('dist/') ? 'compiled' : 'tsx');
-    return { ms, mode };
+    return performance.now() - started;
   } finally {
     child.kill('SIGTERM');
     await exited;
@@ -49,15 +48,15 @@ async function timeToFirst200(args: string[], dataDir: string): Promise<{ ms: nu
 
 const first: number[] = [];
 const restart: number[] = [];
-let mode = '';
+const status = compiledStatus();
+const mode = status.fresh ? 'compiled dist/server/payapp.js' : `TypeScript through tsx (${status.reason})`;
 for (let i = 0; i < RUNS; i += 1) {
   const dataDir = mkdtempSync(join(tmpdir(), 'payapp-startup-'));
   try {
     const a = await timeToFirst200(['serve', '--demo'], dataDir);
     const b = await timeToFirst200(['serve'], dataDir);
-    first.push(a.ms);
-    restart.push(b.ms);
-    mode = b.mode;
+    first.push(a);
+    restart.push(b);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
