@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const restrict = (patterns, message) => ['error', { patterns: patterns.map((group) => ({ group: [group], message })) }];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist-web/**', 'data/**', 'scratch/**', 'test-artifacts/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'dist-web/**', 'data/**', 'scratch/**', 'test-artifacts/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -18,6 +18,16 @@ const Env = z.object({
   /** Where the built web UI is (default: dist-web in the repository). */
   WEB_ROOT: z.string().optional(),
   NODE_ENV: z.string().optional(),
+  /**
+   * `serve` and `worker` migrate at start (default); `off`: they do not — run `payapp migrate` first,
+   * straight to PostgreSQL (the migration lock is session-level: not through PgBouncer in transaction
+   * mode). Readiness answers 503 while migrations are pending. docs/deployment.md.
+   */
+  MIGRATE_ON_START: z.enum(['on', 'off']).default('on'),
+  /** On SIGTERM/SIGINT: how long requests in flight (and the worker's batch) may take to finish. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
+  /** On SIGTERM/SIGINT: how long to keep accepting (readiness 503) before closing the listener. */
+  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
 });
 
 export type AppConfig = {
@@ -31,6 +41,8 @@ export type AppConfig = {
   mailFrom: string;
   runWorkerInServer: boolean;
   webRoot: string | undefined;
+  shutdown: { graceMs: number; delayMs: number };
+  migrateOnStart: boolean;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -52,5 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     mailFrom: e.MAIL_FROM,
     runWorkerInServer: e.WORKER === 'on',
     webRoot: e.WEB_ROOT || undefined,
+    shutdown: { graceMs: e.SHUTDOWN_GRACE_MS, delayMs: e.SHUTDOWN_DELAY_MS },
+    migrateOnStart: e.MIGRATE_ON_START === 'on',
   };
 }

@@ -71,8 +71,11 @@ async function main(argv: string[]): Promise<number> {
   const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}/pg`;
   let keepOpen = false;
   try {
-    const applied = await migrateToLatest(database.db);
-    if (applied.length > 0) console.log(`Migrated ${where}: ${applied.join(', ')}`);
+    // MIGRATE_ON_START=off: `serve` and `worker` leave migrating to `payapp migrate` (docs/deployment.md).
+    if (command === 'migrate' || config.migrateOnStart || (command !== 'serve' && command !== 'worker')) {
+      const applied = await migrateToLatest(database.db);
+      if (applied.length > 0) console.log(`Migrated ${where}: ${applied.join(', ')}`);
+    }
     switch (command) {
       case 'migrate':
         console.log('Database is up to date.');
@@ -90,27 +93,30 @@ async function main(argv: string[]): Promise<number> {
         console.log(`payapp is serving on ${running.url} (database: ${where}). API reference: ${running.url}/api/docs`);
         if (!worker) console.log('The worker is off (WORKER=off): run `payapp worker` for scheduled work and email.');
         keepOpen = true;
-        const shutdown = async () => {
-          await running.stop();
-          await worker?.stop();
+        onShutdownSignal(async (signal) => {
+          const { graceMs, delayMs } = config.shutdown;
+          console.log(`payapp: ${signal} received: draining (readiness answers 503; requests in flight have ${graceMs / 1000} s to finish).`);
+          // The worker stops claiming at once and wraps up while the HTTP requests finish.
+          const workerStopped = worker?.stop({ graceMs: delayMs + graceMs });
+          const drained = await running.stop({ delayMs, graceMs });
+          const stopped = await workerStopped;
           await database.close();
-          process.exit(0);
-        };
-        process.once('SIGINT', () => void shutdown());
-        process.once('SIGTERM', () => void shutdown());
+          const cut = drained.interrupted > 0 ? `; ${drained.interrupted} request(s) still running at the end of the grace were cut off` : '';
+          const late = stopped && stopped.unfinished.length > 0 ? `; worker jobs still running: ${stopped.unfinished.join(', ')}` : '';
+          console.log(`payapp stopped in ${drained.tookMs} ms${cut}${late}.`);
+        });
         return 0;
       }
       case 'worker': {
         const worker = startWorker(database.db, config);
         console.log(`payapp worker is running (database: ${where}).`);
         keepOpen = true;
-        const shutdown = async () => {
-          await worker.stop();
+        onShutdownSignal(async (signal) => {
+          console.log(`payapp worker: ${signal} received: no new claims; finishing or releasing the email in hand.`);
+          const stopped = await worker.stop({ graceMs: config.shutdown.graceMs });
           await database.close();
-          process.exit(0);
-        };
-        process.once('SIGINT', () => void shutdown());
-        process.once('SIGTERM', () => void shutdown());
+          console.log(`payapp worker stopped${stopped.unfinished.length > 0 ? ` (jobs still running: ${stopped.unfinished.join(', ')})` : ''}.`);
+        });
         return 0;
       }
       case 'demo': {
@@ -166,6 +172,30 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     if (!keepOpen) await database.close();
   }
+}
+
+/**
+ * SIGTERM or SIGINT stops the process gracefully (docs/decisions/024): `stop` runs once and the
+ * process exits 0 after it; a second signal while stopping exits 1 at once.
+ */
+function onShutdownSignal(stop: (signal: NodeJS.Signals) => Promise<void>): void {
+  let stopping = false;
+  const handle = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      console.error(`payapp: ${signal} received again: exiting without waiting.`);
+      process.exit(1);
+    }
+    stopping = true;
+    stop(signal).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`payapp: stopping failed: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', handle);
+  process.on('SIGINT', handle);
 }
 
 main(process.argv.slice(2)).then(

@@ -232,3 +232,21 @@ export async function findSentEmail(
     .executeTakeFirst()
     .then((r) => r && { ...r, id: Number(r.id) });
 }
+
+/**
+ * A worker shutting down gives back the messages of its batch it has not sent: each goes back to
+ * 'pending', due as it was, with the attempt it was claimed for not counted — only while the claim
+ * is still this worker's (a message another worker took over is left to that worker). Answers how
+ * many were released.
+ */
+export async function releaseEmailClaims(db: DbOrTrx, claimToken: string, ids: readonly number[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await db
+    .updateTable('emailMessages')
+    .set((eb) => ({ status: 'pending', leaseUntil: null, claimToken: null, attempts: sql<number>`greatest(${eb.ref('attempts')} - 1, 0)` }))
+    .where('id', 'in', [...ids])
+    .where('claimToken', '=', claimToken)
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

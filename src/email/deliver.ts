@@ -17,18 +17,28 @@ import { randomUUID } from 'node:crypto';
 import { MAX_DELIVERY_ATTEMPTS, retryDelayMs, type EmailKind } from '../domain/notifications.ts';
 import type { EmailPayloads } from '../domain/email-payloads.ts';
 import type { Db } from '../db/database.ts';
-import { claimDueEmails, markEmailFailed, markEmailForRetry, markEmailSent, renewEmailLeases, type ClaimedEmail } from '../db/email.queries.ts';
+import { claimDueEmails, markEmailFailed, markEmailForRetry, markEmailSent, releaseEmailClaims, renewEmailLeases, type ClaimedEmail } from '../db/email.queries.ts';
 import { renderMessage } from './templates.ts';
 import { isPermanentFailure, type EmailTransport } from './transport.ts';
 
-export type DeliveryReport = { sent: number; retried: number; failed: number };
+/** `released` (only when some were): claimed, then given back unsent as the worker stopped (docs/decisions/024). */
+export type DeliveryReport = { sent: number; retried: number; failed: number; released?: number };
 
 export const DEFAULT_LEASE_MS = 120_000;
 export const DEFAULT_BATCH_SIZE = 50;
 /** Sends in flight at once: nodemailer's pool keeps this many SMTP connections open (maxConnections). */
 export const DEFAULT_CONCURRENCY = 5;
 
-type DeliveryOptions = { from: string; baseUrl: string; now: () => Date; batchSize?: number; leaseMs?: number; concurrency?: number };
+type DeliveryOptions = {
+  from: string;
+  baseUrl: string;
+  now: () => Date;
+  batchSize?: number;
+  leaseMs?: number;
+  concurrency?: number;
+  /** Aborted when the worker stops: the sends in flight finish, the rest of the batch is released (decision 024). */
+  signal?: AbortSignal;
+};
 
 /** One claim: up to `batchSize` messages, sent `concurrency` at a time. */
 export async function deliverDueEmails(db: Db, transport: EmailTransport, options: DeliveryOptions): Promise<DeliveryReport> {
@@ -48,7 +58,8 @@ export async function deliverAllDueEmails(db: Db, transport: EmailTransport, opt
     total.sent += report.sent;
     total.retried += report.retried;
     total.failed += report.failed;
-    if (claimed < batchSize) break;
+    if (report.released) total.released = (total.released ?? 0) + report.released;
+    if (claimed < batchSize || options.signal?.aborted) break;
   }
   return total;
 }
@@ -56,6 +67,7 @@ export async function deliverAllDueEmails(db: Db, transport: EmailTransport, opt
 async function deliverBatch(db: Db, transport: EmailTransport, options: DeliveryOptions): Promise<{ report: DeliveryReport; claimed: number }> {
   const report: DeliveryReport = { sent: 0, retried: 0, failed: 0 };
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  if (options.signal?.aborted) return { report, claimed: 0 };
   const claimToken = randomUUID();
   // The lease runs from the moment it was asked for, not from when the claim came back (the
   // statement may have waited for a connection): the freshness checks below count from here.
@@ -132,7 +144,7 @@ async function deliverBatch(db: Db, transport: EmailTransport, options: Delivery
   const queue = [...claimed];
   const failure: { error: unknown; failed: boolean } = { error: undefined, failed: false };
   const lane = async (): Promise<void> => {
-    for (let message = queue.shift(); message && !failure.failed; message = queue.shift()) {
+    for (let message = queue.shift(); message && !failure.failed && !options.signal?.aborted; message = queue.shift()) {
       try {
         await deliverOne(message);
       } catch (error) {
@@ -144,6 +156,12 @@ async function deliverBatch(db: Db, transport: EmailTransport, options: Delivery
     await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, claimed.length)) }, lane));
   } finally {
     clearInterval(heartbeat);
+    // Stopping mid-batch: what is still held goes back to the queue now rather than when its lease
+    // runs out. A release that fails leaves the lease to run out, as before.
+    if (options.signal?.aborted && held.size > 0) {
+      const released = await releaseEmailClaims(db, claimToken, [...held]).catch(() => 0);
+      if (released > 0) report.released = released;
+    }
   }
   if (failure.failed) throw failure.error;
   return { report, claimed: claimed.length };

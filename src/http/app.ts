@@ -27,6 +27,7 @@ import { emailPageRoutes } from './email-pages.routes.ts';
 import { mountWebUi } from './web-ui.ts';
 import { errorPage } from './page.ts';
 import { securityHeaders } from './security-headers.ts';
+import { healthRoutes, type Lifecycle } from './health.routes.ts';
 
 export const OPENAPI_INFO = {
   openapi: '3.1.0',
@@ -63,7 +64,8 @@ export function respondWithError(c: Context<Env>, error: DomainError | undefined
   return c.json(body, status);
 }
 
-export function createApp(deps: AppDeps, options: { webRoot?: string } = {}): OpenAPIHono<Env> {
+/** `lifecycle`: whether the process is draining (readiness answers 503); tests and scripts omit it. */
+export function createApp(deps: AppDeps, options: { webRoot?: string; lifecycle?: Lifecycle } = {}): OpenAPIHono<Env> {
   const app = new OpenAPIHono<Env>();
 
   // First, so it wraps every response, errors included.
@@ -89,6 +91,9 @@ export function createApp(deps: AppDeps, options: { webRoot?: string } = {}): Op
 
   app.onError(handleError);
   app.notFound((c) => respondWithError(c, new DomainError('not_found', c.req.path.startsWith('/api/') ? 'There is no such API endpoint. See /api/docs.' : 'There is no page at this address.')));
+
+  // Before everything else that could answer these paths; outside /api: no authentication.
+  app.route('/', healthRoutes(options.lifecycle ?? { draining: () => false }));
 
   app.use('/api/v1/*', authenticate);
   app.route('/api/v1', sessionRoutes);

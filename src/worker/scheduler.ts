@@ -14,7 +14,8 @@ import { processPasswordResetRequests } from '../services/auth/request-password-
 import { createDueAutomaticPeriods } from '../services/billing/billing-periods.ts';
 import { queueBillReminders, queueWeeklyDigests } from '../services/notifications/scheduled-emails.ts';
 
-export type WorkerJob = { name: string; everyMs: number; run: (db: Db, now: Date) => Promise<unknown> };
+/** `signal` is aborted when the worker stops: a job with a batch in hand finishes or gives back what it holds. */
+export type WorkerJob = { name: string; everyMs: number; run: (db: Db, now: Date, signal?: AbortSignal) => Promise<unknown> };
 
 export function scheduledJobs(options: { transport: EmailTransport; from: string; baseUrl: string; clock: () => Date }): WorkerJob[] {
   return [
@@ -22,7 +23,8 @@ export function scheduledJobs(options: { transport: EmailTransport; from: string
       name: 'email delivery',
       // A cheap claim when there is nothing to send; a burst drains in one run (decision 023).
       everyMs: 500,
-      run: (db) => deliverAllDueEmails(db, options.transport, { from: options.from, baseUrl: options.baseUrl, now: options.clock }),
+      run: (db, _now, signal) =>
+        deliverAllDueEmails(db, options.transport, { from: options.from, baseUrl: options.baseUrl, now: options.clock, ...(signal ? { signal } : {}) }),
     },
     // Password-reset requests are recorded alike for every address; the links are issued here.
     { name: 'password reset requests', everyMs: 2_000, run: (db, now) => processPasswordResetRequests(db, now) },
@@ -45,7 +47,15 @@ export function transportFor(config: AppConfig): EmailTransport {
   return config.smtpUrl ? createSmtpTransport(config.smtpUrl) : createMailboxTransport();
 }
 
-export type RunningWorker = { stop: () => Promise<void> };
+export type RunningWorker = {
+  /**
+   * Stops claiming (no job starts again), tells the running ones to wrap up — email delivery
+   * finishes the message it is sending and releases the rest of its batch — and waits for them,
+   * at most `graceMs`. Answers the jobs still running when the grace ran out (their claims' leases
+   * run out instead; docs/decisions/024).
+   */
+  stop: (options?: { graceMs?: number }) => Promise<{ unfinished: string[] }>;
+};
 
 /**
  * Runs each job on its interval until stopped; a failing job — including one whose database
@@ -61,6 +71,7 @@ export function startWorker(
   const transport = transportFor(config);
   const jobs = options.jobs ?? scheduledJobs({ transport, from: config.mailFrom, baseUrl: config.baseUrl, clock });
   let stopped = false;
+  const stopping = new AbortController();
   const running = new Set<Promise<unknown>>();
   const busy = new Set<string>();
   const timers = jobs.map((job) => {
@@ -69,7 +80,7 @@ export function startWorker(
       if (stopped || busy.has(job.name)) return;
       busy.add(job.name);
       const p = job
-        .run(db, clock())
+        .run(db, clock(), stopping.signal)
         .catch((error: unknown) => {
           const message = error instanceof Error ? error.message : String(error);
           // A lost connection (restart, failover) is not the job's fault: the pool replaces it, the job runs next tick.
@@ -85,11 +96,16 @@ export function startWorker(
     return setInterval(tick, job.everyMs);
   });
   return {
-    stop: async () => {
+    stop: async ({ graceMs = 20_000 } = {}) => {
       stopped = true;
       for (const t of timers) clearInterval(t);
-      await Promise.allSettled([...running]);
+      stopping.abort();
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), graceMs)));
+      const finished = await Promise.race([Promise.allSettled([...running]), grace]);
+      clearTimeout(timer);
       transport.close();
+      return { unfinished: finished === 'timeout' ? [...busy] : [] };
     },
   };
 }

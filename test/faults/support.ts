@@ -129,6 +129,61 @@ export async function serve(database: FaultDatabase, env: Record<string, string>
   };
 }
 
+export type WorkerProcess = {
+  child: ChildProcess;
+  output: () => string;
+  /** Resolves with the exit code once the process has exited (at once if it already has). */
+  exited: () => Promise<number | null>;
+  kill: () => Promise<void>;
+};
+
+/** Starts `payapp worker` and waits until it says it runs. */
+export async function startWorkerProcess(database: FaultDatabase, env: Record<string, string> = {}): Promise<WorkerProcess> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...database.env, ...env };
+  delete childEnv.TEST_DATABASE_URL;
+  if (database.kind === 'pglite') delete childEnv.DATABASE_URL;
+  const child = spawn(process.execPath, ['bin/payapp.js', 'worker'], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`payapp worker did not start in 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('payapp worker is running')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    void exit.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`payapp worker exited before running:\n${output}`));
+    });
+  });
+  return {
+    child,
+    output: () => output,
+    exited: () => exit,
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exit;
+    },
+  };
+}
+
+/** The exit code of a child process once it has exited, or 'timeout'. */
+export async function exitCode(child: ChildProcess, timeoutMs: number): Promise<number | null | 'timeout'> {
+  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+  let timer: NodeJS.Timeout | undefined;
+  const answer = await Promise.race([
+    new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code))),
+    new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs))),
+  ]);
+  clearTimeout(timer);
+  return answer;
+}
+
 export type Answer = { status: number; body: any; replayed: boolean; retryAfter: string | null };
 
 /** One HTTP request; a connection that breaks (the server died) is `undefined`, never a throw. */
