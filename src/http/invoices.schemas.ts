@@ -247,7 +247,7 @@ export const InvoiceChangesSchema = z
     invoice: InvoiceHeaderSchema,
     lines: z.array(InvoiceLineSchema).openapi({
       description:
-        'The lines this write changed, as GET shows them: the lines saved or reviewed (under sliding-scale rules also every other line whose retainage moved); all lines on create and when retainage rules are applied; none on a status change other than a resubmission (the lines whose rejection it cleared). Merge them by `id` into the lines you hold.',
+        'The lines this write changed, as GET shows them: the lines saved or reviewed (under sliding-scale rules also every other line whose retainage moved); all lines when retainage rules are applied; none on create (all zero: read them with GET) and on a status change other than a resubmission (the lines whose rejection it cleared). Merge them by `id` into the lines you hold.',
     }),
     summary: G702Schema,
     claimedSummary: G702Schema,

@@ -114,3 +114,44 @@ test('create, save, submit, GET, certify and review send the same number of stat
     assert.ok(b.count <= most, `${name}: ${b.count} statements (at most ${most}):\n${b.statements.join('\n')}`);
   }
 });
+
+test('a save answers with the new version, the G702 and the changed line only; ?view=full answers the whole invoice; the idempotency store keeps the small answer', async () => {
+  const commitment = await approvedCommitment(t, s, { sov: Array.from({ length: 200 }, () => 1_000_00) });
+  const created = await s.contactApi.post(`${s.p}/commitments/${commitment.id}/invoices`, {}, { 'Idempotency-Key': 'compact-create' });
+  assertOk(created, 201);
+  assert.equal(created.body.view, 'changes');
+  const inv = `${s.p}/invoices/${created.body.invoice.id}`;
+  const full = (await s.contactApi.get(inv)).body;
+  const [one, two] = full.lines as { id: string }[];
+
+  const res = await s.contactApi.put(`${inv}/lines`, { version: full.invoice.version, lines: [{ lineId: one?.id, workCompletedThisPeriodCents: 500_00 }] });
+  assertOk(res);
+  assert.equal(res.body.view, 'changes');
+  assert.equal(res.body.invoice.version, full.invoice.version + 1);
+  assert.deepEqual(
+    res.body.lines.map((l: { id: string; workCompletedThisPeriodCents: number }) => [l.id, l.workCompletedThisPeriodCents]),
+    [[one?.id, 500_00]],
+  );
+  assert.equal(res.body.summary.totalCompletedAndStoredCents, 500_00);
+  assert.equal(res.headers.get('etag'), `"${full.invoice.version + 1}"`);
+  const compactBytes = JSON.stringify(res.body).length;
+  const fullBytes = JSON.stringify(full).length;
+  assert.ok(compactBytes * 20 < fullBytes, `a one-line save answers ${compactBytes} bytes; the whole invoice is ${fullBytes}`);
+
+  // The whole invoice on request, as GET shows it.
+  const whole = await s.contactApi.put(`${inv}/lines?view=full`, { version: res.body.invoice.version, lines: [{ lineId: two?.id, workCompletedThisPeriodCents: 1_00 }] });
+  assertOk(whole);
+  assert.equal(whole.body.view, 'full');
+  assert.equal(whole.body.lines.length, 200);
+  assert.deepEqual(whole.body, { ...(await s.contactApi.get(inv)).body });
+
+  // The stored answer of the create is the compact one.
+  const stored = await t.db.selectFrom('idempotencyKeys').select('responseBody').where('key', '=', 'compact-create').executeTakeFirstOrThrow();
+  assert.ok((stored.responseBody ?? '').length < fullBytes / 2, 'the idempotency store keeps the compact answer');
+
+  // The audit entry of the save records the changed line's changed fields, not every line.
+  const entries = (await s.admin.get(`${inv}/audit`)).body.data as { action: string; before: unknown; after: unknown }[];
+  const save = entries.find((e) => e.action === 'save_lines');
+  assert.deepEqual(save?.before, [{ lineId: two?.id, claimed: { workCompletedThisPeriodCents: 0 }, certified: { workCompletedThisPeriodCents: 0 } }]);
+  assert.deepEqual(save?.after, [{ lineId: two?.id, claimed: { workCompletedThisPeriodCents: 1_00 }, certified: { workCompletedThisPeriodCents: 1_00 } }]);
+});

@@ -155,6 +155,7 @@ export async function createInvoice(
       today,
     };
     const amounts = invoiceAmounts(ctx);
-    return { ...invoice, written: { ctx, amounts, changedLineKeys: new Set(ctx.lines.map((l) => l.key)) } };
+    // A new invoice's lines are all zero: the answer is its header and G702; the page reads the lines with GET.
+    return { ...invoice, written: { ctx, amounts, changedLineKeys: new Set<string>() } };
   });
 }
