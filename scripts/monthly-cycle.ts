@@ -512,8 +512,8 @@ async function runCycle(baseUrl: string, adminEmail: string, adminPassword: stri
   /** The contact creates the period's invoice (retried once with the same Idempotency-Key). */
   async function createInvoice(number: string): Promise<InvoiceView> {
     const key = `monthly-cycle-${tag}-${number}`;
-    const first = await contact.post<InvoiceView>(`${c}/invoices`, { number }, { 'idempotency-key': key });
-    const retry = await contact.send<InvoiceView>('POST', `${c}/invoices`, { number }, { headers: { 'idempotency-key': key } });
+    const first = await contact.post<InvoiceView>(`${c}/invoices?view=full`, { number }, { 'idempotency-key': key });
+    const retry = await contact.send<InvoiceView>('POST', `${c}/invoices?view=full`, { number }, { headers: { 'idempotency-key': key } });
     check(retry.body.invoice.id === first.invoice.id && retry.headers.get('idempotent-replayed') === 'true', 'a retried create must replay, not create');
     return first;
   }
@@ -529,7 +529,7 @@ async function runCycle(baseUrl: string, adminEmail: string, adminPassword: stri
     const acknowledge = action === 'submit' && view.submissionChecklist.missing.length > 0;
     if (acknowledge) say(`Submitting without: ${view.submissionChecklist.items.flatMap((i) => i.missingMessage ?? []).join(' ')}`);
     return api.post<InvoiceView>(
-      `${inv(view)}/transitions`,
+      `${inv(view)}/transitions?view=full`,
       { action, version: view.invoice.version, ...(acknowledge && { acknowledgeMissing: true }) },
       { 'idempotency-key': `${view.invoice.id}-${action}-${view.invoice.version}` },
     );
@@ -551,7 +551,7 @@ async function runCycle(baseUrl: string, adminEmail: string, adminPassword: stri
   // ── Period 1: stored materials, revise and resubmit ──
   await openPeriodAndInvite(0, 'work_and_materials');
   let one = await createInvoice('VE-101');
-  one = await contact.put<InvoiceView>(`${inv(one)}/lines`, {
+  one = await contact.put<InvoiceView>(`${inv(one)}/lines?view=full`, {
     version: one.invoice.version,
     lines: [
       { lineId: lineOf(one, '1').id, workCompletedThisPeriodCents: dollars('6,000.00') },
@@ -561,7 +561,7 @@ async function runCycle(baseUrl: string, adminEmail: string, adminPassword: stri
   });
   one = await transition(contact, one, 'submit');
   say(`Sam claimed and submitted invoice ${one.invoice.label}: ${one.invoice.statusLabel}.`);
-  one = await admin.post<InvoiceView>(`${inv(one)}/review`, {
+  one = await admin.post<InvoiceView>(`${inv(one)}/review?view=full`, {
     version: one.invoice.version,
     lines: [
       { lineId: lineOf(one, '1').id, decision: 'approved' },
@@ -575,12 +575,12 @@ async function runCycle(baseUrl: string, adminEmail: string, adminPassword: stri
   const rejected = lineOf(one, '2').review;
   check(rejected.status === 'rejected' && rejected.reason?.includes('Level 3'), 'the contact must see the rejected line and its reason');
   say(`Sam sees line 2 rejected: "${rejected.reason}"; fixes it and resubmits.`);
-  one = await contact.put<InvoiceView>(`${inv(one)}/lines`, {
+  one = await contact.put<InvoiceView>(`${inv(one)}/lines?view=full`, {
     version: one.invoice.version,
     lines: [{ lineId: lineOf(one, '2').id, workCompletedThisPeriodCents: dollars('8,765.45') }],
   });
   one = await transition(contact, one, 'submit');
-  one = await admin.post<InvoiceView>(`${inv(one)}/review`, { version: one.invoice.version, lines: [{ lineId: lineOf(one, '2').id, decision: 'approved' }] });
+  one = await admin.post<InvoiceView>(`${inv(one)}/review?view=full`, { version: one.invoice.version, lines: [{ lineId: lineOf(one, '2').id, decision: 'approved' }] });
   one = await transition(admin, one, 'approve');
   record(one, EXPECTED_1, EXPECTED_1);
 
@@ -595,7 +595,7 @@ async function runCycle(baseUrl: string, adminEmail: string, adminPassword: stri
   await admin.patch(`${c}/change-orders/${changeOrder.id}`, { version: co.version, status: 'approved' });
   two = await contact.get<InvoiceView>(inv(two));
   say(`Ivy approved CO-001 while invoice ${two.invoice.label} was a draft: it now has ${two.lines.length} lines.`);
-  two = await contact.put<InvoiceView>(`${inv(two)}/lines`, {
+  two = await contact.put<InvoiceView>(`${inv(two)}/lines?view=full`, {
     version: two.invoice.version,
     lines: [
       { lineId: lineOf(two, '1').id, workCompletedThisPeriodCents: dollars('3,000.00') },
@@ -610,7 +610,7 @@ async function runCycle(baseUrl: string, adminEmail: string, adminPassword: stri
     ],
   });
   two = await transition(contact, two, 'submit');
-  two = await admin.put<InvoiceView>(`${inv(two)}/lines`, {
+  two = await admin.put<InvoiceView>(`${inv(two)}/lines?view=full`, {
     version: two.invoice.version,
     mode: 'certify',
     lines: [
@@ -637,7 +637,7 @@ async function runCycle(baseUrl: string, adminEmail: string, adminPassword: stri
   await openPeriodAndInvite(2, 'work_materials_retainage');
   let three = await createInvoice('VE-103');
   check(lineOf(three, '2').workCompletedPreviousCents === dollars('20,765.45'), 'D of line 2 is the certified amount, not the claim');
-  three = await contact.put<InvoiceView>(`${inv(three)}/lines`, {
+  three = await contact.put<InvoiceView>(`${inv(three)}/lines?view=full`, {
     version: three.invoice.version,
     lines: [
       { lineId: lineOf(three, '1').id, percentCompleteToDateBp: 10_000, retainageReleasedCents: dollars('1,050.00') },
@@ -648,7 +648,7 @@ async function runCycle(baseUrl: string, adminEmail: string, adminPassword: stri
   });
   say('Sam billed line 1 to 100% and released its $1,050.00 of retainage; installed the last stored materials.');
   three = await transition(contact, three, 'submit');
-  three = await admin.post<InvoiceView>(`${inv(three)}/review`, {
+  three = await admin.post<InvoiceView>(`${inv(three)}/review?view=full`, {
     version: three.invoice.version,
     lines: three.lines.map((l) => ({ lineId: l.id, decision: 'approved' as const })),
   });

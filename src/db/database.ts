@@ -8,6 +8,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { CamelCasePlugin, Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import { instrumentPool } from './statement-counter.ts';
 import type { Database } from './tables.ts';
 
 export type Db = Kysely<Database>;
@@ -94,5 +95,6 @@ function listenForLostConnections(pool: pg.Pool): void {
 
 function createKysely(pool: pg.Pool): Db {
   listenForLostConnections(pool);
+  instrumentPool(pool);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
 }

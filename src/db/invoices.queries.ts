@@ -7,7 +7,8 @@ import type { LineEntry } from '../domain/pay-application.ts';
 import type { SlidingScale } from '../domain/sliding-scale.ts';
 import { detailItemNumber } from '../domain/ssov.ts';
 import { notFound } from '../domain/errors.ts';
-import type { DbOrTrx } from './database.ts';
+import type { BillingPeriod, BillingPeriodStatus } from '../domain/billing-period.ts';
+import type { DbOrTrx, Trx } from './database.ts';
 import { isUuid } from './ids.ts';
 import type { InvoiceLineRow, InvoiceRow } from './tables.ts';
 
@@ -50,6 +51,55 @@ export async function getInvoice(
   const row = await q.executeTakeFirst();
   if (!row) throw notFound('The invoice');
   return invoiceFromRow(row);
+}
+
+/**
+ * One invoice with its billing period and the overbilling settings that apply to it, in one
+ * statement (locking only the invoice row when `forUpdate`): the start of every invoice request
+ * (decision 022). A project without a settings row reads as allowing overbilling, its default.
+ */
+export async function getInvoiceWithPeriod(
+  db: DbOrTrx,
+  projectId: string,
+  invoiceId: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<{ invoice: Invoice; period: BillingPeriod; allowOverbilling: boolean; preventOverbillingAllProjects: boolean }> {
+  if (!isUuid(invoiceId)) throw notFound('The invoice');
+  let q = db
+    .selectFrom('invoices as i')
+    .innerJoin('billingPeriods as bp', 'bp.id', 'i.billingPeriodId')
+    .leftJoin('projectSettings as ps', 'ps.projectId', 'i.projectId')
+    .selectAll('i')
+    .select([
+      'bp.startsOn as periodStartsOn',
+      'bp.endsOn as periodEndsOn',
+      'bp.dueOn as periodDueOn',
+      'bp.status as periodStatus',
+      'bp.origin as periodOrigin',
+      'bp.version as periodVersion',
+      sql<boolean>`coalesce(ps.allow_overbilling, true)`.as('allowOverbillingSetting'),
+      sql<boolean>`coalesce((select cs.prevent_overbilling_all_projects from company_settings cs limit 1), false)`.as('preventOverbillingAllProjects'),
+    ])
+    .where('i.projectId', '=', projectId)
+    .where('i.id', '=', invoiceId);
+  if (options.forUpdate) q = q.forUpdate(['i']);
+  const row = await q.executeTakeFirst();
+  if (!row) throw notFound('The invoice');
+  return {
+    invoice: invoiceFromRow(row),
+    period: {
+      id: row.billingPeriodId,
+      projectId: row.projectId,
+      startsOn: row.periodStartsOn,
+      endsOn: row.periodEndsOn,
+      dueOn: row.periodDueOn,
+      status: row.periodStatus as BillingPeriodStatus,
+      origin: row.periodOrigin as BillingPeriod['origin'],
+      version: row.periodVersion,
+    },
+    allowOverbilling: row.allowOverbillingSetting,
+    preventOverbillingAllProjects: row.preventOverbillingAllProjects,
+  };
 }
 
 /** Every invoice of a commitment, in sequence order. */
@@ -159,29 +209,26 @@ export async function listInvoiceLines(db: DbOrTrx, invoiceIds: string[]): Promi
  */
 export async function addMissingInvoiceLines(db: DbOrTrx, commitmentId: string, onlyInvoiceId?: string): Promise<void> {
   const invoiceFilter = onlyInvoiceId ? sql`and i.id = ${onlyInvoiceId}` : sql``;
+  // One statement for the three kinds of line (SOV, SSOV detail, approved change order).
   await sql`
-    insert into invoice_lines (invoice_id, source, sov_line_id, claimed_work_cents, certified_work_cents, work_retainage_bp, materials_retainage_bp)
-    select i.id, 'sov', s.id, 0, 0, c.retainage_work_bp, c.retainage_materials_bp
+    insert into invoice_lines (invoice_id, source, sov_line_id, ssov_line_id, change_order_line_id, claimed_work_cents, certified_work_cents, work_retainage_bp, materials_retainage_bp)
+    select i.id, 'sov', s.id, null::uuid, null::uuid, 0, 0, c.retainage_work_bp, c.retainage_materials_bp
       from invoices i
       join commitments c on c.id = i.commitment_id
       join sov_lines s on s.commitment_id = i.commitment_id
      where i.commitment_id = ${commitmentId} and i.status not in ('approved','approved_as_noted') ${invoiceFilter}
        and not c.ssov_enabled
        and not exists (select 1 from invoice_lines x where x.invoice_id = i.id and x.sov_line_id = s.id)
-  `.execute(db);
-  await sql`
-    insert into invoice_lines (invoice_id, source, sov_line_id, ssov_line_id, claimed_work_cents, certified_work_cents, work_retainage_bp, materials_retainage_bp)
-    select i.id, 'sov', d.sov_line_id, d.id, 0, 0, c.retainage_work_bp, c.retainage_materials_bp
+    union all
+    select i.id, 'sov', d.sov_line_id, d.id, null::uuid, 0, 0, c.retainage_work_bp, c.retainage_materials_bp
       from invoices i
       join commitments c on c.id = i.commitment_id and c.ssov_enabled
       join ssovs v on v.commitment_id = i.commitment_id and v.status = 'approved'
       join ssov_lines d on d.commitment_id = i.commitment_id
      where i.commitment_id = ${commitmentId} and i.status not in ('approved','approved_as_noted') ${invoiceFilter}
        and not exists (select 1 from invoice_lines x where x.invoice_id = i.id and x.ssov_line_id = d.id)
-  `.execute(db);
-  await sql`
-    insert into invoice_lines (invoice_id, source, change_order_line_id, claimed_work_cents, certified_work_cents, work_retainage_bp, materials_retainage_bp)
-    select i.id, 'change_order', l.id, 0, 0, c.retainage_work_bp, c.retainage_materials_bp
+    union all
+    select i.id, 'change_order', null::uuid, null::uuid, l.id, 0, 0, c.retainage_work_bp, c.retainage_materials_bp
       from invoices i
       join commitments c on c.id = i.commitment_id
       join change_orders co on co.commitment_id = i.commitment_id and co.status = 'approved'
@@ -252,4 +299,58 @@ export async function countInvoiceAttachments(db: DbOrTrx, invoiceId: string): P
     .where('deletedAt', 'is', null)
     .executeTakeFirst();
   return Number(row?.n ?? 0);
+}
+
+/**
+ * Writes the entries, rates and overrides of many lines of one invoice in ONE statement
+ * (`UPDATE … FROM jsonb_to_recordset`), however many lines changed: a save's round trips do not
+ * grow with its lines (issue 12, decision 022).
+ */
+export async function updateInvoiceLineEntries(trx: Trx, invoiceId: string, lines: InvoiceLine[]): Promise<void> {
+  if (lines.length === 0) return;
+  const rows = lines.map((l) => ({
+    id: l.id,
+    cw: l.claimed.workCompletedThisPeriodCents,
+    cp: l.claimed.percentCompleteToDateBp,
+    cm: l.claimed.materialsStoredNewCents,
+    ci: l.claimed.materialsInstalledCents,
+    cr: l.claimed.retainageReleasedCents,
+    kw: l.certified.workCompletedThisPeriodCents,
+    kp: l.certified.percentCompleteToDateBp,
+    km: l.certified.materialsStoredNewCents,
+    ki: l.certified.materialsInstalledCents,
+    kr: l.certified.retainageReleasedCents,
+    adj: l.isCertifiedAdjusted,
+    reason: l.differenceReason,
+    wbp: l.rates.workBp,
+    mbp: l.rates.materialsBp,
+    ovr: l.isRateOverridden,
+    oc: l.retainageOverride?.workRetainageThisPeriodCents ?? null,
+    oreason: l.retainageOverride ? l.retainageOverride.reason : null,
+  }));
+  await sql`
+    update invoice_lines il set
+      claimed_work_cents = v.cw, claimed_percent_bp = v.cp, claimed_materials_new_cents = v.cm,
+      claimed_materials_installed_cents = v.ci, claimed_retainage_released_cents = v.cr,
+      certified_work_cents = v.kw, certified_percent_bp = v.kp, certified_materials_new_cents = v.km,
+      certified_materials_installed_cents = v.ki, certified_retainage_released_cents = v.kr,
+      is_certified_adjusted = v.adj, difference_reason = v.reason,
+      work_retainage_bp = v.wbp, materials_retainage_bp = v.mbp, is_rate_overridden = v.ovr,
+      work_retainage_override_cents = v.oc, work_retainage_override_reason = v.oreason
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(
+      id uuid, cw bigint, cp int, cm bigint, ci bigint, cr bigint, kw bigint, kp int, km bigint, ki bigint, kr bigint,
+      adj boolean, reason text, wbp int, mbp int, ovr boolean, oc bigint, oreason text)
+    where il.id = v.id and il.invoice_id = ${invoiceId}
+  `.execute(trx);
+}
+
+/** Records line review decisions of one invoice in ONE statement, however many lines (decision 022). */
+export async function updateInvoiceLineReviews(trx: Trx, invoiceId: string, reviews: { lineId: string; review: LineReview }[]): Promise<void> {
+  if (reviews.length === 0) return;
+  const rows = reviews.map((r) => ({ id: r.lineId, status: r.review.status, reason: r.review.reason }));
+  await sql`
+    update invoice_lines il set review_status = v.status, review_reason = v.reason
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id uuid, status text, reason text)
+    where il.id = v.id and il.invoice_id = ${invoiceId}
+  `.execute(trx);
 }

@@ -61,6 +61,29 @@ export async function getProjectAccess(db: DbOrTrx, viewer: Viewer, projectId: s
   return access;
 }
 
+/**
+ * The viewer's access to a project and the project itself, in one statement (what every invoice
+ * request starts with; decision 022). Same refusals as `getProjectAccess`.
+ */
+export async function getProjectWithAccess(db: DbOrTrx, viewer: Viewer, projectId: string): Promise<{ access: ProjectAccess; project: Project }> {
+  if (!isUuid(projectId)) throw notFound('The project');
+  const row = await db
+    .selectFrom('projects as p')
+    .leftJoin('projectUsers as pu', (join) => join.onRef('pu.projectId', '=', 'p.id').on('pu.userId', '=', viewer.userId))
+    .selectAll('p')
+    .select('pu.commitmentsPermission')
+    .where('p.id', '=', projectId)
+    .executeTakeFirst();
+  if (!row) throw notFound('The project');
+  const access: ProjectAccess = {
+    viewer,
+    projectId,
+    directoryPermission: (row.commitmentsPermission as CommitmentsPermission | null) ?? null,
+  };
+  if (!canSeeProject(access)) throw notFound('The project');
+  return { access, project: projectFromRow(row) };
+}
+
 export async function listVisibleProjects(
   db: DbOrTrx,
   viewer: Viewer,

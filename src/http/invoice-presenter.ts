@@ -7,11 +7,16 @@ import { invoiceLabel } from '../domain/invoice.ts';
 import { STATUS_LABELS } from '../domain/invoice-status.ts';
 import { countOverbilledLines, overbilledByCents, workRetainageApplied, type ComputedLine } from '../domain/pay-application.ts';
 import { groupBySovLine } from '../domain/ssov.ts';
-import { getInvoiceView, type InvoiceView } from '../services/billing/invoice-view.ts';
+import type { Invoice, InvoiceComputation } from '../domain/invoice.ts';
+import type { InvoiceWritten } from '../services/billing/invoice-context.ts';
+import { buildInvoiceView, getInvoiceView, lineMetaMap, type InvoiceView } from '../services/billing/invoice-view.ts';
 import { requireViewer, type Env } from './context.ts';
 import { etagFor } from './versioning.ts';
 
-function presentLine(view: InvoiceView, line: ComputedLine, claimed: ComputedLine | undefined) {
+/** What presenting a line needs: the view, or the lighter one a write answers from (decision 022). */
+type LineSource = { meta: InvoiceView['meta']; amounts: InvoiceComputation; you: { role: InvoiceView['you']['role'] } };
+
+function presentLine(view: LineSource, line: ComputedLine, claimed: ComputedLine | undefined) {
   const meta = view.meta.get(line.key);
   const applied = workRetainageApplied(line);
   const overbilledBy = overbilledByCents(line);
@@ -79,31 +84,36 @@ function presentLine(view: InvoiceView, line: ComputedLine, claimed: ComputedLin
   };
 }
 
+function presentInvoiceHeader(invoice: Invoice) {
+  return {
+    id: invoice.id,
+    projectId: invoice.projectId,
+    commitmentId: invoice.commitmentId,
+    billingPeriodId: invoice.billingPeriodId,
+    sequence: invoice.sequence,
+    number: invoice.number,
+    label: invoiceLabel(invoice),
+    invoiceType: invoice.invoiceType,
+    status: invoice.status,
+    statusLabel: STATUS_LABELS[invoice.status],
+    billingDate: invoice.billingDate,
+    periodStart: invoice.periodStart,
+    periodEnd: invoice.periodEnd,
+    comments: invoice.comments,
+    createdByRole: invoice.createdByRole,
+    submittedAt: invoice.submittedAt?.toISOString() ?? null,
+    approvedAt: invoice.approvedAt?.toISOString() ?? null,
+    version: invoice.version,
+  };
+}
+
 export function presentInvoiceView(c: Context<Env>, view: InvoiceView) {
   const { invoice, commitment, period } = view.ctx;
   const claimedByKey = new Map(view.amounts.claimedLines.map((l) => [l.key, l]));
   c.header('ETag', etagFor(invoice.version));
   return {
-    invoice: {
-      id: invoice.id,
-      projectId: invoice.projectId,
-      commitmentId: invoice.commitmentId,
-      billingPeriodId: invoice.billingPeriodId,
-      sequence: invoice.sequence,
-      number: invoice.number,
-      label: invoiceLabel(invoice),
-      invoiceType: invoice.invoiceType,
-      status: invoice.status,
-      statusLabel: STATUS_LABELS[invoice.status],
-      billingDate: invoice.billingDate,
-      periodStart: invoice.periodStart,
-      periodEnd: invoice.periodEnd,
-      comments: invoice.comments,
-      createdByRole: invoice.createdByRole,
-      submittedAt: invoice.submittedAt?.toISOString() ?? null,
-      approvedAt: invoice.approvedAt?.toISOString() ?? null,
-      version: invoice.version,
-    },
+    view: 'full' as const,
+    invoice: presentInvoiceHeader(invoice),
     commitment: { id: commitment.id, number: commitment.number, title: commitment.title, contractCompanyName: view.contractCompanyName },
     period: { id: period.id, startsOn: period.startsOn, endsOn: period.endsOn, dueOn: period.dueOn, status: period.status },
     lines: view.amounts.lines.map((l) => presentLine(view, l, claimedByKey.get(l.key))),
@@ -125,4 +135,32 @@ export function presentInvoiceView(c: Context<Env>, view: InvoiceView) {
 export async function respondWithInvoice(c: Context<Env>, projectId: string, invoiceId: string) {
   const { db, clock } = c.get('deps');
   return presentInvoiceView(c, await getInvoiceView(db, requireViewer(c), projectId, invoiceId, clock()));
+}
+
+/**
+ * What a write answers (decision 022): the invoice's header (new version and status), its G702
+ * (certified and claimed), and only the lines the write changed — from the context the service
+ * already holds, without a statement more. Asked for `?view=full`, the whole invoice as GET shows
+ * it, built from that same context (four statements more, whatever the number of lines).
+ */
+export async function respondToInvoiceWrite(c: Context<Env>, written: InvoiceWritten, view: 'changes' | 'full' | undefined) {
+  if (view === 'full') return presentInvoiceView(c, await buildInvoiceView(c.get('deps').db, written.ctx));
+  return presentInvoiceChanges(c, written);
+}
+
+export function presentInvoiceChanges(c: Context<Env>, written: InvoiceWritten) {
+  const { ctx, amounts, changedLineKeys } = written;
+  const source: LineSource = { meta: lineMetaMap(ctx), amounts, you: { role: ctx.actor } };
+  const claimedByKey = new Map(amounts.claimedLines.map((l) => [l.key, l]));
+  c.header('ETag', etagFor(ctx.invoice.version));
+  return {
+    view: 'changes' as const,
+    invoice: presentInvoiceHeader(ctx.invoice),
+    lines: amounts.lines.filter((l) => changedLineKeys.has(l.key)).map((l) => presentLine(source, l, claimedByKey.get(l.key))),
+    summary: amounts.summary,
+    claimedSummary: amounts.claimedSummary,
+    overbilledLineCount: countOverbilledLines(amounts.lines),
+    claimedOverbilledLineCount: countOverbilledLines(amounts.claimedLines),
+    unapprovedEarlierInvoices: amounts.unapprovedEarlierLabels,
+  };
 }

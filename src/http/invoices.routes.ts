@@ -20,14 +20,16 @@ import { updateInvoice } from '../services/billing/update-invoice.ts';
 import { CommitmentParams, errors, Id, NoContent, ProjectParams } from './common.schemas.ts';
 import { requireViewer } from './context.ts';
 import { idempotency } from './idempotency.middleware.ts';
-import { respondWithInvoice } from './invoice-presenter.ts';
+import { respondToInvoiceWrite, respondWithInvoice } from './invoice-presenter.ts';
 import {
   ApplyRetainageRulesBody,
   BulkTransitionBody,
   CreateInvoiceBody,
   InvoiceListItemSchema,
   InvoiceListQuery,
+  InvoiceChangesSchema,
   InvoiceSchema,
+  InvoiceWriteQuery,
   ReviewBody,
   SaveLinesBody,
   TransitionBody,
@@ -42,6 +44,11 @@ const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json
 const writeErrors = { 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409], 422: errors[422] };
 const InvoiceParams = ProjectParams.extend({ invoiceId: Id });
 const invoiceResponse = { description: 'The invoice as you may see it.', ...json(InvoiceSchema) };
+/** Writes answer with what changed, or the whole invoice with `?view=full` (decision 022). */
+const writeResponse = {
+  description: 'What the write changed (`view: "changes"`: header with the new version, G702, changed lines), or the whole invoice with `?view=full`.',
+  ...json(z.union([InvoiceChangesSchema, InvoiceSchema])),
+};
 
 export const invoiceRoutes = createRouter();
 invoiceRoutes.use('/projects/:projectId/commitments/:commitmentId/invoices', idempotency);
@@ -113,14 +120,14 @@ invoiceRoutes
       summary: 'Create an invoice (a contact for the open period; an administrator on their behalf, any period)',
       description:
         'Send an `Idempotency-Key` header so a retried request never creates a second invoice. Contacts: one invoice per commitment per period, on or before the due date.',
-      request: { params: CommitmentParams, body: { required: true, ...json(CreateInvoiceBody) } },
-      responses: { 201: invoiceResponse, ...writeErrors },
+      request: { params: CommitmentParams, query: InvoiceWriteQuery, body: { required: true, ...json(CreateInvoiceBody) } },
+      responses: { 201: writeResponse, ...writeErrors },
     }),
     async (c) => {
       const { db, clock } = c.get('deps');
       const { projectId, commitmentId } = c.req.valid('param');
-      const invoice = await createInvoice(db, requireViewer(c), projectId, commitmentId, c.req.valid('json'), clock());
-      return c.json(await respondWithInvoice(c, projectId, invoice.id), 201);
+      const { written } = await createInvoice(db, requireViewer(c), projectId, commitmentId, c.req.valid('json'), clock());
+      return c.json(await respondToInvoiceWrite(c, written, c.req.valid('query').view), 201);
     },
   )
   .openapi(
@@ -143,14 +150,14 @@ invoiceRoutes
       path: '/projects/{projectId}/invoices/{invoiceId}',
       tags: ['Invoices'],
       summary: "Change the invoice's number, dates or comments",
-      request: { params: InvoiceParams, body: { required: true, ...json(UpdateInvoiceBody) } },
-      responses: { 200: invoiceResponse, ...writeErrors },
+      request: { params: InvoiceParams, query: InvoiceWriteQuery, body: { required: true, ...json(UpdateInvoiceBody) } },
+      responses: { 200: writeResponse, ...writeErrors },
     }),
     async (c) => {
       const { db, clock } = c.get('deps');
       const { projectId, invoiceId } = c.req.valid('param');
-      await updateInvoice(db, requireViewer(c), projectId, invoiceId, c.req.valid('json'), clock());
-      return c.json(await respondWithInvoice(c, projectId, invoiceId), 200);
+      const { written } = await updateInvoice(db, requireViewer(c), projectId, invoiceId, c.req.valid('json'), clock());
+      return c.json(await respondToInvoiceWrite(c, written, c.req.valid('query').view), 200);
     },
   )
   .openapi(
@@ -161,14 +168,14 @@ invoiceRoutes
       summary: 'Enter amounts on lines (claim), or certify different amounts (administrators)',
       description:
         'Per line: work completed this period as an amount OR a percent complete to date, new materials stored, materials moved into work, retainage released; administrators may also set the line’s retainage rates. A change that overbills a line (when not allowed), installs more materials than stored or releases more retainage than held is refused naming the line.',
-      request: { params: InvoiceParams, body: { required: true, ...json(SaveLinesBody) } },
-      responses: { 200: invoiceResponse, ...writeErrors },
+      request: { params: InvoiceParams, query: InvoiceWriteQuery, body: { required: true, ...json(SaveLinesBody) } },
+      responses: { 200: writeResponse, ...writeErrors },
     }),
     async (c) => {
       const { db, clock } = c.get('deps');
       const { projectId, invoiceId } = c.req.valid('param');
-      await saveInvoiceLines(db, requireViewer(c), projectId, invoiceId, c.req.valid('json'), clock());
-      return c.json(await respondWithInvoice(c, projectId, invoiceId), 200);
+      const { written } = await saveInvoiceLines(db, requireViewer(c), projectId, invoiceId, c.req.valid('json'), clock());
+      return c.json(await respondToInvoiceWrite(c, written, c.req.valid('query').view), 200);
     },
   )
   .openapi(
@@ -177,14 +184,14 @@ invoiceRoutes
       path: '/projects/{projectId}/invoices/{invoiceId}/review',
       tags: ['Invoices'],
       summary: 'Approve or reject lines, with reasons (administrators); any rejected line sends the invoice back',
-      request: { params: InvoiceParams, body: { required: true, ...json(ReviewBody) } },
-      responses: { 200: invoiceResponse, ...writeErrors },
+      request: { params: InvoiceParams, query: InvoiceWriteQuery, body: { required: true, ...json(ReviewBody) } },
+      responses: { 200: writeResponse, ...writeErrors },
     }),
     async (c) => {
       const { db, clock } = c.get('deps');
       const { projectId, invoiceId } = c.req.valid('param');
-      await reviewInvoice(db, requireViewer(c), projectId, invoiceId, c.req.valid('json'), clock());
-      return c.json(await respondWithInvoice(c, projectId, invoiceId), 200);
+      const { written } = await reviewInvoice(db, requireViewer(c), projectId, invoiceId, c.req.valid('json'), clock());
+      return c.json(await respondToInvoiceWrite(c, written, c.req.valid('query').view), 200);
     },
   )
   .openapi(
@@ -194,14 +201,14 @@ invoiceRoutes
       tags: ['Invoices'],
       summary: 'Submit, send back, approve, approve as noted, or send to the owner',
       description: 'Needs the current version: of two administrators approving at once, one wins and the other gets 409. Accepts `Idempotency-Key`.',
-      request: { params: InvoiceParams, body: { required: true, ...json(TransitionBody) } },
-      responses: { 200: invoiceResponse, ...writeErrors },
+      request: { params: InvoiceParams, query: InvoiceWriteQuery, body: { required: true, ...json(TransitionBody) } },
+      responses: { 200: writeResponse, ...writeErrors },
     }),
     async (c) => {
       const { db, clock } = c.get('deps');
       const { projectId, invoiceId } = c.req.valid('param');
-      await changeInvoiceStatus(db, requireViewer(c), projectId, invoiceId, c.req.valid('json'), clock());
-      return c.json(await respondWithInvoice(c, projectId, invoiceId), 200);
+      const { written } = await changeInvoiceStatus(db, requireViewer(c), projectId, invoiceId, c.req.valid('json'), clock());
+      return c.json(await respondToInvoiceWrite(c, written, c.req.valid('query').view), 200);
     },
   )
   .openapi(
@@ -212,15 +219,15 @@ invoiceRoutes
       summary: "Put the commitment's current sliding-scale rules on an invoice not yet approved (administrators)",
       description:
         "An invoice keeps the retainage rules in force when it was created; a change to the commitment's rules reaches invoices created afterwards only. This applies the commitment's current rules (or flat rates, when it has none any more — which also clears the line overrides) to this invoice, and records the rules and the retainage before and after in the invoice's history. Needs the current version (If-Match or `version`). Refused on an approved invoice (`invalid_state`), when the invoice already has the current rules (`retainage_rules_unchanged`), and when the new rules would leave a line with a new problem (`rule_violation`, naming the lines).",
-      request: { params: InvoiceParams, body: { required: false, ...json(ApplyRetainageRulesBody) } },
-      responses: { 200: invoiceResponse, ...writeErrors, 412: errors[412] },
+      request: { params: InvoiceParams, query: InvoiceWriteQuery, body: { required: false, ...json(ApplyRetainageRulesBody) } },
+      responses: { 200: writeResponse, ...writeErrors, 412: errors[412] },
     }),
     async (c) => {
       const { db, clock } = c.get('deps');
       const { projectId, invoiceId } = c.req.valid('param');
       const body = c.req.valid('json') as { version?: number } | undefined;
-      await withVersion(requiredVersion(c, body?.version), (version) => applyCurrentRetainageRules(db, requireViewer(c), projectId, invoiceId, { version }, clock()));
-      return c.json(await respondWithInvoice(c, projectId, invoiceId), 200);
+      const { written } = await withVersion(requiredVersion(c, body?.version), (version) => applyCurrentRetainageRules(db, requireViewer(c), projectId, invoiceId, { version }, clock()));
+      return c.json(await respondToInvoiceWrite(c, written, c.req.valid('query').view), 200);
     },
   )
   .openapi(

@@ -174,6 +174,7 @@ export const InvoiceHeaderSchema = z
 
 export const InvoiceSchema = z
   .object({
+    view: z.literal('full').openapi({ description: 'The whole invoice (GET, or a write sent with `?view=full`).' }),
     invoice: InvoiceHeaderSchema,
     commitment: z.object({ id: z.string(), number: z.string(), title: z.string(), contractCompanyName: z.string().nullable() }),
     period: z.object({ id: z.string(), startsOn: day, endsOn: day, dueOn: day, status: z.enum(['open', 'closed']) }),
@@ -234,6 +235,33 @@ export const InvoiceSchema = z
     unapprovedEarlierInvoices: z.array(z.string()),
   })
   .openapi('Invoice');
+
+/**
+ * What a write on an invoice answers unless asked for the whole (docs/decisions/022): the header
+ * (new version, status), the G702 and only the lines the write changed — small whatever the
+ * number of lines, and what the idempotency store keeps.
+ */
+export const InvoiceChangesSchema = z
+  .object({
+    view: z.literal('changes').openapi({ description: 'Only what the write changed; send `?view=full` for the whole invoice.' }),
+    invoice: InvoiceHeaderSchema,
+    lines: z.array(InvoiceLineSchema).openapi({
+      description:
+        'The lines this write changed, as GET shows them: the lines saved or reviewed (under sliding-scale rules also every other line whose retainage moved); all lines when retainage rules are applied; none on create (all zero: read them with GET) and on a status change other than a resubmission (the lines whose rejection it cleared). Merge them by `id` into the lines you hold.',
+    }),
+    summary: G702Schema,
+    claimedSummary: G702Schema,
+    overbilledLineCount: z.number().int(),
+    claimedOverbilledLineCount: z.number().int(),
+    unapprovedEarlierInvoices: z.array(z.string()),
+  })
+  .openapi('InvoiceChanges');
+
+export const InvoiceWriteQuery = strictQuery({
+  view: z.enum(['changes', 'full']).optional().openapi({
+    description: 'What the write answers: `changes` (the default: header, G702 and the changed lines) or `full` (the whole invoice, as GET answers).',
+  }),
+});
 
 export const CreateInvoiceBody = strictObject({
   billingPeriodId: Id.optional().openapi({ description: 'Defaults to the open billing period.' }),

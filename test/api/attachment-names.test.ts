@@ -28,7 +28,7 @@ before(async () => {
   s = await billingProject(t, []);
   const c = await approvedCommitment(t, s);
   assertOk(await s.admin.post(`${s.p}/billing-periods`, {}), 201);
-  const created = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices`, {});
+  const created = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices?view=full`, {});
   assertOk(created, 201);
   invoiceId = created.body.invoice.id;
   server = await startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', BASE_URL: 'http://payapp.test', WEB_ROOT: '/nonexistent-web-root' }), database);
@@ -89,9 +89,9 @@ describe('non-ASCII names and names with quotes and semicolons, uploaded and dow
 
   test('a payment attachment downloads the same way (the invoice approved and paid first)', async () => {
     let invoice = (await s.contactApi.get(`${s.p}/invoices/${invoiceId}`)).body;
-    invoice = (await s.contactApi.put(`${s.p}/invoices/${invoiceId}/lines`, { version: invoice.invoice.version, lines: [{ lineId: invoice.lines[0].id, workCompletedThisPeriodCents: 1_000_00 }] })).body;
-    invoice = (await s.contactApi.post(`${s.p}/invoices/${invoiceId}/transitions`, { action: 'submit', version: invoice.invoice.version, acknowledgeMissing: true })).body;
-    assertOk(await s.admin.post(`${s.p}/invoices/${invoiceId}/transitions`, { action: 'approve', version: invoice.invoice.version }));
+    invoice = (await s.contactApi.put(`${s.p}/invoices/${invoiceId}/lines?view=full`, { version: invoice.invoice.version, lines: [{ lineId: invoice.lines[0].id, workCompletedThisPeriodCents: 1_000_00 }] })).body;
+    invoice = (await s.contactApi.post(`${s.p}/invoices/${invoiceId}/transitions?view=full`, { action: 'submit', version: invoice.invoice.version, acknowledgeMissing: true })).body;
+    assertOk(await s.admin.post(`${s.p}/invoices/${invoiceId}/transitions?view=full`, { action: 'approve', version: invoice.invoice.version }));
     const payment = await s.admin.post(`${s.p}/invoices/${invoiceId}/payments`, { amountCents: 100_00, paidOn: '2026-11-20', method: 'check' });
     assertOk(payment, 201);
     const paymentPath = `${s.p}/invoices/${invoiceId}/payments/${payment.body.payments[0].id}/attachments`;

@@ -94,16 +94,16 @@ describe('needs your attention', () => {
   });
 
   test('a submitted invoice waits for review; sent back it waits on the contact; resubmitted, for review again', async () => {
-    const created = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices`, { number: 'ATT-1' });
+    const created = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices?view=full`, { number: 'ATT-1' });
     assertOk(created, 201);
     invoiceId = created.body.invoice.id;
     const lines = created.body.lines.map((l: { id: string }) => l.id) as string[];
-    let res = await s.contactApi.put(inv('/lines'), { version: created.body.invoice.version, lines: lines.map((lineId) => ({ lineId, workCompletedThisPeriodCents: 1_000_00 })) });
+    let res = await s.contactApi.put(inv('/lines?view=full'), { version: created.body.invoice.version, lines: lines.map((lineId) => ({ lineId, workCompletedThisPeriodCents: 1_000_00 })) });
     assertOk(res);
     assert.deepEqual(await about(s.admin, c), [], 'a draft waits on nobody but its author');
 
     t.clock.set('2026-11-05T15:00:00Z');
-    res = await s.contactApi.post(inv('/transitions'), { action: 'submit', version: res.body.invoice.version });
+    res = await s.contactApi.post(inv('/transitions?view=full'), { action: 'submit', version: res.body.invoice.version });
     assertOk(res);
     let items = (await queue(s.admin)).items.filter((i) => i.commitmentId === c.id);
     assert.deepEqual(
@@ -113,7 +113,7 @@ describe('needs your attention', () => {
     assert.equal(items[0]?.waiting, 'Invoice ATT-1 is waiting for your review.');
 
     t.clock.set('2026-11-06T15:00:00Z');
-    res = await s.admin.post(inv('/review'), { version: res.body.invoice.version, lines: [{ lineId: lines[0], decision: 'rejected', reason: 'Not on site yet.' }] });
+    res = await s.admin.post(inv('/review?view=full'), { version: res.body.invoice.version, lines: [{ lineId: lines[0], decision: 'rejected', reason: 'Not on site yet.' }] });
     assertOk(res);
     assert.equal(res.body.invoice.status, 'revise_and_resubmit');
     items = (await queue(s.admin)).items.filter((i) => i.commitmentId === c.id);
@@ -125,13 +125,13 @@ describe('needs your attention', () => {
 
     // The contact fixing the line is not resubmitting: it still waits on them.
     t.clock.set('2026-11-07T15:00:00Z');
-    res = await s.contactApi.put(inv('/lines'), { version: res.body.invoice.version, lines: [{ lineId: lines[0], workCompletedThisPeriodCents: 500_00 }] });
+    res = await s.contactApi.put(inv('/lines?view=full'), { version: res.body.invoice.version, lines: [{ lineId: lines[0], workCompletedThisPeriodCents: 500_00 }] });
     assertOk(res);
     assert.deepEqual(await about(s.admin, c), [['invoice_sent_back', 'revise_and_resubmit']]);
     assert.equal((await queue(s.admin)).items[0]?.since, '2026-11-06T15:00:00.000Z');
 
     t.clock.set('2026-11-08T15:00:00Z');
-    res = await s.contactApi.post(inv('/transitions'), { action: 'submit', version: res.body.invoice.version });
+    res = await s.contactApi.post(inv('/transitions?view=full'), { action: 'submit', version: res.body.invoice.version });
     assertOk(res);
     assert.deepEqual(await about(s.admin, c), [['invoice_to_review', 'under_review']]);
     assert.equal((await queue(s.admin)).items[0]?.since, '2026-11-08T15:00:00.000Z', 'since the resubmission');
@@ -139,7 +139,7 @@ describe('needs your attention', () => {
   });
 
   test('an approved invoice waits until it is paid in full; a voided payment brings it back', async () => {
-    let res = await s.admin.post(inv('/transitions'), { action: 'approve', version });
+    let res = await s.admin.post(inv('/transitions?view=full'), { action: 'approve', version });
     assertOk(res);
     const due = res.body.summary.currentPaymentDueCents as number;
     assert.ok(due > 0);
@@ -185,16 +185,16 @@ describe('needs your attention', () => {
     const submitted = async (number: string, at: string) => {
       const commitment = await approvedCommitment(t, s, { number });
       t.clock.set(at);
-      const created = await s.contactApi.post(`${s.p}/commitments/${commitment.id}/invoices`, {});
+      const created = await s.contactApi.post(`${s.p}/commitments/${commitment.id}/invoices?view=full`, {});
       assertOk(created, 201);
-      const res = await s.contactApi.post(`${s.p}/invoices/${created.body.invoice.id}/transitions`, { action: 'submit', version: created.body.invoice.version });
+      const res = await s.contactApi.post(`${s.p}/invoices/${created.body.invoice.id}/transitions?view=full`, { action: 'submit', version: created.body.invoice.version });
       assertOk(res);
       return res.body;
     };
     await submitted('SC-LATER', '2026-11-12T15:00:00Z');
     await submitted('SC-EARLIER', '2026-11-10T15:00:00Z');
     const back = await submitted('SC-BACK', '2026-11-11T15:00:00Z');
-    assertOk(await s.admin.post(`${s.p}/invoices/${back.invoice.id}/transitions`, { action: 'request_revision', version: back.invoice.version, note: 'Attach the lien waiver.' }));
+    assertOk(await s.admin.post(`${s.p}/invoices/${back.invoice.id}/transitions?view=full`, { action: 'request_revision', version: back.invoice.version, note: 'Attach the lien waiver.' }));
     const invited = await approvedCommitment(t, s, { number: 'SC-QUIET' });
     assertOk(await s.admin.post(`${s.p}/invites`, { commitmentIds: [invited.id] }));
     const items = (await queue(s.admin)).items;
@@ -217,9 +217,9 @@ describe('needs your attention', () => {
     const foreign = await approvedCommitment(t, other, { number: 'SC-FOREIGN' });
     assertOk(await other.admin.post(`${other.p}/billing-periods`, {}), 201);
     assertOk(await other.admin.post(`${other.p}/invites`, { commitmentIds: [foreign.id] }));
-    const created = await other.contactApi.post(`${other.p}/commitments/${foreign.id}/invoices`, {});
+    const created = await other.contactApi.post(`${other.p}/commitments/${foreign.id}/invoices?view=full`, {});
     assertOk(created, 201);
-    assertOk(await other.contactApi.post(`${other.p}/invoices/${created.body.invoice.id}/transitions`, { action: 'submit', version: created.body.invoice.version }));
+    assertOk(await other.contactApi.post(`${other.p}/invoices/${created.body.invoice.id}/transitions?view=full`, { action: 'submit', version: created.body.invoice.version }));
 
     const mine = await queue(s.admin);
     assert.equal(mine.projectCount, 1);
@@ -244,9 +244,9 @@ describe('needs your attention', () => {
       const two = await approvedCommitment(t, p, { number: `SC-R${round}-2` });
       assertOk(await p.admin.post(`${p.p}/billing-periods`, {}), 201);
       assertOk(await p.admin.post(`${p.p}/invites`, { commitmentIds: [one.id, two.id] }));
-      const created = await p.contactApi.post(`${p.p}/commitments/${one.id}/invoices`, {});
+      const created = await p.contactApi.post(`${p.p}/commitments/${one.id}/invoices?view=full`, {});
       assertOk(created, 201);
-      assertOk(await p.contactApi.post(`${p.p}/invoices/${created.body.invoice.id}/transitions`, { action: 'submit', version: created.body.invoice.version }));
+      assertOk(await p.contactApi.post(`${p.p}/invoices/${created.body.invoice.id}/transitions?view=full`, { action: 'submit', version: created.body.invoice.version }));
 
       // One result per statement sent to the database (sub-selects are part of their statement).
       let queries = 0;

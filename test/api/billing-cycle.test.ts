@@ -149,7 +149,7 @@ test('three billing periods of one subcontract, every G702/G703 line checked by 
   assert.equal(one.invoice.invoiceType, 'work_and_materials', 'from the invite');
   const [a1, a2, a3] = one.lines.map((l) => l.id) as [string, string, string];
   one = check(
-    await contact.put(invoicePath(one.invoice.id, '/lines'), {
+    await contact.put(invoicePath(one.invoice.id, '/lines?view=full'), {
       version: one.invoice.version,
       lines: [
         { lineId: a1, workCompletedThisPeriodCents: 1_000_000 },
@@ -173,10 +173,10 @@ test('three billing periods of one subcontract, every G702/G703 line checked by 
   assert.equal((await admin.get(`${p}/billing-board`)).body.rows[0].billingStatus, 'draft');
 
   // Stored materials are billed without backup attached: the contact goes on knowingly (issue 10, the submission checklist).
-  one = check(await contact.post(invoicePath(one.invoice.id, '/transitions'), { action: 'submit', version: one.invoice.version, acknowledgeMissing: true }));
+  one = check(await contact.post(invoicePath(one.invoice.id, '/transitions?view=full'), { action: 'submit', version: one.invoice.version, acknowledgeMissing: true }));
   assert.equal(one.invoice.status, 'under_review');
   one = check(
-    await admin.post(invoicePath(one.invoice.id, '/review'), {
+    await admin.post(invoicePath(one.invoice.id, '/review?view=full'), {
       version: one.invoice.version,
       lines: [
         { lineId: a1, decision: 'rejected', reason: 'Site walk: 8,000.00 in place' },
@@ -191,10 +191,10 @@ test('three billing periods of one subcontract, every G702/G703 line checked by 
   const seenByContact = await read(one.invoice.id, contact);
   assert.deepEqual(seenByContact.lines[0].review, { status: 'rejected', reason: 'Site walk: 8,000.00 in place' });
 
-  one = check(await contact.put(invoicePath(one.invoice.id, '/lines'), { version: one.invoice.version, lines: [{ lineId: a1, workCompletedThisPeriodCents: 800_000 }] }));
-  one = check(await contact.post(invoicePath(one.invoice.id, '/transitions'), { action: 'submit', version: one.invoice.version, acknowledgeMissing: true }));
+  one = check(await contact.put(invoicePath(one.invoice.id, '/lines?view=full'), { version: one.invoice.version, lines: [{ lineId: a1, workCompletedThisPeriodCents: 800_000 }] }));
+  one = check(await contact.post(invoicePath(one.invoice.id, '/transitions?view=full'), { action: 'submit', version: one.invoice.version, acknowledgeMissing: true }));
   assert.deepEqual(one.lines.map((l) => l.review.status), [null, 'approved', 'approved']);
-  one = check(await admin.post(invoicePath(one.invoice.id, '/transitions'), { action: 'approve', version: one.invoice.version }));
+  one = check(await admin.post(invoicePath(one.invoice.id, '/transitions?view=full'), { action: 'approve', version: one.invoice.version }));
   assert.equal(one.invoice.status, 'approved');
   // Approved:
   //  1: E 800,000 → G 800,000 (20.00%), H 3,200,000; retainage 80,000.
@@ -237,7 +237,7 @@ test('three billing periods of one subcontract, every G702/G703 line checked by 
   const [b1, b2, , b4] = two.lines.map((l) => l.id) as [string, string, string, string];
 
   two = check(
-    await contact.put(invoicePath(two.invoice.id, '/lines'), {
+    await contact.put(invoicePath(two.invoice.id, '/lines?view=full'), {
       version: two.invoice.version,
       lines: [
         { lineId: b1, percentCompleteToDateBp: 5000 },
@@ -268,9 +268,9 @@ test('three billing periods of one subcontract, every G702/G703 line checked by 
   assert.equal(two.lines[1].materialsRetainageThisPeriodCents, -40_000);
   assert.deepEqual(two.lines.map((l) => l.netThisPeriodCents), [1_080_000, 590_000, 0, 225_000], 'Σ = 1,895,000 = line 8');
 
-  two = check(await contact.post(invoicePath(two.invoice.id, '/transitions'), { action: 'submit', version: two.invoice.version, acknowledgeMissing: true }));
+  two = check(await contact.post(invoicePath(two.invoice.id, '/transitions?view=full'), { action: 'submit', version: two.invoice.version, acknowledgeMissing: true }));
   two = check(
-    await admin.put(invoicePath(two.invoice.id, '/lines'), {
+    await admin.put(invoicePath(two.invoice.id, '/lines?view=full'), {
       version: two.invoice.version,
       mode: 'certify',
       lines: [{ lineId: b1, percentCompleteToDateBp: 4500, differenceReason: 'Site walk: 45% complete' }],
@@ -291,7 +291,7 @@ test('three billing periods of one subcontract, every G702/G703 line checked by 
   );
   assert.deepEqual([two.lines[0].isCertifiedAdjusted, two.lines[0].differenceReason], [true, 'Site walk: 45% complete']);
 
-  two = check(await admin.post(invoicePath(two.invoice.id, '/transitions'), { action: 'approve', version: two.invoice.version }));
+  two = check(await admin.post(invoicePath(two.invoice.id, '/transitions?view=full'), { action: 'approve', version: two.invoice.version }));
   assert.equal(two.invoice.status, 'approved');
   assert.deepEqual(two.lines.map(g703), period2Lines);
   assert.deepEqual(g702(two.summary), period2G702);
@@ -329,10 +329,10 @@ test('three billing periods of one subcontract, every G702/G703 line checked by 
   // Line 3 at 100%: E = 1,991,250 − 199,125 = 1,792,125; its retainage 10% = 179,212.5 → 179,213, so
   // 19,913 + 179,213 = 199,126 is held — one cent more than 10% of 1,991,250. All of it can be
   // released; one cent more cannot.
-  const tooMuch = await contact.put(invoicePath(three.invoice.id, '/lines'), { version: three.invoice.version, lines: entries(199_127) });
+  const tooMuch = await contact.put(invoicePath(three.invoice.id, '/lines?view=full'), { version: three.invoice.version, lines: entries(199_127) });
   assert.equal(tooMuch.status, 422, JSON.stringify(tooMuch.body));
   assert.equal(tooMuch.body.error.field, 'lines.2.retainageReleasedCents', 'the third entry of the request');
-  three = check(await contact.put(invoicePath(three.invoice.id, '/lines'), { version: three.invoice.version, lines: entries(199_126) }));
+  three = check(await contact.put(invoicePath(three.invoice.id, '/lines?view=full'), { version: three.invoice.version, lines: entries(199_126) }));
   // As claimed (and certified: the administrator approves it as is):
   //  1: E 2,200,000 → G 4,000,000 (100%), H 0; retainage 180,000 + 220,000 = 400,000.
   //  2: E 1,000,000 → G 3,000,000 (50%), H 3,000,000; retainage 200,000 + 100,000 = 300,000.
@@ -354,8 +354,8 @@ test('three billing periods of one subcontract, every G702/G703 line checked by 
   //  Net this period: 1: 2,200,000 − 220,000; 2: 1,000,000 − 100,000; 3: 1,792,125 − 179,213 + 199,126; CO: 250,000 − 25,000.
   assert.deepEqual(three.lines.map((l) => l.netThisPeriodCents), [1_980_000, 900_000, 1_812_038, 225_000], 'Σ = 4,917,038 = line 8');
 
-  three = check(await contact.post(invoicePath(three.invoice.id, '/transitions'), { action: 'submit', version: three.invoice.version, acknowledgeMissing: true }));
-  three = check(await admin.post(invoicePath(three.invoice.id, '/transitions'), { action: 'approve', version: three.invoice.version }));
+  three = check(await contact.post(invoicePath(three.invoice.id, '/transitions?view=full'), { action: 'submit', version: three.invoice.version, acknowledgeMissing: true }));
+  three = check(await admin.post(invoicePath(three.invoice.id, '/transitions?view=full'), { action: 'approve', version: three.invoice.version }));
   assert.equal(three.invoice.status, 'approved');
   assert.deepEqual(three.lines.map(g703), period3Lines);
   assert.deepEqual(g702(three.summary), period3G702);

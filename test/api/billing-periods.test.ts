@@ -256,7 +256,7 @@ describe('manual periods', () => {
     t.clock.set('2026-11-02T15:00:00Z');
     const commitment = await approvedCommitment(t, s);
     const nov = await createPeriod(s);
-    const invoice = await s.admin.post(`${s.p}/commitments/${commitment.id}/invoices`, {});
+    const invoice = await s.admin.post(`${s.p}/commitments/${commitment.id}/invoices?view=full`, {});
     assertOk(invoice, 201);
     const dec = await createPeriod(s, { startsOn: '2026-12-01', endsOn: '2026-12-31', dueOn: '2026-12-25' });
 

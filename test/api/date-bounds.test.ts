@@ -27,7 +27,7 @@ before(async () => {
   assertOk(created, 201);
   period = created.body;
   const c = await approvedCommitment(t, s);
-  const made = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices`, {});
+  const made = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices?view=full`, {});
   assertOk(made, 201);
   invoice = made.body;
 });
@@ -53,7 +53,7 @@ describe('dates far in the future, or that do not exist, are refused', () => {
 
   test('invoice billing dates: created or changed', async () => {
     const other = await approvedCommitment(t, s);
-    await refused(() => s.contactApi.post(`${s.p}/commitments/${other.id}/invoices`, { billingDate: '9999-12-31' }), 'billingDate', FAR);
+    await refused(() => s.contactApi.post(`${s.p}/commitments/${other.id}/invoices?view=full`, { billingDate: '9999-12-31' }), 'billingDate', FAR);
     await refused(() => s.contactApi.patch(`${s.p}/invoices/${invoice.invoice.id}`, { version: invoice.invoice.version, periodEnd: '9999-12-31' }), 'periodEnd', FAR);
     await refused(() => s.contactApi.patch(`${s.p}/invoices/${invoice.invoice.id}`, { version: invoice.invoice.version, billingDate: '2026-02-30' }), 'billingDate', /date that exists/);
   });
@@ -64,9 +64,9 @@ describe('dates far in the future, or that do not exist, are refused', () => {
   });
 
   test('payments: 9999-12-31 and 2026-02-30 refused; the last day of the window, in the project’s time zone, accepted', async () => {
-    let inv = (await s.contactApi.put(`${s.p}/invoices/${invoice.invoice.id}/lines`, { version: invoice.invoice.version, lines: [{ lineId: invoice.lines[0]?.id, workCompletedThisPeriodCents: 1_000_00 }] })).body;
-    inv = (await s.contactApi.post(`${s.p}/invoices/${invoice.invoice.id}/transitions`, { action: 'submit', version: inv.invoice.version })).body;
-    assertOk(await s.admin.post(`${s.p}/invoices/${invoice.invoice.id}/transitions`, { action: 'approve', version: inv.invoice.version }));
+    let inv = (await s.contactApi.put(`${s.p}/invoices/${invoice.invoice.id}/lines?view=full`, { version: invoice.invoice.version, lines: [{ lineId: invoice.lines[0]?.id, workCompletedThisPeriodCents: 1_000_00 }] })).body;
+    inv = (await s.contactApi.post(`${s.p}/invoices/${invoice.invoice.id}/transitions?view=full`, { action: 'submit', version: inv.invoice.version })).body;
+    assertOk(await s.admin.post(`${s.p}/invoices/${invoice.invoice.id}/transitions?view=full`, { action: 'approve', version: inv.invoice.version }));
     const pay = (paidOn: string) => s.admin.post(`${s.p}/invoices/${invoice.invoice.id}/payments`, { amountCents: 10_00, paidOn, method: 'check' });
     await refused(() => pay('9999-12-31'), 'paidOn', FAR);
     await refused(() => pay('2031-11-03'), 'paidOn', FAR);

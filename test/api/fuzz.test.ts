@@ -60,13 +60,13 @@ async function fixture(): Promise<Pools> {
   assertOk(co, 201);
   const sov = (await api.get(`${s.p}/commitments/${c.id}/sov`)).body.lines as { id: string }[];
   assertOk(await s.admin.post(`${s.p}/invites`, { commitmentIds: [c.id], invoiceType: 'work_and_materials' }));
-  let invoice = (await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices`, {})).body;
+  let invoice = (await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices?view=full`, {})).body;
   const invoiceId = invoice.invoice.id as string;
   const attachment = await upload(t, s.contactApi.token, `${s.p}/invoices/${invoiceId}/attachments`, { name: 'backup.pdf', type: 'application/pdf', bytes: new TextEncoder().encode('%PDF-1.4\n') });
   assertOk(attachment, 201);
-  invoice = (await s.contactApi.put(`${s.p}/invoices/${invoiceId}/lines`, { version: invoice.invoice.version, lines: [{ lineId: invoice.lines[0].id, workCompletedThisPeriodCents: 1_000_00 }] })).body;
-  invoice = (await s.contactApi.post(`${s.p}/invoices/${invoiceId}/transitions`, { action: 'submit', version: invoice.invoice.version })).body;
-  invoice = (await s.admin.post(`${s.p}/invoices/${invoiceId}/transitions`, { action: 'approve', version: invoice.invoice.version })).body;
+  invoice = (await s.contactApi.put(`${s.p}/invoices/${invoiceId}/lines?view=full`, { version: invoice.invoice.version, lines: [{ lineId: invoice.lines[0].id, workCompletedThisPeriodCents: 1_000_00 }] })).body;
+  invoice = (await s.contactApi.post(`${s.p}/invoices/${invoiceId}/transitions?view=full`, { action: 'submit', version: invoice.invoice.version })).body;
+  invoice = (await s.admin.post(`${s.p}/invoices/${invoiceId}/transitions?view=full`, { action: 'approve', version: invoice.invoice.version })).body;
   const payment = await s.admin.post(`${s.p}/invoices/${invoiceId}/payments`, { amountCents: 100_00, paidOn: '2026-11-20', method: 'check' });
   assertOk(payment, 201);
   const paymentId = payment.body.payments[0].id as string;

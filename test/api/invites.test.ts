@@ -266,7 +266,7 @@ describe('answering', () => {
 
   test('once an invoice exists the answer can no longer change (422), and the status is the invoice’s', async () => {
     assertOk(await answer(s.contactApi, commitment.id, 'accepted'));
-    const invoice = await s.contactApi.post(`${s.p}/commitments/${commitment.id}/invoices`, {});
+    const invoice = await s.contactApi.post(`${s.p}/commitments/${commitment.id}/invoices?view=full`, {});
     assertOk(invoice, 201);
     const res = await answer(s.contactApi, commitment.id, 'declined');
     assertError(res, 422, 'invalid_state', 'response');
@@ -278,7 +278,7 @@ describe('answering', () => {
 
   test('answering is not required to bill: a declined contact still creates an invoice', async () => {
     assert.equal(await statusOf(s, hidden.id), 'declined');
-    assertOk(await s.contactApi.post(`${s.p}/commitments/${hidden.id}/invoices`, {}), 201);
+    assertOk(await s.contactApi.post(`${s.p}/commitments/${hidden.id}/invoices?view=full`, {}), 201);
     assert.equal(await statusOf(s, hidden.id), 'draft');
   });
 });
@@ -316,19 +316,19 @@ describe('the billing status of a commitment on the billing board', () => {
     assertOk(await s.contactApi.post(`${s.p}/commitments/${c.id}/invite-response`, { response: 'declined' }));
     seenStatuses.push(await statusOf(s, c.id));
 
-    const invoice = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices`, {});
+    const invoice = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices?view=full`, {});
     assertOk(invoice, 201);
     seenStatuses.push(await statusOf(s, c.id));
     const lineId = invoice.body.lines[0].id;
-    const saved = await s.contactApi.put(`${s.p}/invoices/${invoice.body.invoice.id}/lines`, {
+    const saved = await s.contactApi.put(`${s.p}/invoices/${invoice.body.invoice.id}/lines?view=full`, {
       version: invoice.body.invoice.version,
       lines: [{ lineId, workCompletedThisPeriodCents: 1_000_00 }],
     });
     assertOk(saved);
-    const submitted = await s.contactApi.post(`${s.p}/invoices/${invoice.body.invoice.id}/transitions`, { action: 'submit', version: saved.body.invoice.version });
+    const submitted = await s.contactApi.post(`${s.p}/invoices/${invoice.body.invoice.id}/transitions?view=full`, { action: 'submit', version: saved.body.invoice.version });
     assertOk(submitted);
     seenStatuses.push(await statusOf(s, c.id));
-    const approved = await s.admin.post(`${s.p}/invoices/${invoice.body.invoice.id}/transitions`, { action: 'approve', version: submitted.body.invoice.version });
+    const approved = await s.admin.post(`${s.p}/invoices/${invoice.body.invoice.id}/transitions?view=full`, { action: 'approve', version: submitted.body.invoice.version });
     assertOk(approved);
     seenStatuses.push(await statusOf(s, c.id));
 

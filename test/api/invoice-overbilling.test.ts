@@ -50,14 +50,14 @@ describe('a project that allows overbilling', () => {
     const billing = await s.contactApi.get(`${s.p}/commitments/${c.id}/billing`);
     assertOk(billing);
     assert.equal(billing.body.allowOverbilling, true);
-    const created = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices`, {});
+    const created = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices?view=full`, {});
     assertOk(created, 201);
     assert.equal(created.body.you.allowOverbilling, true);
     assert.equal(created.body.overbilledLineCount, 0);
     const [l1, l2] = created.body.lines;
 
     // 10,100.00 on 10,000.00 and 5,000.00 + 500.00 stored on 5,000.00.
-    const saved = await s.contactApi.put(invoicePath(s, created.body.invoice.id, '/lines'), {
+    const saved = await s.contactApi.put(invoicePath(s, created.body.invoice.id, '/lines?view=full'), {
       version: created.body.invoice.version,
       lines: [
         { lineId: l1.id, workCompletedThisPeriodCents: 10_100_00 },
@@ -85,10 +85,10 @@ describe('a project that allows overbilling', () => {
     assert.equal((await s.contactApi.get(`${s.p}/commitments/${c.id}/billing`)).body.invoices[0].overbilledLineCount, 2);
 
     // Stored materials without backup attached: submitted knowingly (the submission checklist).
-    const submitted = await s.contactApi.post(invoicePath(s, created.body.invoice.id, '/transitions'), { action: 'submit', version: saved.body.invoice.version, acknowledgeMissing: true });
+    const submitted = await s.contactApi.post(invoicePath(s, created.body.invoice.id, '/transitions?view=full'), { action: 'submit', version: saved.body.invoice.version, acknowledgeMissing: true });
     assertOk(submitted);
     // The reviewer certifies line 1 at 100%: what would be paid has one line over, the claim two.
-    const certified = await s.admin.put(invoicePath(s, created.body.invoice.id, '/lines'), {
+    const certified = await s.admin.put(invoicePath(s, created.body.invoice.id, '/lines?view=full'), {
       version: submitted.body.invoice.version,
       mode: 'certify',
       lines: [{ lineId: l1.id, workCompletedThisPeriodCents: 10_000_00, differenceReason: 'Capped at the scheduled value' }],
@@ -102,7 +102,7 @@ describe('a project that allows overbilling', () => {
         [true, true, 500_00],
       ],
     );
-    const approved = await s.admin.post(invoicePath(s, created.body.invoice.id, '/transitions'), { action: 'approve', version: certified.body.invoice.version });
+    const approved = await s.admin.post(invoicePath(s, created.body.invoice.id, '/transitions?view=full'), { action: 'approve', version: certified.body.invoice.version });
     assertOk(approved);
     assert.deepEqual(flags(approved), [
       [false, 0],
@@ -118,11 +118,11 @@ describe('a project that does not allow overbilling', () => {
   test('the contact is told before typing; a save over 100% is refused and nothing is flagged', async () => {
     const { s, c } = await setup(false);
     assert.equal((await s.contactApi.get(`${s.p}/commitments/${c.id}/billing`)).body.allowOverbilling, false);
-    const created = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices`, {});
+    const created = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices?view=full`, {});
     assertOk(created, 201);
     assert.equal(created.body.you.allowOverbilling, false);
     const [, l2] = created.body.lines;
-    const refused = await s.contactApi.put(invoicePath(s, created.body.invoice.id, '/lines'), {
+    const refused = await s.contactApi.put(invoicePath(s, created.body.invoice.id, '/lines?view=full'), {
       version: created.body.invoice.version,
       lines: [{ lineId: l2.id, workCompletedThisPeriodCents: 5_000_01 }],
     });
@@ -144,7 +144,7 @@ describe('a project that does not allow overbilling', () => {
     assertOk(await company.patch('/api/v1/company-settings', { preventOverbillingAllProjects: true }));
     try {
       assert.equal((await s.contactApi.get(`${s.p}/commitments/${c.id}/billing`)).body.allowOverbilling, false);
-      const created = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices`, {});
+      const created = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices?view=full`, {});
       assert.equal(created.body.you.allowOverbilling, false);
       const work = await s.contactApi.get('/api/v1/me/work');
       assert.equal(work.body.data.find((w: any) => w.commitmentId === c.id).billing.allowOverbilling, false);

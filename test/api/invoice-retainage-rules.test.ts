@@ -51,15 +51,15 @@ async function setRules(s: BillingSetup, c: Commitment, rules: unknown[] | null,
 
 /** A contact's invoice for the open period with `work` per SOV line, submitted. */
 async function submitted(s: BillingSetup, c: Commitment, work: number[]): Promise<Invoice> {
-  const created = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices`, {});
+  const created = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices?view=full`, {});
   assertOk(created, 201);
   const inv: Invoice = created.body;
-  const saved = await s.contactApi.put(invoicePath(s, inv.invoice.id, '/lines'), {
+  const saved = await s.contactApi.put(invoicePath(s, inv.invoice.id, '/lines?view=full'), {
     version: inv.invoice.version,
     lines: work.map((w, i) => ({ lineId: inv.lines[i].id, workCompletedThisPeriodCents: w })),
   });
   assertOk(saved);
-  const res = await s.contactApi.post(invoicePath(s, inv.invoice.id, '/transitions'), { action: 'submit', version: saved.body.invoice.version });
+  const res = await s.contactApi.post(invoicePath(s, inv.invoice.id, '/transitions?view=full'), { action: 'submit', version: saved.body.invoice.version });
   assertOk(res);
   return res.body;
 }
@@ -105,7 +105,7 @@ describe('item 5: the rules in force when an invoice is created stay with it', (
     assert.equal(oct.summary.totalRetainageCents, 600_00);
 
     // The explicit action: administrators only, versioned (If-Match or body), audited.
-    const apply = invoicePath(s, sep.invoice.id, '/apply-current-retainage-rules');
+    const apply = invoicePath(s, sep.invoice.id, '/apply-current-retainage-rules?view=full');
     assertError(await s.contactApi.post(apply, { version: kept.invoice.version }), 403, 'forbidden');
     assertError(await s.admin.post(apply, {}), 428, 'precondition_required', 'version');
     assertError(await s.admin.post(apply, {}, { 'if-match': `"${kept.invoice.version - 1}"` }), 412, 'precondition_failed', 'If-Match');
@@ -134,7 +134,7 @@ describe('item 5: the rules in force when an invoice is created stay with it', (
     assert.equal(entries[0].actorUserId, s.adminUser.id);
 
     // Approved invoices are final: a later rule change cannot be applied to them.
-    const approved = await s.admin.post(invoicePath(s, sep.invoice.id, '/transitions'), { action: 'approve', version: now.invoice.version });
+    const approved = await s.admin.post(invoicePath(s, sep.invoice.id, '/transitions?view=full'), { action: 'approve', version: now.invoice.version });
     assertOk(approved);
     await setRules(s, c, TEN_UNTIL_FIVE_PERCENT);
     const refused = await s.admin.post(apply, { version: approved.body.invoice.version });
@@ -149,7 +149,7 @@ describe('item 5: the rules in force when an invoice is created stay with it', (
     const c = await approvedCommitment(t, s, { retainageWorkBp: 200 });
     await setRules(s, c, TEN_UNTIL_FIVE_PERCENT);
     const nov = await submitted(s, c, [1_000_00, 1_000_00]);
-    const overridden = await s.admin.put(invoicePath(s, nov.invoice.id, '/lines'), {
+    const overridden = await s.admin.put(invoicePath(s, nov.invoice.id, '/lines?view=full'), {
       version: nov.invoice.version,
       lines: [{ lineId: nov.lines[1].id, retainageOverride: { workRetainageThisPeriodCents: 10_00, reason: 'Agreed with the sub' } }],
     });
@@ -157,7 +157,7 @@ describe('item 5: the rules in force when an invoice is created stay with it', (
     assert.deepEqual(workRetainage(overridden.body), [100_00, 10_00]);
     await setRules(s, c, null);
     assert.deepEqual(workRetainage((await s.admin.get(invoicePath(s, nov.invoice.id))).body), [100_00, 10_00], 'still on its sliding scale');
-    const applied = await s.admin.post(invoicePath(s, nov.invoice.id, '/apply-current-retainage-rules'), { version: overridden.body.invoice.version });
+    const applied = await s.admin.post(invoicePath(s, nov.invoice.id, '/apply-current-retainage-rules?view=full'), { version: overridden.body.invoice.version });
     assertOk(applied);
     assert.equal(applied.body.slidingScale, false);
     assert.equal(applied.body.retentionRules, null);
@@ -176,14 +176,14 @@ describe('item 5: the rules in force when an invoice is created stay with it', (
     await setRules(s, c, TEN_UNTIL_FIVE_PERCENT);
     const aug = await submitted(s, c, [1_000_00, 0]);
     // The administrator certifies a release of the 100.00 held this period.
-    const certified = await s.admin.put(invoicePath(s, aug.invoice.id, '/lines'), {
+    const certified = await s.admin.put(invoicePath(s, aug.invoice.id, '/lines?view=full'), {
       version: aug.invoice.version,
       mode: 'certify',
       lines: [{ lineId: aug.lines[0].id, retainageReleasedCents: 100_00, differenceReason: 'Release agreed' }],
     });
     assertOk(certified);
     await setRules(s, c, FIVE_UNTIL_100K);
-    const refused = await s.admin.post(invoicePath(s, aug.invoice.id, '/apply-current-retainage-rules'), { version: certified.body.invoice.version });
+    const refused = await s.admin.post(invoicePath(s, aug.invoice.id, '/apply-current-retainage-rules?view=full'), { version: certified.body.invoice.version });
     assertError(refused, 422, 'rule_violation', 'lines');
     assert.deepEqual(
       (refused.body.error.details as { path: string; lineId: string; code: string }[]).map((d) => [d.path, d.lineId]),
@@ -220,7 +220,7 @@ describe('item 6: a sliding-scale line shows the rate applied this period and th
       retainageCents: 600_00,
       capped: false,
     });
-    assertOk(await s.admin.post(invoicePath(s, may.invoice.id, '/transitions'), { action: 'approve', version: may.invoice.version }));
+    assertOk(await s.admin.post(invoicePath(s, may.invoice.id, '/transitions?view=full'), { action: 'approve', version: may.invoice.version }));
 
     // June crosses the cap: 150.00 of room at 10% on 1,500.00 of work, the other 1,500.00 at 5%
     // (75.00): 225.00 on 3,000.00 = 7.5%, split 2:1 across the lines by their demand.
@@ -236,7 +236,7 @@ describe('item 6: a sliding-scale line shows the rate applied this period and th
         ['After the last rule', 500, 1_000_00, 50_00, false],
       ],
     );
-    const approved = await s.admin.post(invoicePath(s, jun.invoice.id, '/transitions'), { action: 'approve', version: jun.invoice.version });
+    const approved = await s.admin.post(invoicePath(s, jun.invoice.id, '/transitions?view=full'), { action: 'approve', version: jun.invoice.version });
     assertOk(approved);
     assert.deepEqual(
       approved.body.lines.map((l: any) => [l.workRetainageEffectiveRateBp, l.workRetainageRulesApplied.length]),
@@ -267,7 +267,7 @@ describe('item 5: invoices that existed before rules were stored on invoices', (
     const c = await approvedCommitment(t, s);
     await setRules(s, c, TEN_UNTIL_FIVE_PERCENT);
     const jun = await submitted(s, c, [2_000_00, 0]);
-    assertOk(await s.admin.post(invoicePath(s, jun.invoice.id, '/transitions'), { action: 'approve', version: jun.invoice.version }));
+    assertOk(await s.admin.post(invoicePath(s, jun.invoice.id, '/transitions?view=full'), { action: 'approve', version: jun.invoice.version }));
     await nextPeriod(s, '2026-07-01', '2026-07-31', '2026-07-25');
     const jul = await submitted(s, c, [1_000_00, 1_000_00]);
     const flat = await approvedCommitment(t, s);

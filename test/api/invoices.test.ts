@@ -46,7 +46,7 @@ type InvoiceBody = { invoice: Record<string, any> & { id: string; version: numbe
 const inv = (s: BillingSetup, id: string, rest = '') => `${s.p}/invoices/${id}${rest}`;
 
 async function create(s: BillingSetup, api: Client, commitmentId: string, body: Record<string, unknown> = {}): Promise<InvoiceBody> {
-  const res = await api.post(`${s.p}/commitments/${commitmentId}/invoices`, body);
+  const res = await api.post(`${s.p}/commitments/${commitmentId}/invoices?view=full`, body);
   assertOk(res, 201);
   return res.body;
 }
@@ -58,7 +58,7 @@ async function get(s: BillingSetup, api: Client, id: string): Promise<InvoiceBod
 }
 
 function save(s: BillingSetup, api: Client, invoice: InvoiceBody, lines: Record<string, unknown>[], mode?: 'claim' | 'certify') {
-  return api.put(inv(s, invoice.invoice.id, '/lines'), { version: invoice.invoice.version, ...(mode && { mode }), lines });
+  return api.put(inv(s, invoice.invoice.id, '/lines?view=full'), { version: invoice.invoice.version, ...(mode && { mode }), lines });
 }
 
 async function saved(s: BillingSetup, api: Client, invoice: InvoiceBody, lines: Record<string, unknown>[], mode?: 'claim' | 'certify'): Promise<InvoiceBody> {
@@ -68,7 +68,7 @@ async function saved(s: BillingSetup, api: Client, invoice: InvoiceBody, lines: 
 }
 
 function act(s: BillingSetup, api: Client, invoice: InvoiceBody, action: string, headers: Record<string, string> = {}) {
-  return api.post(inv(s, invoice.invoice.id, '/transitions'), { action, version: invoice.invoice.version }, headers);
+  return api.post(inv(s, invoice.invoice.id, '/transitions?view=full'), { action, version: invoice.invoice.version }, headers);
 }
 
 async function acted(s: BillingSetup, api: Client, invoice: InvoiceBody, action: string): Promise<InvoiceBody> {
@@ -135,7 +135,7 @@ describe('creating invoices', () => {
       ],
       'one line per SOV line, at the commitment’s rates',
     );
-    const second = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices`, { number: 'INV-8' });
+    const second = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices?view=full`, { number: 'INV-8' });
     assertError(second, 409, 'conflict', 'billingPeriodId');
     assert.equal((await invoicesOf(s, c.id)).length, 1);
     const unnumbered = await create(s, s.contactApi, (await approvedCommitment(t, s)).id, {});
@@ -150,10 +150,10 @@ describe('creating invoices', () => {
     await addToProject(t.db, s.project, std, 'standard');
     const standard = track(await t.as(std.id), seen);
     assert.equal((await other.api.get(`${s.p}/commitments/${c.id}`)).status, 200, 'they can see the commitment');
-    assertError(await other.api.post(`${s.p}/commitments/${c.id}/invoices`, {}), 404, 'not_found');
-    assertError(await standard.post(`${s.p}/commitments/${c.id}/invoices`, {}), 404, 'not_found');
-    assertError(await s.contactApi.post(`${s.p}/commitments/${other.commitment.id}/invoices`, {}), 404, 'not_found');
-    assertError(await s.contactApi.post(`${s.p}/commitments/${randomUUID()}/invoices`, {}), 404, 'not_found');
+    assertError(await other.api.post(`${s.p}/commitments/${c.id}/invoices?view=full`, {}), 404, 'not_found');
+    assertError(await standard.post(`${s.p}/commitments/${c.id}/invoices?view=full`, {}), 404, 'not_found');
+    assertError(await s.contactApi.post(`${s.p}/commitments/${other.commitment.id}/invoices?view=full`, {}), 404, 'not_found');
+    assertError(await s.contactApi.post(`${s.p}/commitments/${randomUUID()}/invoices?view=full`, {}), 404, 'not_found');
     assert.equal((await invoicesOf(s, c.id)).length, 0);
     assert.equal((await invoicesOf(s, other.commitment.id)).length, 0);
   });
@@ -161,8 +161,8 @@ describe('creating invoices', () => {
   test('only on an approved or complete commitment', async () => {
     for (const status of ['draft', 'out_for_signature', 'terminated'] as const) {
       const c = await approvedCommitment(t, s, { status });
-      assertError(await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices`, {}), 422, 'rule_violation', 'commitmentId');
-      assertError(await s.admin.post(`${s.p}/commitments/${c.id}/invoices`, {}), 422, 'rule_violation', 'commitmentId');
+      assertError(await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices?view=full`, {}), 422, 'rule_violation', 'commitmentId');
+      assertError(await s.admin.post(`${s.p}/commitments/${c.id}/invoices?view=full`, {}), 422, 'rule_violation', 'commitmentId');
     }
     const complete = await approvedCommitment(t, s, { status: 'complete' });
     await create(s, s.contactApi, complete.id);
@@ -170,11 +170,11 @@ describe('creating invoices', () => {
 
   test('a contact bills only the open period; the administrator any period', async () => {
     const c = await approvedCommitment(t, s);
-    assertError(await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices`, { billingPeriodId: oct.id }), 422, 'rule_violation', 'billingPeriodId');
+    assertError(await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices?view=full`, { billingPeriodId: oct.id }), 422, 'rule_violation', 'billingPeriodId');
     const late = await create(s, s.admin, c.id, { billingPeriodId: oct.id });
     assert.equal(late.invoice.billingPeriodId, oct.id);
     assert.deepEqual([late.invoice.periodStart, late.invoice.periodEnd], ['2026-10-01', '2026-10-31']);
-    assertError(await s.admin.post(`${s.p}/commitments/${c.id}/invoices`, { billingPeriodId: randomUUID() }), 404, 'not_found');
+    assertError(await s.admin.post(`${s.p}/commitments/${c.id}/invoices?view=full`, { billingPeriodId: randomUUID() }), 404, 'not_found');
   });
 
   test('a contact creates on or before the due date in the project time zone; the administrator after it', async () => {
@@ -183,7 +183,7 @@ describe('creating invoices', () => {
     t.clock.set('2026-11-26T04:59:00Z'); // 23:59 on the due date in New York
     await create(s, s.contactApi, c.id);
     t.clock.set('2026-11-26T05:01:00Z');
-    const late = await s.contactApi.post(`${s.p}/commitments/${d.id}/invoices`, {});
+    const late = await s.contactApi.post(`${s.p}/commitments/${d.id}/invoices?view=full`, {});
     assertError(late, 422, 'rule_violation', 'billingPeriodId');
     assert.match(late.body.error.message, /2026-11-25/);
     assert.match(late.body.error.message, /administrator/);
@@ -200,7 +200,7 @@ describe('creating invoices', () => {
     const two = await create(s, s.admin, c.id);
     const three = await create(s, s.admin, c.id);
     // Previous applications follow the sequence, so an earlier period cannot come after a later one.
-    const earlier = await s.admin.post(`${s.p}/commitments/${c.id}/invoices`, { billingPeriodId: oct.id });
+    const earlier = await s.admin.post(`${s.p}/commitments/${c.id}/invoices?view=full`, { billingPeriodId: oct.id });
     assertError(earlier, 422, 'rule_violation');
     assert.match(earlier.body.error.message, /period order/);
     assert.deepEqual(
@@ -229,7 +229,7 @@ describe('creating invoices', () => {
     assertOk(await patchSettings(s, { contactsMayBillWithoutInvite: false }));
     try {
       const c = await approvedCommitment(t, s);
-      const refused = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices`, {});
+      const refused = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices?view=full`, {});
       assertError(refused, 422, 'rule_violation');
       assert.match(refused.body.error.message, /invited/);
       assert.equal((await invoicesOf(s, c.id)).length, 0);
@@ -245,22 +245,22 @@ describe('creating invoices', () => {
   test('no open period: nothing to bill', async () => {
     const bare = await billingProject(t, seen);
     const c = await approvedCommitment(t, bare);
-    assertError(await bare.contactApi.post(`${bare.p}/commitments/${c.id}/invoices`, {}), 422, 'rule_violation', 'billingPeriodId');
-    assertError(await bare.admin.post(`${bare.p}/commitments/${c.id}/invoices`, {}), 422, 'rule_violation', 'billingPeriodId');
+    assertError(await bare.contactApi.post(`${bare.p}/commitments/${c.id}/invoices?view=full`, {}), 422, 'rule_violation', 'billingPeriodId');
+    assertError(await bare.admin.post(`${bare.p}/commitments/${c.id}/invoices?view=full`, {}), 422, 'rule_violation', 'billingPeriodId');
   });
 
   test('Idempotency-Key: a retried create returns the same invoice and creates nothing; another body with the key is refused', async () => {
     const c = await approvedCommitment(t, s);
     const key = { 'idempotency-key': `create-${randomUUID()}` };
-    const first = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices`, { number: 'A-1' }, key);
+    const first = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices?view=full`, { number: 'A-1' }, key);
     assertOk(first, 201);
     assert.equal(first.headers.get('idempotent-replayed'), null);
-    const retry = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices`, { number: 'A-1' }, key);
+    const retry = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices?view=full`, { number: 'A-1' }, key);
     assertOk(retry, 201);
     assert.equal(retry.headers.get('idempotent-replayed'), 'true');
     assert.equal(retry.body.invoice.id, first.body.invoice.id);
     assert.deepEqual(retry.body, first.body, 'the same response');
-    const other = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices`, { number: 'A-2' }, key);
+    const other = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices?view=full`, { number: 'A-2' }, key);
     assertError(other, 409, 'idempotency_key_reused', 'Idempotency-Key');
     assert.deepEqual(
       (await invoicesOf(s, c.id)).map((i) => i.number),
@@ -269,7 +269,7 @@ describe('creating invoices', () => {
     );
     // The key belongs to its user: the administrator's own request with the same key is new.
     const d = await approvedCommitment(t, s);
-    const adminFirst = await s.admin.post(`${s.p}/commitments/${d.id}/invoices`, { number: 'A-1' }, key);
+    const adminFirst = await s.admin.post(`${s.p}/commitments/${d.id}/invoices?view=full`, { number: 'A-1' }, key);
     assertOk(adminFirst, 201);
     assert.equal(adminFirst.headers.get('idempotent-replayed'), null);
 
@@ -373,17 +373,17 @@ describe('editing', () => {
     const v = invoice.invoice.version;
     const id = invoice.invoice.id;
     const writes: [string, () => Promise<ApiResponse>][] = [
-      ['contact claim', () => s.contactApi.put(inv(s, id, '/lines'), { version: v, lines: [{ lineId: l1.id, workCompletedThisPeriodCents: 1 }] })],
-      ['admin claim', () => s.admin.put(inv(s, id, '/lines'), { version: v, lines: [{ lineId: l1.id, workCompletedThisPeriodCents: 1 }] })],
-      ['admin certify', () => s.admin.put(inv(s, id, '/lines'), { version: v, mode: 'certify', lines: [{ lineId: l1.id, workCompletedThisPeriodCents: 1, differenceReason: 'x' }] })],
-      ['admin rates', () => s.admin.put(inv(s, id, '/lines'), { version: v, lines: [{ lineId: l1.id, workRetainageBp: 0 }] })],
-      ['admin release', () => s.admin.put(inv(s, id, '/lines'), { version: v, lines: [{ lineId: l1.id, retainageReleasedCents: 100 }] })],
+      ['contact claim', () => s.contactApi.put(inv(s, id, '/lines?view=full'), { version: v, lines: [{ lineId: l1.id, workCompletedThisPeriodCents: 1 }] })],
+      ['admin claim', () => s.admin.put(inv(s, id, '/lines?view=full'), { version: v, lines: [{ lineId: l1.id, workCompletedThisPeriodCents: 1 }] })],
+      ['admin certify', () => s.admin.put(inv(s, id, '/lines?view=full'), { version: v, mode: 'certify', lines: [{ lineId: l1.id, workCompletedThisPeriodCents: 1, differenceReason: 'x' }] })],
+      ['admin rates', () => s.admin.put(inv(s, id, '/lines?view=full'), { version: v, lines: [{ lineId: l1.id, workRetainageBp: 0 }] })],
+      ['admin release', () => s.admin.put(inv(s, id, '/lines?view=full'), { version: v, lines: [{ lineId: l1.id, retainageReleasedCents: 100 }] })],
       ['admin details', () => s.admin.patch(inv(s, id), { version: v, comments: 'changed' })],
       ['contact details', () => s.contactApi.patch(inv(s, id), { version: v, number: 'X' })],
-      ['review', () => s.admin.post(inv(s, id, '/review'), { version: v, lines: [{ lineId: l1.id, decision: 'rejected', reason: 'x' }] })],
+      ['review', () => s.admin.post(inv(s, id, '/review?view=full'), { version: v, lines: [{ lineId: l1.id, decision: 'rejected', reason: 'x' }] })],
       ['remove attachment', () => s.admin.delete(inv(s, id, `/attachments/${attached.body.id}`))],
       ...(['submit', 'request_revision', 'approve', 'approve_as_noted', 'send_to_owner'] as const).map(
-        (action): [string, () => Promise<ApiResponse>] => [action, () => s.admin.post(inv(s, id, '/transitions'), { action, version: v })],
+        (action): [string, () => Promise<ApiResponse>] => [action, () => s.admin.post(inv(s, id, '/transitions?view=full'), { action, version: v })],
       ),
     ];
     for (const [name, write] of writes) {
@@ -511,7 +511,7 @@ describe('amounts and retainage', () => {
     assertError(await act(s, s.contactApi, view, 'submit'), 422, 'rule_violation', 'lines');
     invoice = await saved(s, s.contactApi, view, [{ lineId: l1.id, workCompletedThisPeriodCents: 10_000_00 }]);
     // Line 2 bills stored materials without backup attached: submitted knowingly (the submission checklist).
-    const submitted = await s.contactApi.post(inv(s, invoice.invoice.id, '/transitions'), { action: 'submit', version: invoice.invoice.version, acknowledgeMissing: true });
+    const submitted = await s.contactApi.post(inv(s, invoice.invoice.id, '/transitions?view=full'), { action: 'submit', version: invoice.invoice.version, acknowledgeMissing: true });
     assertOk(submitted);
     assert.equal(submitted.body.invoice.status, 'under_review');
     assertOk(await patchSettings(s, { allowOverbilling: true }));
@@ -750,18 +750,18 @@ describe('review', () => {
       { lineId: l2.id, workCompletedThisPeriodCents: 2_000_00 },
       { lineId: l3.id, workCompletedThisPeriodCents: 500_00 },
     ]);
-    assertError(await s.admin.post(inv(s, invoice.invoice.id, '/review'), { version: invoice.invoice.version, lines: [{ lineId: l1.id, decision: 'approved' }] }), 422, 'invalid_state');
+    assertError(await s.admin.post(inv(s, invoice.invoice.id, '/review?view=full'), { version: invoice.invoice.version, lines: [{ lineId: l1.id, decision: 'approved' }] }), 422, 'invalid_state');
     invoice = await acted(s, s.contactApi, invoice, 'submit');
-    assertError(await s.contactApi.post(inv(s, invoice.invoice.id, '/review'), { version: invoice.invoice.version, lines: [{ lineId: l1.id, decision: 'approved' }] }), 403, 'forbidden');
+    assertError(await s.contactApi.post(inv(s, invoice.invoice.id, '/review?view=full'), { version: invoice.invoice.version, lines: [{ lineId: l1.id, decision: 'approved' }] }), 403, 'forbidden');
 
     // Approving lines alone keeps it under review.
-    const partial = await s.admin.post(inv(s, invoice.invoice.id, '/review'), { version: invoice.invoice.version, lines: [{ lineId: l1.id, decision: 'approved' }] });
+    const partial = await s.admin.post(inv(s, invoice.invoice.id, '/review?view=full'), { version: invoice.invoice.version, lines: [{ lineId: l1.id, decision: 'approved' }] });
     assertOk(partial);
     invoice = partial.body;
     assert.equal(invoice.invoice.status, 'under_review');
     const sentBackBefore = (await emails(t, 'invoice_sent_back')).length;
 
-    const reviewed = await s.admin.post(inv(s, invoice.invoice.id, '/review'), {
+    const reviewed = await s.admin.post(inv(s, invoice.invoice.id, '/review?view=full'), {
       version: invoice.invoice.version,
       note: 'See lines 2 and 3',
       lines: [
@@ -821,7 +821,7 @@ describe('review', () => {
     invoice = await acted(s, s.contactApi, invoice, 'submit');
     invoice = await acted(s, s.admin, invoice, 'send_to_owner');
     assert.equal(invoice.invoice.status, 'pending_owner_approval');
-    const rejected = await s.admin.post(inv(s, invoice.invoice.id, '/review'), { version: invoice.invoice.version, lines: [{ lineId: l1.id, decision: 'rejected', reason: 'Owner disputes' }] });
+    const rejected = await s.admin.post(inv(s, invoice.invoice.id, '/review?view=full'), { version: invoice.invoice.version, lines: [{ lineId: l1.id, decision: 'rejected', reason: 'Owner disputes' }] });
     assertOk(rejected);
     assert.equal(rejected.body.invoice.status, 'revise_and_resubmit');
     assertError(await act(s, s.admin, rejected.body, 'approve'), 422);
@@ -867,7 +867,7 @@ describe('review', () => {
       assertError(await act(s, s.contactApi, invoice, action), 403, 'forbidden');
     }
     assertError(await act(s, s.contactApi, invoice, 'submit'), 422, 'invalid_transition');
-    assertError(await s.contactApi.post(inv(s, invoice.invoice.id, '/transitions'), { action: 'pay', version: invoice.invoice.version }), 400, 'validation_failed', 'action');
+    assertError(await s.contactApi.post(inv(s, invoice.invoice.id, '/transitions?view=full'), { action: 'pay', version: invoice.invoice.version }), 400, 'validation_failed', 'action');
     const admin = await get(s, s.admin, invoice.invoice.id);
     assert.deepEqual(admin.you.allowedActions, ['request_revision', 'approve', 'approve_as_noted', 'send_to_owner']);
     assert.equal(admin.invoice.status, 'under_review');
@@ -1113,7 +1113,7 @@ describe('the audit log', () => {
     assert.equal((await s.contactApi.delete(inv(s, invoice.invoice.id, `/attachments/${up.body.id}`))).status, 204);
     invoice = await get(s, s.contactApi, invoice.invoice.id);
     invoice = await acted(s, s.contactApi, invoice, 'submit');
-    const rejected = await s.admin.post(inv(s, invoice.invoice.id, '/review'), { version: invoice.invoice.version, lines: [{ lineId: l1.id, decision: 'rejected', reason: 'Too high' }] });
+    const rejected = await s.admin.post(inv(s, invoice.invoice.id, '/review?view=full'), { version: invoice.invoice.version, lines: [{ lineId: l1.id, decision: 'rejected', reason: 'Too high' }] });
     assertOk(rejected);
     invoice = await saved(s, s.contactApi, rejected.body, [{ lineId: l1.id, workCompletedThisPeriodCents: 1_500_00 }]);
     invoice = await acted(s, s.contactApi, invoice, 'submit');
@@ -1146,8 +1146,10 @@ describe('the audit log', () => {
     assert.deepEqual(by('certify_lines'), [s.adminUser.id]);
     assert.deepEqual(by('status_approved'), [s.adminUser.id]);
     const certify = entries.find((e: any) => e.action === 'certify_lines');
+    // What changed, before and after (issue 12): the certified amount; the claim beside it did not move.
+    assert.equal(certify.before[0].certified.workCompletedThisPeriodCents, 1_500_00);
     assert.equal(certify.after[0].certified.workCompletedThisPeriodCents, 1_400_00);
-    assert.equal(certify.after[0].claimed.workCompletedThisPeriodCents, 1_500_00);
+    assert.equal(certify.after[0].claimed, undefined);
     assert.equal(certify.after[0].differenceReason, 'Measured');
     const approval = entries.find((e: any) => e.action === 'status_approved');
     assert.equal(approval.after.certified.totalCompletedAndStoredCents, 1_400_00);

@@ -42,20 +42,20 @@ type Invoice = { invoice: { id: string; version: number; status: string }; lines
 
 /** An invoice billing `workCents` on the first SOV line, submitted by the contact and approved by `approver`. */
 async function billed(s: BillingSetup, c: Commitment, workCents: number, approver: Client = s.admin, approve = true): Promise<Invoice> {
-  const created = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices`, {});
+  const created = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices?view=full`, {});
   assertOk(created, 201);
   let inv: Invoice = created.body;
-  const saved = await s.contactApi.put(`${s.p}/invoices/${inv.invoice.id}/lines`, {
+  const saved = await s.contactApi.put(`${s.p}/invoices/${inv.invoice.id}/lines?view=full`, {
     version: inv.invoice.version,
     lines: [{ lineId: inv.lines[0]!.id, workCompletedThisPeriodCents: workCents }],
   });
   assertOk(saved);
   inv = saved.body;
-  const submitted = await s.contactApi.post(`${s.p}/invoices/${inv.invoice.id}/transitions`, { action: 'submit', version: inv.invoice.version });
+  const submitted = await s.contactApi.post(`${s.p}/invoices/${inv.invoice.id}/transitions?view=full`, { action: 'submit', version: inv.invoice.version });
   assertOk(submitted);
   inv = submitted.body;
   if (!approve) return inv;
-  const approved = await approver.post(`${s.p}/invoices/${inv.invoice.id}/transitions`, { action: 'approve', version: inv.invoice.version });
+  const approved = await approver.post(`${s.p}/invoices/${inv.invoice.id}/transitions?view=full`, { action: 'approve', version: inv.invoice.version });
   assertOk(approved);
   return approved.body;
 }
@@ -93,7 +93,7 @@ describe('payments on an invoice', () => {
     assert.equal(before.body.canRecord, false);
     assert.match(before.body.cannotRecordReason, /approved invoices only/);
 
-    const approved = await s.admin.post(`${s.p}/invoices/${draft.invoice.id}/transitions`, { action: 'approve', version: draft.invoice.version });
+    const approved = await s.admin.post(`${s.p}/invoices/${draft.invoice.id}/transitions?view=full`, { action: 'approve', version: draft.invoice.version });
     assertOk(approved);
     const id = draft.invoice.id;
     // 4,000.00 of work less 10% retainage: 3,600.00 due.

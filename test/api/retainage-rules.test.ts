@@ -142,20 +142,20 @@ type Invoice = { invoice: { id: string; version: number; status: string }; lines
 
 /** An invoice for the open period with `work` per SOV line, submitted by the contact; approved unless told otherwise. */
 async function billed(s: BillingSetup, c: Commitment, work: number[], approve = true): Promise<Invoice> {
-  const created = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices`, {});
+  const created = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices?view=full`, {});
   assertOk(created, 201);
   let inv: Invoice = created.body;
-  const saved = await s.contactApi.put(`${s.p}/invoices/${inv.invoice.id}/lines`, {
+  const saved = await s.contactApi.put(`${s.p}/invoices/${inv.invoice.id}/lines?view=full`, {
     version: inv.invoice.version,
     lines: work.map((w, i) => ({ lineId: inv.lines[i].id, workCompletedThisPeriodCents: w })),
   });
   assertOk(saved);
   inv = saved.body;
-  const submitted = await s.contactApi.post(`${s.p}/invoices/${inv.invoice.id}/transitions`, { action: 'submit', version: inv.invoice.version });
+  const submitted = await s.contactApi.post(`${s.p}/invoices/${inv.invoice.id}/transitions?view=full`, { action: 'submit', version: inv.invoice.version });
   assertOk(submitted);
   inv = submitted.body;
   if (!approve) return inv;
-  const approved = await s.admin.post(`${s.p}/invoices/${inv.invoice.id}/transitions`, { action: 'approve', version: inv.invoice.version });
+  const approved = await s.admin.post(`${s.p}/invoices/${inv.invoice.id}/transitions?view=full`, { action: 'approve', version: inv.invoice.version });
   assertOk(approved);
   return approved.body;
 }
@@ -188,17 +188,17 @@ describe('retention on invoices', () => {
     assert.equal(nov.summary.currentPaymentDueCents, 2_000_00);
 
     // An administrator overrides line 2 with a reason: recorded, shown, counted.
-    const refused = await s.admin.put(`${s.p}/invoices/${nov.invoice.id}/lines`, {
+    const refused = await s.admin.put(`${s.p}/invoices/${nov.invoice.id}/lines?view=full`, {
       version: nov.invoice.version,
       lines: [{ lineId: nov.lines[1].id, retainageOverride: { workRetainageThisPeriodCents: 50_00, reason: ' ' } }],
     });
     assertError(refused, 400, 'validation_failed', 'lines.0.retainageOverride.reason');
     assertError(
-      await s.contactApi.put(`${s.p}/invoices/${nov.invoice.id}/lines`, { version: nov.invoice.version, lines: [{ lineId: nov.lines[1].id, retainageOverride: { workRetainageThisPeriodCents: 1, reason: 'x' } }] }),
+      await s.contactApi.put(`${s.p}/invoices/${nov.invoice.id}/lines?view=full`, { version: nov.invoice.version, lines: [{ lineId: nov.lines[1].id, retainageOverride: { workRetainageThisPeriodCents: 1, reason: 'x' } }] }),
       403,
       'forbidden',
     );
-    const overridden = await s.admin.put(`${s.p}/invoices/${nov.invoice.id}/lines`, {
+    const overridden = await s.admin.put(`${s.p}/invoices/${nov.invoice.id}/lines?view=full`, {
       version: nov.invoice.version,
       lines: [{ lineId: nov.lines[1].id, retainageOverride: { workRetainageThisPeriodCents: 50_00, reason: 'Punch list open' } }],
     });
@@ -221,7 +221,7 @@ describe('retention on invoices', () => {
     const novAgain = await s.admin.get(`${s.p}/invoices/${nov.invoice.id}`);
     assert.deepEqual(novAgain.body.lines.map((l: any) => l.workRetainageThisPeriodCents), [0, 50_00], 'the cap it was created with is still reached');
     assert.equal(novAgain.body.retentionRulesMatchCommitment, false);
-    const applied = await s.admin.post(`${s.p}/invoices/${nov.invoice.id}/apply-current-retainage-rules`, { version: novAgain.body.invoice.version });
+    const applied = await s.admin.post(`${s.p}/invoices/${nov.invoice.id}/apply-current-retainage-rules?view=full`, { version: novAgain.body.invoice.version });
     assertOk(applied);
     assert.deepEqual(applied.body.lines.map((l: any) => l.workRetainageThisPeriodCents), [50_00, 50_00], '5% on line 1; line 2 keeps its override');
 
@@ -238,7 +238,7 @@ describe('retention on invoices', () => {
     assert.equal(inv.slidingScale, false);
     assert.equal(inv.lines[0].workRetainageRule, null);
     assertError(
-      await s.admin.put(`${s.p}/invoices/${inv.invoice.id}/lines`, { version: inv.invoice.version, lines: [{ lineId: inv.lines[0].id, retainageOverride: { workRetainageThisPeriodCents: 1, reason: 'x' } }] }),
+      await s.admin.put(`${s.p}/invoices/${inv.invoice.id}/lines?view=full`, { version: inv.invoice.version, lines: [{ lineId: inv.lines[0].id, retainageOverride: { workRetainageThisPeriodCents: 1, reason: 'x' } }] }),
       422,
       'invalid_state',
       'lines.0.retainageOverride',

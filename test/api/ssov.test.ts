@@ -195,7 +195,7 @@ describe('the whole flow, from the request to the second invoice', () => {
     assertOk(invite);
     assert.deepEqual(invite.body.results[0].refusals.map((r: any) => r.code), ['ssov_not_approved']);
     for (const api of [s.contactApi, s.admin]) {
-      const res = await api.post(`${s.p}/commitments/${c.id}/invoices`, {});
+      const res = await api.post(`${s.p}/commitments/${c.id}/invoices?view=full`, {});
       assertError(res, 422, 'rule_violation', 'commitmentId');
       assert.deepEqual(res.body.error.details, { reason: 'ssov_not_approved' });
     }
@@ -276,7 +276,7 @@ describe('the whole flow, from the request to the second invoice', () => {
   test('invoices now bill the detail lines, each rolled up to its SOV line; G702 line 1 is still the contract sum', async () => {
     const invite = await s.admin.post(`${s.p}/invites`, { commitmentIds: [c.id] });
     assert.equal(invite.body.sent, 1);
-    const created = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices`, { number: 'PA-1' });
+    const created = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices?view=full`, { number: 'PA-1' });
     assertOk(created, 201);
     firstInvoice = created.body;
     const details = body.sovLines.flatMap((g) => g.lines);
@@ -295,7 +295,7 @@ describe('the whole flow, from the request to the second invoice', () => {
 
     // Bill 50% of Supplier A and all of the labor line; submit; approve.
     const [a, , , labor] = firstInvoice.lines as any[];
-    let res = await s.contactApi.put(`${s.p}/invoices/${firstInvoice.invoice.id}/lines`, {
+    let res = await s.contactApi.put(`${s.p}/invoices/${firstInvoice.invoice.id}/lines?view=full`, {
       version: firstInvoice.invoice.version,
       lines: [
         { lineId: a.id, workCompletedThisPeriodCents: 3_000_00 },
@@ -303,9 +303,9 @@ describe('the whole flow, from the request to the second invoice', () => {
       ],
     });
     assertOk(res);
-    res = await s.contactApi.post(`${s.p}/invoices/${firstInvoice.invoice.id}/transitions`, { action: 'submit', version: res.body.invoice.version });
+    res = await s.contactApi.post(`${s.p}/invoices/${firstInvoice.invoice.id}/transitions?view=full`, { action: 'submit', version: res.body.invoice.version });
     assertOk(res);
-    res = await s.admin.post(`${s.p}/invoices/${firstInvoice.invoice.id}/transitions`, { action: 'approve', version: res.body.invoice.version });
+    res = await s.admin.post(`${s.p}/invoices/${firstInvoice.invoice.id}/transitions?view=full`, { action: 'approve', version: res.body.invoice.version });
     assertOk(res);
     firstInvoice = res.body;
     assert.equal(firstInvoice.invoice.status, 'approved');
@@ -320,7 +320,7 @@ describe('the whole flow, from the request to the second invoice', () => {
   test('the next invoice carries the previous one forward detail line by detail line', async () => {
     t.clock.set('2026-12-02T15:00:00Z');
     assertOk(await s.admin.post(`${s.p}/billing-periods`, {}), 201);
-    const res = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices`, { number: 'PA-2' });
+    const res = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices?view=full`, { number: 'PA-2' });
     assertOk(res, 201);
     const second = res.body;
     assert.deepEqual(

@@ -279,14 +279,14 @@ describe('saving invoice lines: the second line of the request is lines.1, whoev
   let line1: string;
   let line2: string;
   const save = (lines: Record<string, unknown>[], mode: 'claim' | 'certify' = 'claim') =>
-    s.admin.put(`${s.p}/invoices/${invoice.invoice.id}/lines`, { version: invoice.invoice.version, mode, lines });
+    s.admin.put(`${s.p}/invoices/${invoice.invoice.id}/lines?view=full`, { version: invoice.invoice.version, mode, lines });
 
   before(async () => {
     t.clock.set('2026-11-02T15:00:00Z');
     s = await billingProject(t, seen);
     assertOk(await s.admin.post(`${s.p}/billing-periods`, {}), 201);
     const c = await approvedCommitment(t, s);
-    const created = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices`, {});
+    const created = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices?view=full`, {});
     assertOk(created, 201);
     invoice = created.body;
     [line1, line2] = invoice.lines.map((l) => l.id) as [string, string];
@@ -316,8 +316,8 @@ describe('saving invoice lines: the second line of the request is lines.1, whoev
   });
 
   test('service: certifying a different amount without a reason, on the second entry', async () => {
-    invoice = (await s.contactApi.put(`${s.p}/invoices/${invoice.invoice.id}/lines`, { version: invoice.invoice.version, lines: [{ lineId: line2, workCompletedThisPeriodCents: 1_000_00 }, { lineId: line1, workCompletedThisPeriodCents: 1_000_00 }] })).body;
-    const submitted = await s.contactApi.post(`${s.p}/invoices/${invoice.invoice.id}/transitions`, { action: 'submit', version: invoice.invoice.version });
+    invoice = (await s.contactApi.put(`${s.p}/invoices/${invoice.invoice.id}/lines?view=full`, { version: invoice.invoice.version, lines: [{ lineId: line2, workCompletedThisPeriodCents: 1_000_00 }, { lineId: line1, workCompletedThisPeriodCents: 1_000_00 }] })).body;
+    const submitted = await s.contactApi.post(`${s.p}/invoices/${invoice.invoice.id}/transitions?view=full`, { action: 'submit', version: invoice.invoice.version });
     assertOk(submitted);
     invoice = submitted.body;
     const res = await save(

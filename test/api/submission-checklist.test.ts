@@ -55,7 +55,7 @@ async function project(): Promise<{ s: BillingSetup; c: Commitment }> {
 }
 
 async function createdInvoice(s: BillingSetup, c: Commitment) {
-  const res = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices`, {});
+  const res = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices?view=full`, {});
   assertOk(res, 201);
   return res.body;
 }
@@ -103,7 +103,7 @@ describe('the submission checklist', () => {
     assert.deepEqual(invoice.submissionChecklist.missing, ['attachments_requested']);
     assert.deepEqual([invoice.submissionChecklist.attachmentsRequested, invoice.submissionChecklist.attachmentsNote, invoice.submissionChecklist.attachmentCount], [true, NOTE, 0]);
     const [l1, l2] = invoice.lines;
-    const saved = await s.contactApi.put(invoicePath(s, invoice.invoice.id, '/lines'), {
+    const saved = await s.contactApi.put(invoicePath(s, invoice.invoice.id, '/lines?view=full'), {
       version: invoice.invoice.version,
       lines: [
         { lineId: l1.id, workCompletedThisPeriodCents: 1_000_00 },
@@ -117,19 +117,19 @@ describe('the submission checklist', () => {
     assert.equal(checklist.storedMaterialsCents, 2_500_00);
     assert.deepEqual(checklist.items.find((i: any) => i.code === 'stored_materials_backup').lineIds, [l2.id]);
 
-    const refused = await s.contactApi.post(invoicePath(s, invoice.invoice.id, '/transitions'), { action: 'submit', version: saved.body.invoice.version });
+    const refused = await s.contactApi.post(invoicePath(s, invoice.invoice.id, '/transitions?view=full'), { action: 'submit', version: saved.body.invoice.version });
     assertError(refused, 422, 'submission_incomplete', 'acknowledgeMissing');
     assert.deepEqual(refused.body.error.details.map((d: any) => d.code), ['attachments_requested', 'stored_materials_backup']);
     assert.match(refused.body.error.message, /Conditional lien waiver/);
     const unchanged = await s.contactApi.get(invoicePath(s, invoice.invoice.id));
     assert.deepEqual([unchanged.body.invoice.status, unchanged.body.invoice.version], ['draft', saved.body.invoice.version], 'nothing changed');
     assertError(
-      await s.contactApi.post(invoicePath(s, invoice.invoice.id, '/transitions'), { action: 'submit', version: saved.body.invoice.version, acknowledgeMissing: false }),
+      await s.contactApi.post(invoicePath(s, invoice.invoice.id, '/transitions?view=full'), { action: 'submit', version: saved.body.invoice.version, acknowledgeMissing: false }),
       422,
       'submission_incomplete',
     );
 
-    const submitted = await s.contactApi.post(invoicePath(s, invoice.invoice.id, '/transitions'), { action: 'submit', version: saved.body.invoice.version, acknowledgeMissing: true });
+    const submitted = await s.contactApi.post(invoicePath(s, invoice.invoice.id, '/transitions?view=full'), { action: 'submit', version: saved.body.invoice.version, acknowledgeMissing: true });
     assertOk(submitted);
     assert.equal(submitted.body.invoice.status, 'under_review');
     const history = await s.admin.get(invoicePath(s, invoice.invoice.id, '/audit'));
@@ -143,7 +143,7 @@ describe('the submission checklist', () => {
     assertOk(await s.admin.post(`${s.p}/invites`, { commitmentIds: [c.id], requestAttachments: true }));
     const invoice = await createdInvoice(s, c);
     assert.equal(invoice.submissionChecklist.items[0].detail, 'The Invite to Bill asks for supporting documents with this invoice.');
-    const saved = await s.contactApi.put(invoicePath(s, invoice.invoice.id, '/lines'), {
+    const saved = await s.contactApi.put(invoicePath(s, invoice.invoice.id, '/lines?view=full'), {
       version: invoice.invoice.version,
       lines: [{ lineId: invoice.lines[1].id, materialsStoredNewCents: 700_00 }],
     });
@@ -157,7 +157,7 @@ describe('the submission checklist', () => {
       ['attachments_requested', true],
       ['stored_materials_backup', true],
     ]);
-    const submitted = await s.contactApi.post(invoicePath(s, invoice.invoice.id, '/transitions'), { action: 'submit', version: view.body.invoice.version });
+    const submitted = await s.contactApi.post(invoicePath(s, invoice.invoice.id, '/transitions?view=full'), { action: 'submit', version: view.body.invoice.version });
     assertOk(submitted);
     const history = await s.admin.get(invoicePath(s, invoice.invoice.id, '/audit'));
     assert.equal((history.body.data as any[]).find((e) => e.action === 'status_under_review').after.acknowledgedMissing, undefined);
@@ -166,7 +166,7 @@ describe('the submission checklist', () => {
   test('an administrator submitting on the contact’s behalf, one by one or in bulk, acknowledges the same way', async () => {
     const { s, c } = await project();
     const invoice = await createdInvoice(s, c);
-    const saved = await s.admin.put(invoicePath(s, invoice.invoice.id, '/lines'), {
+    const saved = await s.admin.put(invoicePath(s, invoice.invoice.id, '/lines?view=full'), {
       version: invoice.invoice.version,
       lines: [{ lineId: invoice.lines[0].id, materialsStoredNewCents: 100_00 }],
     });

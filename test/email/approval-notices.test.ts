@@ -107,7 +107,7 @@ describe('approval notices', () => {
     const { s, c, second } = await cycle();
     await patchSettings(s, { approvalNoticesEnabled: true });
     const invoice = await underReview(s, c.id, 1_000_00); // claimed: 1,000.00 → 900.00 due
-    const certified = await s.admin.put(`${s.p}/invoices/${invoice.invoice.id}/lines`, {
+    const certified = await s.admin.put(`${s.p}/invoices/${invoice.invoice.id}/lines?view=full`, {
       version: invoice.invoice.version,
       mode: 'certify',
       lines: [{ lineId: invoice.lines[0]?.id, workCompletedThisPeriodCents: 800_00, differenceReason: 'Site walk: 800.00 in place' }],

@@ -561,28 +561,28 @@ describe('written in the transaction of the change', () => {
     const s = await billingProject(t, seen);
     await openPeriod(s);
     const c = await commitmentWith(s, [s.contact]);
-    const created = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices`, {});
+    const created = await s.contactApi.post(`${s.p}/commitments/${c.id}/invoices?view=full`, {});
     assertOk(created, 201);
     const inv = created.body;
     // A line problem refuses the submission…
     const settings = await s.admin.get(`${s.p}/invoicing-settings`);
     assertOk(await s.admin.patch(`${s.p}/invoicing-settings`, { version: settings.body.version, allowOverbilling: true }));
-    let saved = await s.contactApi.put(`${s.p}/invoices/${inv.invoice.id}/lines`, { version: inv.invoice.version, lines: [{ lineId: inv.lines[0].id, workCompletedThisPeriodCents: 10_000_01 }] });
+    let saved = await s.contactApi.put(`${s.p}/invoices/${inv.invoice.id}/lines?view=full`, { version: inv.invoice.version, lines: [{ lineId: inv.lines[0].id, workCompletedThisPeriodCents: 10_000_01 }] });
     assertOk(saved);
     const again = await s.admin.get(`${s.p}/invoicing-settings`);
     assertOk(await s.admin.patch(`${s.p}/invoicing-settings`, { version: again.body.version, allowOverbilling: false }));
-    assertError(await s.contactApi.post(`${s.p}/invoices/${inv.invoice.id}/transitions`, { action: 'submit', version: saved.body.invoice.version }), 422, 'rule_violation');
+    assertError(await s.contactApi.post(`${s.p}/invoices/${inv.invoice.id}/transitions?view=full`, { action: 'submit', version: saved.body.invoice.version }), 422, 'rule_violation');
     assert.equal((await rowsOf(s.project.id, 'invoice_submitted')).length, 0);
-    saved = await s.contactApi.put(`${s.p}/invoices/${inv.invoice.id}/lines`, { version: saved.body.invoice.version, lines: [{ lineId: inv.lines[0].id, workCompletedThisPeriodCents: 1_000_00 }] });
+    saved = await s.contactApi.put(`${s.p}/invoices/${inv.invoice.id}/lines?view=full`, { version: saved.body.invoice.version, lines: [{ lineId: inv.lines[0].id, workCompletedThisPeriodCents: 1_000_00 }] });
     assertOk(saved);
     // …and a submission that fails after the email was written (its audit entry) rolls the email back.
     await failOn(inv.invoice.id, 'status_under_review');
-    assertError(await s.contactApi.post(`${s.p}/invoices/${inv.invoice.id}/transitions`, { action: 'submit', version: saved.body.invoice.version }), 409, 'conflict');
+    assertError(await s.contactApi.post(`${s.p}/invoices/${inv.invoice.id}/transitions?view=full`, { action: 'submit', version: saved.body.invoice.version }), 409, 'conflict');
     assert.equal((await rowsOf(s.project.id, 'invoice_submitted')).length, 0);
     assert.equal((await s.admin.get(`${s.p}/invoices/${inv.invoice.id}`)).body.invoice.status, 'draft');
 
     await t.db.deleteFrom('testFailAudit' as never).execute();
-    assertOk(await s.contactApi.post(`${s.p}/invoices/${inv.invoice.id}/transitions`, { action: 'submit', version: saved.body.invoice.version }));
+    assertOk(await s.contactApi.post(`${s.p}/invoices/${inv.invoice.id}/transitions?view=full`, { action: 'submit', version: saved.body.invoice.version }));
     assert.deepEqual(
       (await rowsOf(s.project.id, 'invoice_submitted')).map((r) => [r.toAddress, r.status]),
       [[s.adminUser.email, 'pending']],
@@ -655,14 +655,14 @@ describe('recipients', () => {
     const hidden = await commitmentWith(s, [s.contact], { isPrivate: true });
     assertError(await formerApi.get(`${s.p}/commitments/${hidden.id}`), 404, 'not_found');
 
-    const created = await s.contactApi.post(`${s.p}/commitments/${hidden.id}/invoices`, {});
+    const created = await s.contactApi.post(`${s.p}/commitments/${hidden.id}/invoices?view=full`, {});
     assertOk(created, 201);
-    const saved = await s.contactApi.put(`${s.p}/invoices/${created.body.invoice.id}/lines`, {
+    const saved = await s.contactApi.put(`${s.p}/invoices/${created.body.invoice.id}/lines?view=full`, {
       version: created.body.invoice.version,
       lines: [{ lineId: created.body.lines[0].id, workCompletedThisPeriodCents: 1_000_00 }],
     });
     assertOk(saved);
-    assertOk(await s.contactApi.post(`${s.p}/invoices/${created.body.invoice.id}/transitions`, { action: 'submit', version: saved.body.invoice.version }));
+    assertOk(await s.contactApi.post(`${s.p}/invoices/${created.body.invoice.id}/transitions?view=full`, { action: 'submit', version: saved.body.invoice.version }));
     const before = sink.messages.length;
     assert.deepEqual(await run(), { sent: 1, retried: 0, failed: 0 });
     assert.deepEqual(

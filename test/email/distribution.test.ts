@@ -84,14 +84,14 @@ async function distribution(s: Setup): Promise<{ ids: string[]; follows: boolean
 
 /** The contact bills the commitment and submits the invoice. */
 async function submitInvoice(s: Setup): Promise<string> {
-  const created = await s.contactApi.post(`${s.p}/commitments/${s.commitment.id}/invoices`, {});
+  const created = await s.contactApi.post(`${s.p}/commitments/${s.commitment.id}/invoices?view=full`, {});
   assertOk(created, 201);
-  const saved = await s.contactApi.put(`${s.p}/invoices/${created.body.invoice.id}/lines`, {
+  const saved = await s.contactApi.put(`${s.p}/invoices/${created.body.invoice.id}/lines?view=full`, {
     version: created.body.invoice.version,
     lines: [{ lineId: created.body.lines[0].id, workCompletedThisPeriodCents: 1_000_00 }],
   });
   assertOk(saved);
-  assertOk(await s.contactApi.post(`${s.p}/invoices/${created.body.invoice.id}/transitions`, { action: 'submit', version: saved.body.invoice.version }));
+  assertOk(await s.contactApi.post(`${s.p}/invoices/${created.body.invoice.id}/transitions?view=full`, { action: 'submit', version: saved.body.invoice.version }));
   return created.body.invoice.id;
 }
 

@@ -278,10 +278,10 @@ test("the invite's links work: opening No or Yes shows what it answers; the page
 });
 
 test('Invoice submitted: to the distribution list only, with the payment due in the project currency and a link to review', async () => {
-  const created = await contactApi.post(`${p}/commitments/${commitment.id}/invoices`, { number: 'INV-7' });
+  const created = await contactApi.post(`${p}/commitments/${commitment.id}/invoices?view=full`, { number: 'INV-7' });
   assertOk(created, 201);
   const [l1, l2, l3] = created.body.lines;
-  const saved = await contactApi.put(`${p}/invoices/${created.body.invoice.id}/lines`, {
+  const saved = await contactApi.put(`${p}/invoices/${created.body.invoice.id}/lines?view=full`, {
     version: created.body.invoice.version,
     lines: [
       { lineId: l1.id, workCompletedThisPeriodCents: 2_500_00 },
@@ -290,7 +290,7 @@ test('Invoice submitted: to the distribution list only, with the payment due in 
     ],
   });
   assertOk(saved);
-  const submitted = await contactApi.post(`${p}/invoices/${created.body.invoice.id}/transitions`, { action: 'submit', version: saved.body.invoice.version });
+  const submitted = await contactApi.post(`${p}/invoices/${created.body.invoice.id}/transitions?view=full`, { action: 'submit', version: saved.body.invoice.version });
   assertOk(submitted);
   assert.equal(submitted.body.summary.currentPaymentDueCents, 3_600_00, '4,000.00 of work less 10 % retainage');
   invoice = { id: submitted.body.invoice.id, version: submitted.body.invoice.version, lines: created.body.lines };
@@ -317,7 +317,7 @@ test('Invoice submitted: to the distribution list only, with the payment due in 
 
 test('Invoice sent back: to the contacts, with each rejected line and its reason, and the reviewer\'s note', async () => {
   const [, l2, l3] = invoice.lines as [{ id: string }, { id: string }, { id: string }];
-  const reviewed = await admin.post(`${p}/invoices/${invoice.id}/review`, {
+  const reviewed = await admin.post(`${p}/invoices/${invoice.id}/review?view=full`, {
     version: invoice.version,
     note: 'Please fix lines 2 and 3 & resubmit.',
     lines: [
@@ -365,15 +365,15 @@ test('Invoice sent back: to the contacts, with each rejected line and its reason
 
 test('Invoice approved (approval notices on): to the contacts, with the certified payment due', async () => {
   const [, l2] = invoice.lines as [{ id: string }, { id: string }];
-  const fixed = await contactApi.put(`${p}/invoices/${invoice.id}/lines`, { version: invoice.version, lines: [{ lineId: l2.id, workCompletedThisPeriodCents: 500_00 }] });
+  const fixed = await contactApi.put(`${p}/invoices/${invoice.id}/lines?view=full`, { version: invoice.version, lines: [{ lineId: l2.id, workCompletedThisPeriodCents: 500_00 }] });
   assertOk(fixed);
-  const resubmitted = await contactApi.post(`${p}/invoices/${invoice.id}/transitions`, { action: 'submit', version: fixed.body.invoice.version });
+  const resubmitted = await contactApi.post(`${p}/invoices/${invoice.id}/transitions?view=full`, { action: 'submit', version: fixed.body.invoice.version });
   assertOk(resubmitted);
   const again = await deliver();
   assert.deepEqual(recipients(again), [adminUser.email], 'the resubmission is announced to the distribution list again');
   assert.ok(to(again, adminUser).text.includes('$3,150.00'), 'with the new amount');
 
-  const approved = await admin.post(`${p}/invoices/${invoice.id}/transitions`, { action: 'approve', version: resubmitted.body.invoice.version });
+  const approved = await admin.post(`${p}/invoices/${invoice.id}/transitions?view=full`, { action: 'approve', version: resubmitted.body.invoice.version });
   assertOk(approved);
   assert.equal(approved.body.summary.currentPaymentDueCents, 3_150_00);
   const messages = await deliver();

@@ -126,10 +126,10 @@ test('the Invite to Bill names the project in its body, not only in its subject,
 });
 
 test('Invoice submitted names the billing period; it is the first submission, so no revision', async () => {
-  const created = await contactApi.post(`${p}/commitments/${commitment.id}/invoices`, { number: 'INV-31' });
+  const created = await contactApi.post(`${p}/commitments/${commitment.id}/invoices?view=full`, { number: 'INV-31' });
   assertOk(created, 201);
   const lineIds = created.body.lines.map((l: { id: string }) => l.id);
-  const saved = await contactApi.put(`${p}/invoices/${created.body.invoice.id}/lines`, {
+  const saved = await contactApi.put(`${p}/invoices/${created.body.invoice.id}/lines?view=full`, {
     version: created.body.invoice.version,
     lines: [
       { lineId: lineIds[0], workCompletedThisPeriodCents: 2_000_00 },
@@ -138,7 +138,7 @@ test('Invoice submitted names the billing period; it is the first submission, so
     ],
   });
   assertOk(saved);
-  const submitted = await contactApi.post(`${p}/invoices/${created.body.invoice.id}/transitions`, { action: 'submit', version: saved.body.invoice.version });
+  const submitted = await contactApi.post(`${p}/invoices/${created.body.invoice.id}/transitions?view=full`, { action: 'submit', version: saved.body.invoice.version });
   assertOk(submitted);
   invoice = { id: created.body.invoice.id, version: submitted.body.invoice.version, lineIds };
   const m = only(await deliver(), inviter);
@@ -150,7 +150,7 @@ test('Invoice submitted names the billing period; it is the first submission, so
 });
 
 async function sendBack(lineIndex: number, reason: string): Promise<void> {
-  const reviewed = await admin.post(`${p}/invoices/${invoice.id}/review`, {
+  const reviewed = await admin.post(`${p}/invoices/${invoice.id}/review?view=full`, {
     version: invoice.version,
     lines: [{ lineId: invoice.lineIds[lineIndex], decision: 'rejected', reason }],
   });
@@ -162,12 +162,12 @@ async function sendBack(lineIndex: number, reason: string): Promise<void> {
 async function resubmit(lines: Record<string, unknown>[]): Promise<SinkMessage> {
   let version = invoice.version;
   if (lines.length > 0) {
-    const saved = await contactApi.put(`${p}/invoices/${invoice.id}/lines`, { version, lines });
+    const saved = await contactApi.put(`${p}/invoices/${invoice.id}/lines?view=full`, { version, lines });
     assertOk(saved);
     version = saved.body.invoice.version;
   }
   // Stored materials billed without an attachment: the contact goes on knowingly (decision 012).
-  const res = await contactApi.post(`${p}/invoices/${invoice.id}/transitions`, { action: 'submit', version, acknowledgeMissing: true });
+  const res = await contactApi.post(`${p}/invoices/${invoice.id}/transitions?view=full`, { action: 'submit', version, acknowledgeMissing: true });
   assertOk(res);
   invoice.version = res.body.invoice.version;
   return only(await deliver(), inviter);
@@ -202,14 +202,14 @@ test('revision 2, resubmitted unchanged, says that no line changed since revisio
 });
 
 test('Approved as Noted carries the note, the claimed beside the certified payment due (line 8), the billing period and each adjusted line with its reason', async () => {
-  const certified = await admin.put(`${p}/invoices/${invoice.id}/lines`, {
+  const certified = await admin.put(`${p}/invoices/${invoice.id}/lines?view=full`, {
     version: invoice.version,
     mode: 'certify',
     lines: [{ lineId: invoice.lineIds[0], workCompletedThisPeriodCents: 1_500_00, differenceReason: 'Site walk 11/20: level 3 not boarded' }],
   });
   assertOk(certified);
   assert.equal(certified.body.summary.currentPaymentDueCents, 2_487_50, '2,500.00 work less 10 % + 250.00 stored less 5 %');
-  const approved = await admin.post(`${p}/invoices/${invoice.id}/transitions`, {
+  const approved = await admin.post(`${p}/invoices/${invoice.id}/transitions?view=full`, {
     action: 'approve_as_noted',
     version: certified.body.invoice.version,
     note: 'Certified line 1 at 1,500.00 after the site walk.\nBill the rest next period.',

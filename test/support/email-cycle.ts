@@ -108,10 +108,10 @@ export type InvoiceBody = { invoice: { id: string; version: number; status: stri
 
 /** A contact creates the invoice of the open period and claims `workCents` on its first line (a Draft). */
 export async function draftInvoice(s: EmailSetup, api: Client, commitmentId: string, workCents: number): Promise<InvoiceBody> {
-  const created = await api.post(`${s.p}/commitments/${commitmentId}/invoices`, {});
+  const created = await api.post(`${s.p}/commitments/${commitmentId}/invoices?view=full`, {});
   assertOk(created, 201);
   const body = created.body as InvoiceBody;
-  const saved = await api.put(`${s.p}/invoices/${body.invoice.id}/lines`, {
+  const saved = await api.put(`${s.p}/invoices/${body.invoice.id}/lines?view=full`, {
     version: body.invoice.version,
     lines: [{ lineId: body.lines[0]?.id, workCompletedThisPeriodCents: workCents }],
   });
@@ -120,7 +120,7 @@ export async function draftInvoice(s: EmailSetup, api: Client, commitmentId: str
 }
 
 export async function transition(s: EmailSetup, api: Client, invoice: InvoiceBody, action: string): Promise<InvoiceBody> {
-  const res = await api.post(`${s.p}/invoices/${invoice.invoice.id}/transitions`, { action, version: invoice.invoice.version });
+  const res = await api.post(`${s.p}/invoices/${invoice.invoice.id}/transitions?view=full`, { action, version: invoice.invoice.version });
   assertOk(res);
   return res.body as InvoiceBody;
 }

@@ -16,7 +16,7 @@ import { sameSlidingScale } from '../../domain/sliding-scale.ts';
 import { recordAudit } from '../../db/audit.queries.ts';
 import type { Db } from '../../db/database.ts';
 import { getCurrentSlidingScale, retainageRulesColumn } from '../../db/retainage-rules.queries.ts';
-import { invoiceAmounts, loadInvoiceContext } from './invoice-context.ts';
+import { invoiceAmounts, loadInvoiceContext, type InvoiceWritten } from './invoice-context.ts';
 import { storeInvoiceSummaries } from './invoice-summaries.ts';
 
 const issueId = (i: LineIssue) => `${i.key}|${i.field}|${i.code}`;
@@ -28,7 +28,7 @@ export async function applyCurrentRetainageRules(
   invoiceId: string,
   input: { version: number },
   now: Date,
-): Promise<{ version: number }> {
+): Promise<{ version: number; written: InvoiceWritten }> {
   return db.transaction().execute(async (trx) => {
     const ctx = await loadInvoiceContext(trx, viewer, projectId, invoiceId, now, { forUpdate: true });
     if (ctx.actor !== 'admin') throw new DomainError('forbidden', "Only an invoice administrator can change an invoice's retainage rules.");
@@ -88,6 +88,8 @@ export async function applyCurrentRetainageRules(
         currentPaymentDueCents: after.summary.currentPaymentDueCents,
       },
     });
-    return { version };
+    const written = { ...ctx, invoice: { ...ctx.invoice, version, updatedAt: now, retainageRules: current }, slidingScale: current, lines };
+    // New rules move the retainage of every line: all of them are in the answer.
+    return { version, written: { ctx: written, amounts: after, changedLineKeys: new Set(lines.map((l) => l.key)) } };
   });
 }

@@ -14,7 +14,7 @@ import { getProjectAccess } from '../../db/projects.queries.ts';
 import { recordAudit } from '../../db/audit.queries.ts';
 import type { Db, Trx } from '../../db/database.ts';
 import { emailInvoiceApproved, emailInvoiceSentBack, emailInvoiceSubmitted } from '../notifications/billing-emails.ts';
-import { invoiceAmounts, loadInvoiceContext, type InvoiceContext } from './invoice-context.ts';
+import { invoiceAmounts, loadInvoiceContext, type InvoiceContext, type InvoiceWritten } from './invoice-context.ts';
 import { loadSubmissionChecklist } from './submission-checklist.ts';
 import { recordInvoiceSubmission } from './invoice-submissions.ts';
 import { storeInvoiceSummaries } from './invoice-summaries.ts';
@@ -28,7 +28,7 @@ export async function applyInvoiceAction(
   now: Date,
   note?: string,
   acknowledgeMissing = false,
-): Promise<{ status: InvoiceStatus; version: number }> {
+): Promise<{ status: InvoiceStatus; version: number; written: InvoiceWritten }> {
   if (ctx.actor === 'contact' && !ctx.isLatestInPeriod) {
     throw new DomainError('invalid_state', 'Only the latest invoice of this commitment in this billing period can be submitted.', {
       field: 'invoiceId',
@@ -45,6 +45,7 @@ export async function applyInvoiceAction(
   const acknowledgedMissing = action === 'submit' ? acknowledgeChecklist(await loadSubmissionChecklist(trx, ctx), acknowledgeMissing) : [];
   const version = ctx.invoice.version + 1;
   const approving = isApproved(next);
+  const snapshot = approving ? snapshotOf(ctx.lines, amounts) : null;
   await trx
     .updateTable('invoices')
     .set({
@@ -55,7 +56,7 @@ export async function applyInvoiceAction(
       ...(approving && {
         approvedAt: now,
         approvedBy: viewer.userId,
-        snapshot: JSON.stringify(snapshotOf(ctx.lines, amounts)),
+        snapshot: JSON.stringify(snapshot),
       }),
     })
     .where('id', '=', ctx.invoice.id)
@@ -111,7 +112,20 @@ export async function applyInvoiceAction(
     before: { status: ctx.invoice.status },
     after: { status: next, ...(note && { note }), ...(approving && { certified: amounts.summary }), ...(acknowledgedMissing.length > 0 && { acknowledgedMissing }) },
   });
-  return { status: next, version };
+  // The invoice as it stands now, for the answer (decision 022): nothing is loaded again.
+  const resubmitted = action === 'submit' && ctx.invoice.status === 'revise_and_resubmit';
+  const invoice = {
+    ...ctx.invoice,
+    status: next,
+    version,
+    updatedAt: now,
+    ...(action === 'submit' && { submittedAt: now }),
+    ...(approving && { approvedAt: now, approvedBy: viewer.userId, snapshot }),
+  };
+  const lines = resubmitted ? ctx.lines.map((l) => (l.review.status === 'rejected' ? { ...l, review: { status: null, reason: null } } : l)) : ctx.lines;
+  const after: InvoiceContext = { ...ctx, invoice, lines };
+  const changed = new Set(resubmitted ? rejected.map((l) => l.key) : []);
+  return { status: next, version, written: { ctx: after, amounts: approving ? invoiceAmounts(after) : amounts, changedLineKeys: changed } };
 }
 
 export async function changeInvoiceStatus(
@@ -121,7 +135,7 @@ export async function changeInvoiceStatus(
   invoiceId: string,
   input: { action: InvoiceAction; version: number; note?: string | undefined; acknowledgeMissing?: boolean | undefined },
   now: Date,
-): Promise<{ status: InvoiceStatus; version: number }> {
+): Promise<{ status: InvoiceStatus; version: number; written: InvoiceWritten }> {
   return db.transaction().execute(async (trx) => {
     const ctx = await loadInvoiceContext(trx, viewer, projectId, invoiceId, now, { forUpdate: true });
     assertVersion(ctx.invoice.version, input.version, 'invoice');

@@ -16,13 +16,14 @@ import { findOpenBillingPeriod, getBillingPeriod, listBillingPeriods } from '../
 import { lockCommitment } from '../../db/commitments.queries.ts';
 import type { Db } from '../../db/database.ts';
 import { findInvite } from '../../db/invites.queries.ts';
-import { addMissingInvoiceLines, invoiceFromRow, listCommitmentInvoices, nextInvoiceSequence } from '../../db/invoices.queries.ts';
-import { findProject } from '../../db/projects.queries.ts';
+import { addMissingInvoiceLines, invoiceFromRow, listCommitmentInvoices, listInvoiceLines } from '../../db/invoices.queries.ts';
+import { getProjectWithAccess } from '../../db/projects.queries.ts';
 import { getCurrentSlidingScale, retainageRulesColumn } from '../../db/retainage-rules.queries.ts';
-import { getProjectSettings } from '../../db/settings.queries.ts';
+import { getCompanySettings, getProjectSettings } from '../../db/settings.queries.ts';
+import { effectiveAllowOverbilling } from '../../domain/project-settings.ts';
 import { todayIn } from '../../domain/calendar.ts';
-import { resolveInvoiceActor } from './invoice-context.ts';
-import { refreshInvoiceSummaries } from './invoice-summaries.ts';
+import { invoiceAmounts, resolveInvoiceActor, type InvoiceContext, type InvoiceWritten } from './invoice-context.ts';
+import { storeInvoiceSummaries } from './invoice-summaries.ts';
 
 export type CreateInvoiceInput = {
   /** Defaults to the open period. Contacts can only use the open period. */
@@ -42,7 +43,7 @@ export async function createInvoice(
   commitmentId: string,
   input: CreateInvoiceInput,
   now: Date,
-): Promise<Invoice> {
+): Promise<Invoice & { written: InvoiceWritten }> {
   for (const field of ['billingDate', 'periodStart', 'periodEnd'] as const) {
     const value = input[field];
     if (value !== undefined && !isCalendarDate(value)) {
@@ -50,11 +51,12 @@ export async function createInvoice(
     }
   }
   return db.transaction().execute(async (trx) => {
-    const { actor } = await resolveInvoiceActor(trx, viewer, projectId, commitmentId);
+    const { access, project } = await getProjectWithAccess(trx, viewer, projectId);
+    const { actor } = await resolveInvoiceActor(trx, viewer, projectId, commitmentId, access);
     // Serialises invoice creation per commitment: "one per period" and the sequence hold under concurrency.
     const commitment = await lockCommitment(trx, commitmentId);
-    const project = await findProject(trx, projectId);
-    assertDatesInWindow({ billingDate: input.billingDate, periodStart: input.periodStart, periodEnd: input.periodEnd }, todayIn(project?.timeZone ?? 'UTC', now));
+    const today = todayIn(project.timeZone, now);
+    assertDatesInWindow({ billingDate: input.billingDate, periodStart: input.periodStart, periodEnd: input.periodEnd }, today);
     const settings = await getProjectSettings(trx, projectId);
     const period = input.billingPeriodId
       ? await getBillingPeriod(trx, projectId, input.billingPeriodId)
@@ -84,13 +86,14 @@ export async function createInvoice(
       ssovEnabled: facts?.ssovEnabled ?? false,
       ssovApproved: facts?.ssovApproved ?? true,
       period: { status: period.status, dueOn: period.dueOn },
-      today: todayIn(project?.timeZone ?? 'UTC', now),
+      today,
       invoicesInPeriod: existing.filter((i) => i.billingPeriodId === period.id).length,
       contactsMayBillWithoutInvite: settings.contactsMayBillWithoutInvite,
       invite: invite ? { invoiceType: invite.invoiceType } : null,
       contactDefaultInvoiceType: settings.contactDefaultInvoiceType,
     });
-    const sequence = await nextInvoiceSequence(trx, commitmentId);
+    // `existing` is every invoice of the commitment, read under its lock.
+    const sequence = Math.max(0, ...existing.map((i) => i.sequence)) + 1;
     // Read under the commitment lock that rule changes take too: the invoice gets the rules in force now.
     const retainageRules = await getCurrentSlidingScale(trx, commitmentId);
     const number = actor === 'admin' ? String(sequence) : input.number?.trim() || null;
@@ -118,7 +121,6 @@ export async function createInvoice(
       .executeTakeFirstOrThrow();
     const invoice = invoiceFromRow(row);
     await addMissingInvoiceLines(trx, commitmentId, invoice.id);
-    await refreshInvoiceSummaries(trx, projectId, [invoice]);
     await recordAudit(trx, {
       occurredAt: now,
       actorUserId: viewer.userId,
@@ -128,6 +130,34 @@ export async function createInvoice(
       action: 'create',
       after: { ...invoice, snapshot: undefined, actor },
     });
-    return invoice;
+    // The new invoice's G702 for the answer (decision 022): its lines and the earlier ones it builds on.
+    const linesById = await listInvoiceLines(trx, [invoice.id, ...existing.filter((i) => !i.snapshot).map((i) => i.id)]);
+    const company = await getCompanySettings(trx);
+    const ctx: InvoiceContext = {
+      access,
+      actor,
+      project,
+      commitment,
+      invoice,
+      period,
+      lines: linesById.get(invoice.id) ?? [],
+      earlier: existing.map((i) => ({
+        sequence: i.sequence,
+        status: i.status,
+        snapshot: i.snapshot,
+        lines: linesById.get(i.id) ?? [],
+        label: invoiceLabel(i),
+        retainageRules: i.retainageRules,
+      })),
+      allowOverbilling: effectiveAllowOverbilling(settings.allowOverbilling, company.preventOverbillingAllProjects),
+      slidingScale: invoice.retainageRules,
+      isLatestInPeriod: true,
+      isLatestOfCommitment: true,
+      today,
+    };
+    const amounts = invoiceAmounts(ctx);
+    await storeInvoiceSummaries(trx, [{ invoiceId: invoice.id, amounts }]);
+    // A new invoice's lines are all zero: the answer is its header and G702; the page reads the lines with GET.
+    return { ...invoice, written: { ctx, amounts, changedLineKeys: new Set<string>() } };
   });
 }

@@ -12,13 +12,11 @@ import type { InvoiceActor } from '../../domain/invoice-status.ts';
 import { isInvoiceAdministrator, type ProjectAccess, type Viewer } from '../../domain/permissions.ts';
 import { effectiveAllowOverbilling } from '../../domain/project-settings.ts';
 import type { Project } from '../../domain/project.ts';
-import { getBillingPeriod } from '../../db/billing-periods.queries.ts';
 import { getVisibleCommitment } from '../../db/commitments.queries.ts';
 import { isInvoiceContact } from '../../db/contacts.queries.ts';
 import type { DbOrTrx } from '../../db/database.ts';
-import { getInvoice, listCommitmentInvoices, listInvoiceLines } from '../../db/invoices.queries.ts';
-import { findProject, getProjectAccess } from '../../db/projects.queries.ts';
-import { getCompanySettings, getProjectSettings } from '../../db/settings.queries.ts';
+import { getInvoiceWithPeriod, listCommitmentInvoices, listInvoiceLines } from '../../db/invoices.queries.ts';
+import { getProjectAccess, getProjectWithAccess } from '../../db/projects.queries.ts';
 import type { SlidingScale } from '../../domain/sliding-scale.ts';
 
 export type InvoiceContext = {
@@ -44,14 +42,16 @@ export type InvoiceContext = {
 /**
  * Who may act on a commitment's invoices: its invoice administrators and its invoice contacts.
  * Anyone else — even someone who can see the commitment — gets not_found, as if there were none.
+ * Pass `access` when the caller has it already: it is read once per request.
  */
 export async function resolveInvoiceActor(
   db: DbOrTrx,
   viewer: Viewer,
   projectId: string,
   commitmentId: string,
+  known?: ProjectAccess,
 ): Promise<{ access: ProjectAccess; actor: InvoiceActor; commitment: Commitment }> {
-  const access = await getProjectAccess(db, viewer, projectId);
+  const access = known ?? (await getProjectAccess(db, viewer, projectId));
   const { commitment, facts } = await getVisibleCommitment(db, access, commitmentId);
   if (isInvoiceAdministrator(access)) return { access, actor: 'admin', commitment };
   if (facts.viewerIsInvoiceContact || (await isInvoiceContact(db, commitmentId, viewer.userId))) {
@@ -60,6 +60,13 @@ export async function resolveInvoiceActor(
   throw notFound('The invoice');
 }
 
+/**
+ * Loads everything once, in a fixed number of statements whatever the number of lines (decision
+ * 022): project + access, the invoice (locked with `forUpdate`) + its period + the overbilling
+ * settings, the commitment as the viewer may see it, the commitment's invoices, and the lines of
+ * this invoice and of the earlier ones not yet snapshotted. Services pass the context on (to the
+ * view, the presenter) instead of loading it again.
+ */
 export async function loadInvoiceContext(
   db: DbOrTrx,
   viewer: Viewer,
@@ -68,19 +75,14 @@ export async function loadInvoiceContext(
   now: Date,
   options: { forUpdate?: boolean } = {},
 ): Promise<InvoiceContext> {
-  const access = await getProjectAccess(db, viewer, projectId);
-  const invoice = await getInvoice(db, projectId, invoiceId, options);
-  const { actor, commitment } = await resolveInvoiceActor(db, viewer, projectId, invoice.commitmentId).catch((error: unknown) => {
+  const { access, project } = await getProjectWithAccess(db, viewer, projectId);
+  const { invoice, period, allowOverbilling, preventOverbillingAllProjects } = await getInvoiceWithPeriod(db, projectId, invoiceId, options);
+  const { actor, commitment } = await resolveInvoiceActor(db, viewer, projectId, invoice.commitmentId, access).catch((error: unknown) => {
     throw error instanceof DomainError && error.code === 'not_found' ? notFound('The invoice') : error;
   });
-  const project = await findProject(db, projectId);
-  if (!project) throw notFound('The project');
-  const period = await getBillingPeriod(db, projectId, invoice.billingPeriodId);
   const all = await listCommitmentInvoices(db, invoice.commitmentId);
   const earlierInvoices = all.filter((i) => i.sequence < invoice.sequence);
   const linesById = await listInvoiceLines(db, [invoice.id, ...earlierInvoices.filter((i) => !i.snapshot).map((i) => i.id)]);
-  const settings = await getProjectSettings(db, projectId);
-  const company = await getCompanySettings(db);
   const inPeriod = all.filter((i) => i.billingPeriodId === invoice.billingPeriodId);
   return {
     access,
@@ -98,7 +100,7 @@ export async function loadInvoiceContext(
       label: invoiceLabel(i),
       retainageRules: i.retainageRules,
     })),
-    allowOverbilling: effectiveAllowOverbilling(settings.allowOverbilling, company.preventOverbillingAllProjects),
+    allowOverbilling: effectiveAllowOverbilling(allowOverbilling, preventOverbillingAllProjects),
     slidingScale: invoice.retainageRules,
     isLatestInPeriod: Math.max(...inPeriod.map((i) => i.sequence)) === invoice.sequence,
     isLatestOfCommitment: Math.max(...all.map((i) => i.sequence)) === invoice.sequence,
@@ -121,4 +123,27 @@ export function invoiceAmounts(ctx: Pick<InvoiceContext, 'invoice' | 'lines' | '
     };
   }
   return computeInvoice(ctx.lines, ctx.earlier, ctx.allowOverbilling, ctx.slidingScale);
+}
+
+/**
+ * What a write leaves behind, for its answer (decision 022): the context as it stands after the
+ * write (new version, status, lines), its G702/G703 computed once, and the keys of the lines whose
+ * presented values may have changed. The route answers with those lines, or the whole invoice
+ * when asked (`?view=full`), from this — never by loading the invoice again.
+ */
+export type InvoiceWritten = { ctx: InvoiceContext; amounts: InvoiceComputation; changedLineKeys: ReadonlySet<string> };
+
+/**
+ * The lines a write changed: the ones it edited, and — under sliding-scale rules, whose caps are
+ * shared by the lines — any other line whose computed values moved.
+ */
+export function changedLineKeys(ctx: Pick<InvoiceContext, 'slidingScale'>, edited: Iterable<string>, computeBefore: () => InvoiceComputation, after: InvoiceComputation): Set<string> {
+  const keys = new Set(edited);
+  if (!ctx.slidingScale) return keys;
+  const before = computeBefore();
+  const was = new Map(before.lines.map((l) => [l.key, JSON.stringify(l)]));
+  const wasClaimed = new Map(before.claimedLines.map((l) => [l.key, JSON.stringify(l)]));
+  for (const l of after.lines) if (was.get(l.key) !== JSON.stringify(l)) keys.add(l.key);
+  for (const l of after.claimedLines) if (wasClaimed.get(l.key) !== JSON.stringify(l)) keys.add(l.key);
+  return keys;
 }

@@ -5,7 +5,7 @@ import { assertCanEdit, type EditKind } from '../../domain/invoice-rules.ts';
 import { availableActions, type InvoiceAction } from '../../domain/invoice-status.ts';
 import type { Viewer } from '../../domain/permissions.ts';
 import { compareDates } from '../../domain/calendar.ts';
-import type { Db } from '../../db/database.ts';
+import type { Db, DbOrTrx } from '../../db/database.ts';
 import { findCompany } from '../../db/directory.queries.ts';
 import { getCurrentSlidingScale } from '../../db/retainage-rules.queries.ts';
 import { isApproved } from '../../domain/invoice-status.ts';
@@ -49,34 +49,12 @@ export type LineMeta = Pick<InvoiceLine, 'id' | 'isCertifiedAdjusted' | 'differe
   certifiedPercentBp: number | null;
 };
 
-function can(ctx: InvoiceContext, kind: EditKind): boolean {
-  try {
-    assertCanEdit({ actor: ctx.actor, status: ctx.invoice.status, isLatestInPeriod: ctx.isLatestInPeriod }, kind);
-    return true;
-  } catch (error) {
-    if (error instanceof DomainError) return false;
-    throw error;
-  }
+export function lineMetaOf(line: InvoiceLine): LineMeta {
+  return { ...line, claimedPercentBp: line.claimed.percentCompleteToDateBp, certifiedPercentBp: line.certified.percentCompleteToDateBp };
 }
 
-export async function getInvoiceView(db: Db, viewer: Viewer, projectId: string, invoiceId: string, now: Date): Promise<InvoiceView> {
-  const ctx = await loadInvoiceContext(db, viewer, projectId, invoiceId, now);
-  const amounts = invoiceAmounts(ctx);
-  const company = ctx.commitment.contractCompanyId ? await findCompany(db, ctx.commitment.contractCompanyId) : undefined;
-  const attachments = await db
-    .selectFrom('invoiceAttachments')
-    .select(['id', 'filename', 'contentType', 'sizeBytes', 'createdAt'])
-    .where('invoiceId', '=', invoiceId)
-    .where('deletedAt', 'is', null)
-    .orderBy('createdAt')
-    .execute();
-  const canEditClaim = can(ctx, 'claim');
-  const canCertify = ctx.actor === 'admin' && can(ctx, 'certify');
-  const releaseTypeOk = ctx.actor === 'admin' || ctx.invoice.invoiceType !== 'work_and_materials';
-  const contactReleaseOk = ctx.actor === 'admin' || (ctx.isLatestOfCommitment && compareDates(ctx.today, ctx.period.dueOn) <= 0);
-  const retainageRulesMatchCommitment = isApproved(ctx.invoice.status)
-    ? null
-    : sameSlidingScale(ctx.slidingScale, await getCurrentSlidingScale(db, ctx.invoice.commitmentId));
+/** Per line key: the stored line (live invoices) or the snapshot's metadata (approved ones). */
+export function lineMetaMap(ctx: Pick<InvoiceContext, 'invoice' | 'lines'>): InvoiceView['meta'] {
   const meta: InvoiceView['meta'] = new Map();
   if (ctx.invoice.snapshot) {
     for (const [key, m] of Object.entries(ctx.invoice.snapshot.lineMeta)) {
@@ -91,16 +69,54 @@ export async function getInvoiceView(db: Db, viewer: Viewer, projectId: string, 
       });
     }
   } else {
-    for (const line of ctx.lines) {
-      meta.set(line.key, { ...line, claimedPercentBp: line.claimed.percentCompleteToDateBp, certifiedPercentBp: line.certified.percentCompleteToDateBp });
-    }
+    for (const line of ctx.lines) meta.set(line.key, lineMetaOf(line));
   }
+  return meta;
+}
+
+function can(ctx: InvoiceContext, kind: EditKind): boolean {
+  try {
+    assertCanEdit({ actor: ctx.actor, status: ctx.invoice.status, isLatestInPeriod: ctx.isLatestInPeriod }, kind);
+    return true;
+  } catch (error) {
+    if (error instanceof DomainError) return false;
+    throw error;
+  }
+}
+
+export async function getInvoiceView(db: Db, viewer: Viewer, projectId: string, invoiceId: string, now: Date): Promise<InvoiceView> {
+  return buildInvoiceView(db, await loadInvoiceContext(db, viewer, projectId, invoiceId, now));
+}
+
+/**
+ * The whole view from a context already loaded (by a GET, or by a write asked for the whole
+ * invoice): four more statements — the contract company's name, the attachments, the
+ * commitment's current retainage rules, the invite — however many lines (decision 022).
+ */
+export async function buildInvoiceView(db: DbOrTrx, ctx: InvoiceContext): Promise<InvoiceView> {
+  const amounts = invoiceAmounts(ctx);
+  const company = ctx.commitment.contractCompanyId ? await findCompany(db, ctx.commitment.contractCompanyId) : undefined;
+  const attachments = await db
+    .selectFrom('invoiceAttachments')
+    .select(['id', 'filename', 'contentType', 'sizeBytes', 'createdAt'])
+    .where('invoiceId', '=', ctx.invoice.id)
+    .where('deletedAt', 'is', null)
+    .orderBy('createdAt')
+    .execute();
+  const canEditClaim = can(ctx, 'claim');
+  const canCertify = ctx.actor === 'admin' && can(ctx, 'certify');
+  const releaseTypeOk = ctx.actor === 'admin' || ctx.invoice.invoiceType !== 'work_and_materials';
+  const contactReleaseOk = ctx.actor === 'admin' || (ctx.isLatestOfCommitment && compareDates(ctx.today, ctx.period.dueOn) <= 0);
+  const retainageRulesMatchCommitment = isApproved(ctx.invoice.status)
+    ? null
+    : sameSlidingScale(ctx.slidingScale, await getCurrentSlidingScale(db, ctx.invoice.commitmentId));
+  const meta = lineMetaMap(ctx);
   return {
     ctx,
     amounts,
     contractCompanyName: company?.name ?? null,
     attachments,
-    submissionChecklist: await loadSubmissionChecklist(db, ctx),
+    submissionChecklist: await loadSubmissionChecklist(db, ctx, attachments.length),
     retainageRulesMatchCommitment,
     you: {
       role: ctx.actor,

@@ -10,7 +10,9 @@ import type { Viewer } from '../../domain/permissions.ts';
 import { recordAudit } from '../../db/audit.queries.ts';
 import type { Db } from '../../db/database.ts';
 import { applyInvoiceAction } from './change-invoice-status.ts';
-import { invoiceAmounts, loadInvoiceContext } from './invoice-context.ts';
+import { updateInvoiceLineReviews } from '../../db/invoices.queries.ts';
+import type { LineReview } from '../../domain/invoice.ts';
+import { invoiceAmounts, loadInvoiceContext, type InvoiceWritten } from './invoice-context.ts';
 import { storeInvoiceSummaries } from './invoice-summaries.ts';
 
 export type LineDecision = { lineId: string; decision: 'approved' | 'rejected' | null; reason?: string | undefined };
@@ -22,7 +24,7 @@ export async function reviewInvoice(
   invoiceId: string,
   input: { version: number; lines: LineDecision[]; note?: string | undefined },
   now: Date,
-): Promise<{ status: InvoiceStatus; version: number }> {
+): Promise<{ status: InvoiceStatus; version: number; written: InvoiceWritten }> {
   return db.transaction().execute(async (trx) => {
     const ctx = await loadInvoiceContext(trx, viewer, projectId, invoiceId, now, { forUpdate: true });
     if (ctx.actor !== 'admin') throw new DomainError('forbidden', 'Only an invoice administrator reviews invoices.');
@@ -31,14 +33,19 @@ export async function reviewInvoice(
       throw new DomainError('invalid_state', 'Only an invoice under review can be reviewed line by line.', { field: 'status' });
     }
     const byId = new Map(ctx.lines.map((l) => [l.id, l]));
+    const reviewed = new Map<string, LineReview>();
     for (const [index, d] of input.lines.entries()) {
       const line = byId.get(d.lineId);
       if (!line) throw new DomainError('validation_failed', 'That line is not on this invoice.', { field: `lines.${index}.lineId` });
       const reason = d.reason?.trim() || null;
-      await trx.updateTable('invoiceLines').set({ reviewStatus: d.decision, reviewReason: d.decision ? reason : null }).where('id', '=', d.lineId).execute();
-      byId.set(d.lineId, { ...line, review: { status: d.decision, reason: d.decision ? reason : null } });
+      const review: LineReview = { status: d.decision, reason: d.decision ? reason : null };
+      reviewed.set(d.lineId, review);
+      byId.set(d.lineId, { ...line, review });
     }
+    // One statement for every decision, however many lines (decision 022).
+    await updateInvoiceLineReviews(trx, invoiceId, [...reviewed].map(([lineId, review]) => ({ lineId, review })));
     const lines = ctx.lines.map((l) => byId.get(l.id) ?? l);
+    const changed = new Set(lines.filter((l) => reviewed.has(l.id)).map((l) => l.key));
     await recordAudit(trx, {
       occurredAt: now,
       actorUserId: viewer.userId,
@@ -49,11 +56,14 @@ export async function reviewInvoice(
       after: input.lines.map((d) => ({ lineId: d.lineId, decision: d.decision, reason: d.reason ?? null })),
     });
     if (lines.some((l) => l.review.status === 'rejected')) {
-      return applyInvoiceAction(trx, { ...ctx, lines }, viewer, 'request_revision', now, input.note);
+      const sentBack = await applyInvoiceAction(trx, { ...ctx, lines }, viewer, 'request_revision', now, input.note);
+      return { ...sentBack, written: { ...sentBack.written, changedLineKeys: changed } };
     }
     const version = ctx.invoice.version + 1;
     await trx.updateTable('invoices').set({ version, updatedAt: now }).where('id', '=', invoiceId).execute();
-    await storeInvoiceSummaries(trx, [{ invoiceId, amounts: invoiceAmounts({ ...ctx, lines }) }]);
-    return { status: ctx.invoice.status, version };
+    const after = { ...ctx, invoice: { ...ctx.invoice, version, updatedAt: now }, lines };
+    const amounts = invoiceAmounts(after);
+    await storeInvoiceSummaries(trx, [{ invoiceId, amounts }]);
+    return { status: ctx.invoice.status, version, written: { ctx: after, amounts, changedLineKeys: changed } };
   });
 }

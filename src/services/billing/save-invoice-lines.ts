@@ -16,8 +16,9 @@ import type { LineEntry } from '../../domain/pay-application.ts';
 import { assertVersion } from '../../domain/commitment.ts';
 import type { Viewer } from '../../domain/permissions.ts';
 import { recordAudit } from '../../db/audit.queries.ts';
-import type { Db, Trx } from '../../db/database.ts';
-import { loadInvoiceContext } from './invoice-context.ts';
+import type { Db } from '../../db/database.ts';
+import { updateInvoiceLineEntries } from '../../db/invoices.queries.ts';
+import { changedLineKeys, invoiceAmounts, loadInvoiceContext, type InvoiceWritten } from './invoice-context.ts';
 import { storeInvoiceSummaries } from './invoice-summaries.ts';
 
 export type LineChange = {
@@ -83,30 +84,49 @@ function onLine(at: string, check: () => void): void {
   }
 }
 
-async function writeLine(trx: Trx, line: InvoiceLine): Promise<void> {
-  await trx
-    .updateTable('invoiceLines')
-    .set({
-      claimedWorkCents: line.claimed.workCompletedThisPeriodCents,
-      claimedPercentBp: line.claimed.percentCompleteToDateBp,
-      claimedMaterialsNewCents: line.claimed.materialsStoredNewCents,
-      claimedMaterialsInstalledCents: line.claimed.materialsInstalledCents,
-      claimedRetainageReleasedCents: line.claimed.retainageReleasedCents,
-      certifiedWorkCents: line.certified.workCompletedThisPeriodCents,
-      certifiedPercentBp: line.certified.percentCompleteToDateBp,
-      certifiedMaterialsNewCents: line.certified.materialsStoredNewCents,
-      certifiedMaterialsInstalledCents: line.certified.materialsInstalledCents,
-      certifiedRetainageReleasedCents: line.certified.retainageReleasedCents,
-      isCertifiedAdjusted: line.isCertifiedAdjusted,
-      differenceReason: line.differenceReason,
-      workRetainageBp: line.rates.workBp,
-      materialsRetainageBp: line.rates.materialsBp,
-      isRateOverridden: line.isRateOverridden,
-      workRetainageOverrideCents: line.retainageOverride?.workRetainageThisPeriodCents ?? null,
-      workRetainageOverrideReason: line.retainageOverride ? line.retainageOverride.reason : null,
-    })
-    .where('id', '=', line.id)
-    .execute();
+/** The entry fields a save may change on a line, for the audit entry (what changed, not every line). */
+function auditedFields(line: InvoiceLine) {
+  return {
+    claimed: line.claimed,
+    certified: line.certified,
+    rates: line.rates,
+    isRateOverridden: line.isRateOverridden,
+    isCertifiedAdjusted: line.isCertifiedAdjusted,
+    differenceReason: line.differenceReason,
+    retainageOverride: line.retainageOverride ?? null,
+  };
+}
+
+/** Only the fields that differ, before and after: a save of one line of 2,000 records one line's change. */
+function fieldChanges(before: InvoiceLine, after: InvoiceLine): { before: Record<string, unknown>; after: Record<string, unknown> } | null {
+  const was: Record<string, unknown> = auditedFields(before);
+  const now: Record<string, unknown> = auditedFields(after);
+  const out = { before: {} as Record<string, unknown>, after: {} as Record<string, unknown> };
+  let changed = false;
+  for (const field of Object.keys(now)) {
+    const a = was[field];
+    const b = now[field];
+    if (JSON.stringify(a) === JSON.stringify(b)) continue;
+    if (a && b && typeof a === 'object' && typeof b === 'object') {
+      // Entries and rates: only the fields that moved inside them.
+      const inner = { before: {} as Record<string, unknown>, after: {} as Record<string, unknown> };
+      for (const k of Object.keys(b)) {
+        const x = (a as Record<string, unknown>)[k];
+        const y = (b as Record<string, unknown>)[k];
+        if (x !== y) {
+          inner.before[k] = x;
+          inner.after[k] = y;
+        }
+      }
+      out.before[field] = inner.before;
+      out.after[field] = inner.after;
+    } else {
+      out.before[field] = a;
+      out.after[field] = b;
+    }
+    changed = true;
+  }
+  return changed ? out : null;
 }
 
 export async function saveInvoiceLines(
@@ -116,7 +136,7 @@ export async function saveInvoiceLines(
   invoiceId: string,
   input: SaveLinesInput,
   now: Date,
-): Promise<{ version: number }> {
+): Promise<{ version: number; written: InvoiceWritten }> {
   return db.transaction().execute(async (trx) => {
     const ctx = await loadInvoiceContext(trx, viewer, projectId, invoiceId, now, { forUpdate: true });
     assertVersion(ctx.invoice.version, input.version, 'invoice');
@@ -228,10 +248,16 @@ export async function saveInvoiceLines(
         details,
       });
     }
-    for (const line of lines) if (changedKeys.has(line.key)) await writeLine(trx, line);
+    const changedLines = lines.filter((l) => changedKeys.has(l.key));
+    await updateInvoiceLineEntries(trx, invoiceId, changedLines);
     const version = ctx.invoice.version + 1;
     await trx.updateTable('invoices').set({ version, updatedAt: now }).where('id', '=', invoiceId).execute();
     await storeInvoiceSummaries(trx, [{ invoiceId, amounts: computed }]);
+    const changes = changedLines.flatMap((l) => {
+      const was = before.get(l.id);
+      const diff = was && fieldChanges(was, l);
+      return diff ? [{ lineId: l.id, ...diff }] : [];
+    });
     await recordAudit(trx, {
       occurredAt: now,
       actorUserId: viewer.userId,
@@ -239,11 +265,11 @@ export async function saveInvoiceLines(
       entityType: 'invoice',
       entityId: invoiceId,
       action: input.mode === 'certify' ? 'certify_lines' : 'save_lines',
-      before: [...before.values()].map((l) => ({ lineId: l.id, claimed: l.claimed, certified: l.certified, rates: l.rates, retainageOverride: l.retainageOverride ?? null })),
-      after: lines
-        .filter((l) => changedKeys.has(l.key))
-        .map((l) => ({ lineId: l.id, claimed: l.claimed, certified: l.certified, rates: l.rates, differenceReason: l.differenceReason, retainageOverride: l.retainageOverride ?? null })),
+      before: changes.map((c) => ({ lineId: c.lineId, ...c.before })),
+      after: changes.map((c) => ({ lineId: c.lineId, ...c.after })),
     });
-    return { version };
+    const after = { ...ctx, invoice: { ...ctx.invoice, version, updatedAt: now }, lines };
+    const written: InvoiceWritten = { ctx: after, amounts: computed, changedLineKeys: changedLineKeys(ctx, changedKeys, () => invoiceAmounts(ctx), computed) };
+    return { version, written };
   });
 }

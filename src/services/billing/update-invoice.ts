@@ -6,7 +6,7 @@ import { assertCanEdit } from '../../domain/invoice-rules.ts';
 import type { Viewer } from '../../domain/permissions.ts';
 import { recordAudit } from '../../db/audit.queries.ts';
 import type { Db } from '../../db/database.ts';
-import { loadInvoiceContext } from './invoice-context.ts';
+import { invoiceAmounts, loadInvoiceContext, type InvoiceWritten } from './invoice-context.ts';
 
 export type UpdateInvoiceInput = {
   version: number;
@@ -24,7 +24,7 @@ export async function updateInvoice(
   invoiceId: string,
   input: UpdateInvoiceInput,
   now: Date,
-): Promise<{ version: number }> {
+): Promise<{ version: number; written: InvoiceWritten }> {
   for (const field of ['billingDate', 'periodStart', 'periodEnd'] as const) {
     const value = input[field];
     if (value !== undefined && !isCalendarDate(value)) {
@@ -66,6 +66,7 @@ export async function updateInvoice(
       },
       after: changes,
     });
-    return { version };
+    const after = { ...ctx, invoice: { ...ctx.invoice, ...changes, version, updatedAt: now } };
+    return { version, written: { ctx: after, amounts: invoiceAmounts(after), changedLineKeys: new Set<string>() } };
   });
 }

@@ -4842,7 +4842,10 @@ export interface paths {
          */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description What the write answers: `changes` (the default: header, G702 and the changed lines) or `full` (the whole invoice, as GET answers). */
+                    view?: "changes" | "full";
+                };
                 header?: never;
                 path: {
                     projectId: string;
@@ -4856,13 +4859,13 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description The invoice as you may see it. */
+                /** @description What the write changed (`view: "changes"`: header with the new version, G702, changed lines), or the whole invoice with `?view=full`. */
                 201: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Invoice"];
+                        "application/json": components["schemas"]["InvoiceChanges"] | components["schemas"]["Invoice"];
                     };
                 };
                 /** @description Invalid input: `error.field` names the offending field. */
@@ -4984,7 +4987,10 @@ export interface paths {
         /** Change the invoice's number, dates or comments */
         patch: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description What the write answers: `changes` (the default: header, G702 and the changed lines) or `full` (the whole invoice, as GET answers). */
+                    view?: "changes" | "full";
+                };
                 header?: never;
                 path: {
                     projectId: string;
@@ -4998,13 +5004,13 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description The invoice as you may see it. */
+                /** @description What the write changed (`view: "changes"`: header with the new version, G702, changed lines), or the whole invoice with `?view=full`. */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Invoice"];
+                        "application/json": components["schemas"]["InvoiceChanges"] | components["schemas"]["Invoice"];
                     };
                 };
                 /** @description Invalid input: `error.field` names the offending field. */
@@ -5079,7 +5085,10 @@ export interface paths {
          */
         put: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description What the write answers: `changes` (the default: header, G702 and the changed lines) or `full` (the whole invoice, as GET answers). */
+                    view?: "changes" | "full";
+                };
                 header?: never;
                 path: {
                     projectId: string;
@@ -5093,13 +5102,13 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description The invoice as you may see it. */
+                /** @description What the write changed (`view: "changes"`: header with the new version, G702, changed lines), or the whole invoice with `?view=full`. */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Invoice"];
+                        "application/json": components["schemas"]["InvoiceChanges"] | components["schemas"]["Invoice"];
                     };
                 };
                 /** @description Invalid input: `error.field` names the offending field. */
@@ -5177,7 +5186,10 @@ export interface paths {
         /** Approve or reject lines, with reasons (administrators); any rejected line sends the invoice back */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description What the write answers: `changes` (the default: header, G702 and the changed lines) or `full` (the whole invoice, as GET answers). */
+                    view?: "changes" | "full";
+                };
                 header?: never;
                 path: {
                     projectId: string;
@@ -5191,13 +5203,13 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description The invoice as you may see it. */
+                /** @description What the write changed (`view: "changes"`: header with the new version, G702, changed lines), or the whole invoice with `?view=full`. */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Invoice"];
+                        "application/json": components["schemas"]["InvoiceChanges"] | components["schemas"]["Invoice"];
                     };
                 };
                 /** @description Invalid input: `error.field` names the offending field. */
@@ -5277,7 +5289,10 @@ export interface paths {
          */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description What the write answers: `changes` (the default: header, G702 and the changed lines) or `full` (the whole invoice, as GET answers). */
+                    view?: "changes" | "full";
+                };
                 header?: never;
                 path: {
                     projectId: string;
@@ -5291,13 +5306,13 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description The invoice as you may see it. */
+                /** @description What the write changed (`view: "changes"`: header with the new version, G702, changed lines), or the whole invoice with `?view=full`. */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Invoice"];
+                        "application/json": components["schemas"]["InvoiceChanges"] | components["schemas"]["Invoice"];
                     };
                 };
                 /** @description Invalid input: `error.field` names the offending field. */
@@ -5377,7 +5392,10 @@ export interface paths {
          */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description What the write answers: `changes` (the default: header, G702 and the changed lines) or `full` (the whole invoice, as GET answers). */
+                    view?: "changes" | "full";
+                };
                 header?: never;
                 path: {
                     projectId: string;
@@ -5391,13 +5409,13 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description The invoice as you may see it. */
+                /** @description What the write changed (`view: "changes"`: header with the new version, G702, changed lines), or the whole invoice with `?view=full`. */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Invoice"];
+                        "application/json": components["schemas"]["InvoiceChanges"] | components["schemas"]["Invoice"];
                     };
                 };
                 /** @description Invalid input: `error.field` names the offending field. */
@@ -8033,112 +8051,19 @@ export interface components {
             approvedAt: string | null;
             version: number;
         };
-        Invoice: {
+        InvoiceChanges: {
+            /**
+             * @description Only what the write changed; send `?view=full` for the whole invoice.
+             * @enum {string}
+             */
+            view: "changes";
             invoice: components["schemas"]["InvoiceHeader"];
-            commitment: {
-                id: string;
-                number: string;
-                title: string;
-                contractCompanyName: string | null;
-            };
-            period: {
-                id: string;
-                /**
-                 * Format: date
-                 * @example 2026-11-30
-                 */
-                startsOn: string;
-                /**
-                 * Format: date
-                 * @example 2026-11-30
-                 */
-                endsOn: string;
-                /**
-                 * Format: date
-                 * @example 2026-11-30
-                 */
-                dueOn: string;
-                /** @enum {string} */
-                status: "open" | "closed";
-            };
+            /** @description The lines this write changed, as GET shows them: the lines saved or reviewed (under sliding-scale rules also every other line whose retainage moved); all lines when retainage rules are applied; none on create (all zero: read them with GET) and on a status change other than a resubmission (the lines whose rejection it cleared). Merge them by `id` into the lines you hold. */
             lines: components["schemas"]["InvoiceLine"][];
-            retentionRules: components["schemas"]["SlidingScale"];
-            /** @description Work retainage on this invoice follows sliding-scale rules (the invoice's own, see `retentionRules`). */
-            slidingScale: boolean;
-            /** @description Whether this invoice's retainage rules are the commitment's current ones (flat on both counts as the same). False after the commitment's rules changed: the invoice keeps its own until an administrator applies the current ones. Null once approved. */
-            retentionRulesMatchCommitment: boolean | null;
-            /** @description The SOV part of the G703 grouped by SOV line, with subtotals (certified amounts): with a Subcontractor SOV each group holds its detail lines. */
-            sovGroups: {
-                /** @description The SOV line: 'sov:<id>'. */
-                key: string;
-                itemNumber: string;
-                description: string;
-                lineKeys: string[];
-                /**
-                 * @description An amount in integer cents (12345 = 123.45).
-                 * @example 1250000
-                 */
-                scheduledValueCents: number;
-                /**
-                 * @description An amount in integer cents (12345 = 123.45).
-                 * @example 1250000
-                 */
-                workCompletedPreviousCents: number;
-                /**
-                 * @description An amount in integer cents (12345 = 123.45).
-                 * @example 1250000
-                 */
-                workCompletedThisPeriodCents: number;
-                /**
-                 * @description An amount in integer cents (12345 = 123.45).
-                 * @example 1250000
-                 */
-                materialsPresentlyStoredCents: number;
-                /**
-                 * @description An amount in integer cents (12345 = 123.45).
-                 * @example 1250000
-                 */
-                totalCompletedAndStoredCents: number;
-                /**
-                 * @description An amount in integer cents (12345 = 123.45).
-                 * @example 1250000
-                 */
-                balanceToFinishCents: number;
-                /**
-                 * @description An amount in integer cents (12345 = 123.45).
-                 * @example 1250000
-                 */
-                retainageHeldCents: number;
-            }[];
             summary: components["schemas"]["G702"];
             claimedSummary: components["schemas"]["G702"];
-            /** @description How many lines are billed over 100% (certified amounts: what would be paid). For the submit dialog ("N lines over 100%") and the reviewer’s banner; the flagged lines have `isOverbilled`. */
             overbilledLineCount: number;
-            /** @description How many lines the claim bills over 100% (equal to `overbilledLineCount` until an administrator certifies different amounts). */
             claimedOverbilledLineCount: number;
-            attachments: {
-                id: string;
-                filename: string;
-                contentType: string;
-                sizeBytes: number;
-                createdAt: string;
-            }[];
-            submissionChecklist: components["schemas"]["SubmissionChecklist"];
-            you: {
-                /** @enum {string} */
-                role: "contact" | "admin";
-                canEditClaim: boolean;
-                canCertify: boolean;
-                canEditDetails: boolean;
-                canOverrideRates: boolean;
-                canReview: boolean;
-                canReleaseRetainage: boolean;
-                /** @description The project's rule (company lock included), the same for contacts and administrators: true, a line may be billed over 100% (it saves and keeps `isOverbilled`); false, a save that takes a line over 100% is refused (`rule_violation`). */
-                allowOverbilling: boolean;
-                /** @description You are an invoice administrator, the invoice is not approved and its retainage rules differ from the commitment's current ones: `POST …/apply-current-retainage-rules` would change them. */
-                canApplyCurrentRetainageRules: boolean;
-                allowedActions: ("submit" | "request_revision" | "approve" | "approve_as_noted" | "send_to_owner")[];
-            };
             unapprovedEarlierInvoices: string[];
         };
         InvoiceLine: {
@@ -8390,6 +8315,176 @@ export interface components {
             /** @description The rule’s cap was reached on this line this period, so it held less than its rate. */
             capped: boolean;
         };
+        G702: {
+            /**
+             * @description 1. Original contract sum
+             * @example 1250000
+             */
+            originalContractSumCents: number;
+            /**
+             * @description 2. Net change by change orders
+             * @example 1250000
+             */
+            netChangeByChangeOrdersCents: number;
+            /**
+             * @description 3. Contract sum to date (1 + 2)
+             * @example 1250000
+             */
+            contractSumToDateCents: number;
+            /**
+             * @description 4. Total completed and stored to date (Σ G)
+             * @example 1250000
+             */
+            totalCompletedAndStoredCents: number;
+            /**
+             * @description 5a. Retainage on completed work
+             * @example 1250000
+             */
+            retainageOnCompletedWorkCents: number;
+            /**
+             * @description 5b. Retainage on stored materials
+             * @example 1250000
+             */
+            retainageOnStoredMaterialsCents: number;
+            /**
+             * @description 5. Total retainage (5a + 5b)
+             * @example 1250000
+             */
+            totalRetainageCents: number;
+            /**
+             * @description 6. Total earned less retainage (4 − 5)
+             * @example 1250000
+             */
+            totalEarnedLessRetainageCents: number;
+            /**
+             * @description 7. Less previous certificates for payment
+             * @example 1250000
+             */
+            lessPreviousCertificatesCents: number;
+            /**
+             * @description 8. Current payment due (6 − 7)
+             * @example 1250000
+             */
+            currentPaymentDueCents: number;
+            /**
+             * @description 9. Balance to finish, including retainage (3 − 6)
+             * @example 1250000
+             */
+            balanceToFinishInclRetainageCents: number;
+        };
+        Invoice: {
+            /**
+             * @description The whole invoice (GET, or a write sent with `?view=full`).
+             * @enum {string}
+             */
+            view: "full";
+            invoice: components["schemas"]["InvoiceHeader"];
+            commitment: {
+                id: string;
+                number: string;
+                title: string;
+                contractCompanyName: string | null;
+            };
+            period: {
+                id: string;
+                /**
+                 * Format: date
+                 * @example 2026-11-30
+                 */
+                startsOn: string;
+                /**
+                 * Format: date
+                 * @example 2026-11-30
+                 */
+                endsOn: string;
+                /**
+                 * Format: date
+                 * @example 2026-11-30
+                 */
+                dueOn: string;
+                /** @enum {string} */
+                status: "open" | "closed";
+            };
+            lines: components["schemas"]["InvoiceLine"][];
+            retentionRules: components["schemas"]["SlidingScale"];
+            /** @description Work retainage on this invoice follows sliding-scale rules (the invoice's own, see `retentionRules`). */
+            slidingScale: boolean;
+            /** @description Whether this invoice's retainage rules are the commitment's current ones (flat on both counts as the same). False after the commitment's rules changed: the invoice keeps its own until an administrator applies the current ones. Null once approved. */
+            retentionRulesMatchCommitment: boolean | null;
+            /** @description The SOV part of the G703 grouped by SOV line, with subtotals (certified amounts): with a Subcontractor SOV each group holds its detail lines. */
+            sovGroups: {
+                /** @description The SOV line: 'sov:<id>'. */
+                key: string;
+                itemNumber: string;
+                description: string;
+                lineKeys: string[];
+                /**
+                 * @description An amount in integer cents (12345 = 123.45).
+                 * @example 1250000
+                 */
+                scheduledValueCents: number;
+                /**
+                 * @description An amount in integer cents (12345 = 123.45).
+                 * @example 1250000
+                 */
+                workCompletedPreviousCents: number;
+                /**
+                 * @description An amount in integer cents (12345 = 123.45).
+                 * @example 1250000
+                 */
+                workCompletedThisPeriodCents: number;
+                /**
+                 * @description An amount in integer cents (12345 = 123.45).
+                 * @example 1250000
+                 */
+                materialsPresentlyStoredCents: number;
+                /**
+                 * @description An amount in integer cents (12345 = 123.45).
+                 * @example 1250000
+                 */
+                totalCompletedAndStoredCents: number;
+                /**
+                 * @description An amount in integer cents (12345 = 123.45).
+                 * @example 1250000
+                 */
+                balanceToFinishCents: number;
+                /**
+                 * @description An amount in integer cents (12345 = 123.45).
+                 * @example 1250000
+                 */
+                retainageHeldCents: number;
+            }[];
+            summary: components["schemas"]["G702"];
+            claimedSummary: components["schemas"]["G702"];
+            /** @description How many lines are billed over 100% (certified amounts: what would be paid). For the submit dialog ("N lines over 100%") and the reviewer’s banner; the flagged lines have `isOverbilled`. */
+            overbilledLineCount: number;
+            /** @description How many lines the claim bills over 100% (equal to `overbilledLineCount` until an administrator certifies different amounts). */
+            claimedOverbilledLineCount: number;
+            attachments: {
+                id: string;
+                filename: string;
+                contentType: string;
+                sizeBytes: number;
+                createdAt: string;
+            }[];
+            submissionChecklist: components["schemas"]["SubmissionChecklist"];
+            you: {
+                /** @enum {string} */
+                role: "contact" | "admin";
+                canEditClaim: boolean;
+                canCertify: boolean;
+                canEditDetails: boolean;
+                canOverrideRates: boolean;
+                canReview: boolean;
+                canReleaseRetainage: boolean;
+                /** @description The project's rule (company lock included), the same for contacts and administrators: true, a line may be billed over 100% (it saves and keeps `isOverbilled`); false, a save that takes a line over 100% is refused (`rule_violation`). */
+                allowOverbilling: boolean;
+                /** @description You are an invoice administrator, the invoice is not approved and its retainage rules differ from the commitment's current ones: `POST …/apply-current-retainage-rules` would change them. */
+                canApplyCurrentRetainageRules: boolean;
+                allowedActions: ("submit" | "request_revision" | "approve" | "approve_as_noted" | "send_to_owner")[];
+            };
+            unapprovedEarlierInvoices: string[];
+        };
         /** @description The sliding-scale rules in force on this invoice (for live recomputation): the commitment's rules when the invoice was created, or those an administrator applied since (`apply-current-retainage-rules`). Null with flat rates or once approved. */
         SlidingScale: {
             rules: components["schemas"]["RetainageRule"][];
@@ -8465,63 +8560,6 @@ export interface components {
              * @example 1000
              */
             untilCompleteBp: number;
-        };
-        G702: {
-            /**
-             * @description 1. Original contract sum
-             * @example 1250000
-             */
-            originalContractSumCents: number;
-            /**
-             * @description 2. Net change by change orders
-             * @example 1250000
-             */
-            netChangeByChangeOrdersCents: number;
-            /**
-             * @description 3. Contract sum to date (1 + 2)
-             * @example 1250000
-             */
-            contractSumToDateCents: number;
-            /**
-             * @description 4. Total completed and stored to date (Σ G)
-             * @example 1250000
-             */
-            totalCompletedAndStoredCents: number;
-            /**
-             * @description 5a. Retainage on completed work
-             * @example 1250000
-             */
-            retainageOnCompletedWorkCents: number;
-            /**
-             * @description 5b. Retainage on stored materials
-             * @example 1250000
-             */
-            retainageOnStoredMaterialsCents: number;
-            /**
-             * @description 5. Total retainage (5a + 5b)
-             * @example 1250000
-             */
-            totalRetainageCents: number;
-            /**
-             * @description 6. Total earned less retainage (4 − 5)
-             * @example 1250000
-             */
-            totalEarnedLessRetainageCents: number;
-            /**
-             * @description 7. Less previous certificates for payment
-             * @example 1250000
-             */
-            lessPreviousCertificatesCents: number;
-            /**
-             * @description 8. Current payment due (6 − 7)
-             * @example 1250000
-             */
-            currentPaymentDueCents: number;
-            /**
-             * @description 9. Balance to finish, including retainage (3 − 6)
-             * @example 1250000
-             */
-            balanceToFinishInclRetainageCents: number;
         };
         /** @description What the invoice should carry before it is submitted, and what it lacks (claimed amounts). */
         SubmissionChecklist: {

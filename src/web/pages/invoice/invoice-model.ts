@@ -18,9 +18,34 @@ import {
   type LineToDate,
 } from '../../../domain/pay-application.ts';
 import { entriesEqual } from '../../../domain/invoice.ts';
+import { groupBySovLine } from '../../../domain/ssov.ts';
 
 export type InvoiceData = Schemas['Invoice'];
 export type InvoiceLine = Schemas['InvoiceLine'];
+/** What a write answers unless asked for the whole invoice (decision 022). */
+export type InvoiceChanges = Schemas['InvoiceChanges'];
+
+/**
+ * The invoice after a write: the whole invoice when the write answered with it (`?view=full`),
+ * else the one held with the write's changes merged in — the new header (version, status), G702
+ * and the changed lines by id; the SOV groups' subtotals are summed again from the lines.
+ */
+export function applyWrite(held: InvoiceData, answer: InvoiceData | InvoiceChanges): InvoiceData {
+  if (answer.view === 'full') return answer;
+  const changed = new Map(answer.lines.map((l) => [l.id, l]));
+  const lines = changed.size === 0 ? held.lines : held.lines.map((l) => changed.get(l.id) ?? l);
+  return {
+    ...held,
+    invoice: answer.invoice,
+    lines,
+    sovGroups: changed.size === 0 ? held.sovGroups : groupBySovLine(lines.map((l) => ({ ...l, parent: l.parent ?? undefined }) as unknown as ComputedLine)),
+    summary: answer.summary,
+    claimedSummary: answer.claimedSummary,
+    overbilledLineCount: answer.overbilledLineCount,
+    claimedOverbilledLineCount: answer.claimedOverbilledLineCount,
+    unapprovedEarlierInvoices: answer.unapprovedEarlierInvoices,
+  };
+}
 
 /** The editable cells of a line (data-column values). */
 export type EditColumn =

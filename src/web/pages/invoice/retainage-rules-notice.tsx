@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import { api, ApiError, call } from '../../api/client.ts';
 import { Button, Dialog } from '../../components/ui.tsx';
-import type { InvoiceData } from './invoice-model.ts';
+import { applyWrite, type InvoiceData } from './invoice-model.ts';
 
 export function RetainageRulesNotice({
   projectId,
@@ -36,11 +36,11 @@ export function RetainageRulesNotice({
     try {
       const fresh = await call(
         api.POST('/api/v1/projects/{projectId}/invoices/{invoiceId}/apply-current-retainage-rules', {
-          params: { path: { projectId, invoiceId: invoice.invoice.id } },
+          params: { path: { projectId, invoiceId: invoice.invoice.id }, query: { view: 'full' } },
           body: { version: invoice.invoice.version },
         }),
       );
-      onApplied(fresh);
+      onApplied(applyWrite(invoice, fresh));
       setOpen(false);
     } catch (e) {
       const failure = e instanceof ApiError ? e : new ApiError(0, undefined);

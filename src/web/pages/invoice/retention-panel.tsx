@@ -6,7 +6,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { api, ApiError, call } from '../../api/client.ts';
 import { Button, ErrorBanner, SelectInput, TextInput } from '../../components/ui.tsx';
-import { parseMoneyInput, type InvoiceData } from './invoice-model.ts';
+import { applyWrite, parseMoneyInput, type InvoiceData } from './invoice-model.ts';
 
 export function RetentionPanel({
   projectId,
@@ -42,7 +42,7 @@ export function RetentionPanel({
           body: { version: invoice.invoice.version, mode: 'claim', lines: [{ lineId: forLine, retainageOverride: override }] },
         }),
       );
-      onSaved(fresh);
+      onSaved(applyWrite(invoice, fresh));
       setAmount('');
       setReason('');
       setStatus(override ? 'Retainage override saved.' : 'The line follows the rules again.');

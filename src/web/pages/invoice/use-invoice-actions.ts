@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError, call } from '../../api/client.ts';
 import { focusLine } from './g703-grid.tsx';
-import { lineName, type EditMode, type InvoiceData, type InvoiceLine, type LineCalc } from './invoice-model.ts';
+import { applyWrite, lineName, type EditMode, type InvoiceData, type InvoiceLine, type LineCalc } from './invoice-model.ts';
 import type { ActionKind } from './review-panel.tsx';
 import type { Stash } from './use-entry-stash.ts';
 import type { InvoiceEntries } from './use-invoice-entries.ts';
@@ -87,12 +87,13 @@ export function useInvoiceActions({
     try {
       const result = await call(
         api.POST('/api/v1/projects/{projectId}/invoices/{invoiceId}/review', {
-          params: { path: { projectId, invoiceId } },
+          // A review may send the invoice back: what you may do changes, so the whole invoice comes back.
+          params: { path: { projectId, invoiceId }, query: { view: 'full' } },
           body: { version: saved.invoice.version, lines: sent, ...(note ? { note } : {}) },
         }),
       );
       setReviews({});
-      setData(result);
+      setData(applyWrite(saved, result));
       const rejected = sent.filter((s) => s.decision === 'rejected').length;
       setMessage({
         tone: 'success',
@@ -128,11 +129,14 @@ export function useInvoiceActions({
     let saved = await savePending();
     if (saved && Object.keys(reviews).length > 0 && action !== 'submit') {
       try {
-        saved = await call(
+        saved = applyWrite(
+          saved,
+          await call(
           api.POST('/api/v1/projects/{projectId}/invoices/{invoiceId}/review', {
-            params: { path: { projectId, invoiceId } },
+            params: { path: { projectId, invoiceId }, query: { view: 'full' } },
             body: { version: saved.invoice.version, lines: Object.entries(reviews).map(([lineId, r]) => ({ lineId, decision: r.decision })) },
           }),
+          ),
         );
         setReviews({});
         setData(saved);
@@ -153,13 +157,14 @@ export function useInvoiceActions({
     try {
       const result = await call(
         api.POST('/api/v1/projects/{projectId}/invoices/{invoiceId}/transitions', {
-          params: { path: { projectId, invoiceId } },
+          // A new status changes what you may do: the whole invoice comes back, built from what the server already loaded.
+          params: { path: { projectId, invoiceId }, query: { view: 'full' } },
           headers: { 'Idempotency-Key': idempotency.current.key },
           body: { action, version: saved.invoice.version, ...(note ? { note } : {}), ...(action === 'submit' && acknowledgeMissing ? { acknowledgeMissing: true } : {}) },
         }),
       );
       idempotency.current = null;
-      setData(result);
+      setData(applyWrite(saved, result));
       setReviews({});
       const words: Record<StatusAction, string> = {
         submit: isAdmin ? 'Submitted for review.' : 'Submitted for review. The invoice administrators have been notified; you will get an email when it is reviewed.',

@@ -9,6 +9,7 @@ import { useCallback, useRef, useState, type ReactNode } from 'react';
 import { api, ApiError, call } from '../../api/client.ts';
 import { focusLine, rowName } from './g703-grid.tsx';
 import {
+  applyWrite,
   buildLineChanges,
   describeChanges,
   serverLineErrors,
@@ -151,11 +152,14 @@ export function useSaveLines({
       if (Object.keys(sentDetails).length > 0) {
         const body: Record<string, string | null> = {};
         for (const [k, v] of Object.entries(sentDetails)) body[k] = k === 'number' ? v.trim() || null : v;
-        invoice = await call(
+        invoice = applyWrite(
+          invoice,
+          await call(
           api.PATCH('/api/v1/projects/{projectId}/invoices/{invoiceId}', {
             params: { path: { projectId, invoiceId } },
             body: { version: invoice.invoice.version, ...body },
           }),
+          ),
         );
         setDetails((prev) => (prev === sentDetails ? {} : Object.fromEntries(Object.entries(prev).filter(([k, v]) => sentDetails[k as keyof Details] !== v))));
         setDetailErrors({});
@@ -170,7 +174,7 @@ export function useSaveLines({
         );
       if (changes.length > 0) {
         try {
-          invoice = await put(changes, invoice.invoice.version);
+          invoice = applyWrite(invoice, await put(changes, invoice.invoice.version));
         } catch (error) {
           // The server refused some lines for a rule the browser could not check: save the others.
           if (!(error instanceof ApiError) || error.status !== 422) throw error;
@@ -185,7 +189,7 @@ export function useSaveLines({
             heldIds.add(id);
           }
           changes = changes.filter((c) => !byLine[c.lineId]);
-          if (changes.length > 0) invoice = await put(changes, invoice.invoice.version);
+          if (changes.length > 0) invoice = applyWrite(invoice, await put(changes, invoice.invoice.version));
         }
         setData(invoice);
       }
