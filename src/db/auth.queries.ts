@@ -1,5 +1,6 @@
 /** Sessions, API tokens, sign-in attempts and single-use links. Secrets are stored as digests only. */
 import { sql } from 'kysely';
+import type { User } from '../domain/directory.ts';
 import type { DbOrTrx, Trx } from './database.ts';
 
 export type SessionRecord = {
@@ -15,8 +16,33 @@ export async function insertSession(db: DbOrTrx, session: SessionRecord): Promis
   await db.insertInto('sessions').values(session).execute();
 }
 
-export async function findSession(db: DbOrTrx, id: string): Promise<SessionRecord | undefined> {
-  return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+/** The person's columns read beside a session or token, so a request authenticates in one statement. */
+const USER_COLUMNS = ['u.companyId', 'u.name', 'u.email', 'u.isActive', 'u.emailEnabled', 'u.isCompanyAdmin', 'u.passwordHash'] as const;
+
+function userOf(row: { userId: string; companyId: string; name: string; email: string; isActive: boolean; emailEnabled: boolean; isCompanyAdmin: boolean; passwordHash: string | null }): User {
+  return {
+    id: row.userId,
+    companyId: row.companyId,
+    name: row.name,
+    email: row.email,
+    isActive: row.isActive,
+    emailEnabled: row.emailEnabled,
+    isCompanyAdmin: row.isCompanyAdmin,
+    hasPassword: row.passwordHash !== null,
+  };
+}
+
+/** A session with its person, in one statement. */
+export async function findSessionWithUser(db: DbOrTrx, id: string): Promise<{ session: SessionRecord; user: User } | undefined> {
+  const row = await db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.userId')
+    .select(['s.id', 's.userId', 's.csrfToken', 's.lastSeenAt', 's.expiresAt', 's.createdAt', ...USER_COLUMNS])
+    .where('s.id', '=', id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { id: sessionId, userId, csrfToken, lastSeenAt, expiresAt, createdAt } = row;
+  return { session: { id: sessionId, userId, csrfToken, lastSeenAt, expiresAt, createdAt }, user: userOf(row) };
 }
 
 export async function touchSession(db: DbOrTrx, id: string, lastSeenAt: Date, expiresAt: Date): Promise<void> {
@@ -119,13 +145,18 @@ export async function insertApiToken(
     .executeTakeFirstOrThrow();
 }
 
-export async function findActiveApiTokenByHash(db: DbOrTrx, tokenHash: string): Promise<ApiTokenRecord | undefined> {
-  return db
-    .selectFrom('apiTokens')
-    .select(['id', 'userId', 'name', 'tokenPrefix', 'createdAt', 'lastUsedAt', 'revokedAt'])
-    .where('tokenHash', '=', tokenHash)
-    .where('revokedAt', 'is', null)
+/** An unrevoked API token with its person, in one statement. */
+export async function findActiveApiTokenWithUser(db: DbOrTrx, tokenHash: string): Promise<{ token: ApiTokenRecord; user: User } | undefined> {
+  const row = await db
+    .selectFrom('apiTokens as t')
+    .innerJoin('users as u', 'u.id', 't.userId')
+    .select(['t.id', 't.userId', 't.name as tokenName', 't.tokenPrefix', 't.createdAt', 't.lastUsedAt', 't.revokedAt', ...USER_COLUMNS])
+    .where('t.tokenHash', '=', tokenHash)
+    .where('t.revokedAt', 'is', null)
     .executeTakeFirst();
+  if (!row) return undefined;
+  const token: ApiTokenRecord = { id: row.id, userId: row.userId, name: row.tokenName, tokenPrefix: row.tokenPrefix, createdAt: row.createdAt, lastUsedAt: row.lastUsedAt, revokedAt: row.revokedAt };
+  return { token, user: userOf(row) };
 }
 
 export async function listApiTokens(db: DbOrTrx, userId: string): Promise<ApiTokenRecord[]> {

@@ -145,7 +145,7 @@ test('three billing periods of one subcontract, every G702/G703 line checked by 
   assert.equal(invite1.body.sent, 1);
   assertOk(await contact.post(`${cp}/invite-response`, { response: 'accepted' }));
 
-  let one = check(await contact.post(`${cp}/invoices`, { number: 'PA-1' }, { 'idempotency-key': 'pa-1' }), 201);
+  let one = check(await contact.post(`${cp}/invoices?view=full`, { number: 'PA-1' }, { 'idempotency-key': 'pa-1' }), 201);
   assert.equal(one.invoice.invoiceType, 'work_and_materials', 'from the invite');
   const [a1, a2, a3] = one.lines.map((l) => l.id) as [string, string, string];
   one = check(
@@ -217,7 +217,7 @@ test('three billing periods of one subcontract, every G702/G703 line checked by 
   assert.deepEqual([dec.body.startsOn, dec.body.endsOn, dec.body.dueOn], ['2026-12-01', '2026-12-31', '2026-12-25']);
   assert.equal((await admin.post(`${p}/invites`, { commitmentIds: [commitment.id] })).body.sent, 1);
   // (No answer this time: answering is not required to bill.)
-  let two = check(await contact.post(`${cp}/invoices`, { number: 'PA-2' }), 201);
+  let two = check(await contact.post(`${cp}/invoices?view=full`, { number: 'PA-2' }), 201);
   // On creation, nothing entered: D and F carry over from the approved PA-1, line 7 is its line 6.
   assert.deepEqual(two.lines.map(g703), [
     ['1', 'Sitework', 4_000_000, 800_000, 0, 0, 0, 0, 0, 800_000, 2000, 3_200_000, 80_000, 0, 0],
@@ -307,7 +307,7 @@ test('three billing periods of one subcontract, every G702/G703 line checked by 
   assertOk(jan, 201);
   assert.equal((await admin.post(`${p}/invites`, { commitmentIds: [commitment.id], invoiceType: 'work_materials_retainage' })).body.sent, 1);
   assertOk(await contact.post(`${cp}/invite-response`, { response: 'accepted' }));
-  let three = check(await contact.post(`${cp}/invoices`, { number: 'PA-3' }), 201);
+  let three = check(await contact.post(`${cp}/invoices?view=full`, { number: 'PA-3' }), 201);
   assert.equal(three.invoice.invoiceType, 'work_materials_retainage');
   // On creation: D of line 1 is what was certified (1,800,000), not the 2,000,000 claimed; nothing stored;
   // line 7 = PA-2's certified line 6 = 3,824,212.

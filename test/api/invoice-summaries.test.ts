@@ -106,21 +106,21 @@ async function nextPeriod(s: BillingSetup, startsOn: string, endsOn: string, due
 const inv = (s: BillingSetup, id: string, rest = '') => `${s.p}/invoices/${id}${rest}`;
 
 async function create(s: BillingSetup, api: Client, c: Commitment): Promise<Body> {
-  const res = await api.post(`${s.p}/commitments/${c.id}/invoices`, {});
+  const res = await api.post(`${s.p}/commitments/${c.id}/invoices?view=full`, {});
   assertOk(res, 201);
   await assertStoredSummariesExact(s, 'create', [res.body.invoice.id]);
   return res.body;
 }
 
 async function save(s: BillingSetup, api: Client, body: Body, lines: Record<string, unknown>[], mode?: 'certify'): Promise<Body> {
-  const res = await api.put(inv(s, body.invoice.id, '/lines'), { version: body.invoice.version, lines, ...(mode && { mode }) });
+  const res = await api.put(inv(s, body.invoice.id, '/lines?view=full'), { version: body.invoice.version, lines, ...(mode && { mode }) });
   assertOk(res);
   await assertStoredSummariesExact(s, mode ?? 'save', [body.invoice.id]);
   return res.body;
 }
 
 async function transition(s: BillingSetup, api: Client, body: Body, action: string): Promise<Body> {
-  const res = await api.post(inv(s, body.invoice.id, '/transitions'), { action, version: body.invoice.version });
+  const res = await api.post(inv(s, body.invoice.id, '/transitions?view=full'), { action, version: body.invoice.version });
   assertOk(res);
   await assertStoredSummariesExact(s, action, [body.invoice.id]);
   return res.body;
@@ -143,7 +143,7 @@ describe('stored invoice summaries', () => {
     a = await transition(s, s.contactApi, a, 'submit');
 
     // Review: a rejected line sends it back; the contact fixes it and resubmits.
-    let res = await s.admin.post(inv(s, a.invoice.id, '/review'), { version: a.invoice.version, lines: [{ lineId: a.lines[2]!.id, decision: 'rejected', reason: 'Over the line.' }] });
+    let res = await s.admin.post(inv(s, a.invoice.id, '/review?view=full'), { version: a.invoice.version, lines: [{ lineId: a.lines[2]!.id, decision: 'rejected', reason: 'Over the line.' }] });
     assertOk(res);
     await assertStoredSummariesExact(s, 'review (rejected)', [a.invoice.id]);
     a = res.body;
@@ -153,7 +153,7 @@ describe('stored invoice summaries', () => {
 
     // The administrator certifies a different amount and approves a line, then the invoice.
     a = await save(s, s.admin, a, [{ lineId: a.lines[0]!.id, workCompletedThisPeriodCents: 3_000_01, differenceReason: 'Measured on site.' }], 'certify');
-    res = await s.admin.post(inv(s, a.invoice.id, '/review'), { version: a.invoice.version, lines: [{ lineId: a.lines[0]!.id, decision: 'approved' }] });
+    res = await s.admin.post(inv(s, a.invoice.id, '/review?view=full'), { version: a.invoice.version, lines: [{ lineId: a.lines[0]!.id, decision: 'approved' }] });
     assertOk(res);
     await assertStoredSummariesExact(s, 'review (approved line)', [a.invoice.id]);
     a = res.body;
@@ -226,7 +226,7 @@ describe('stored invoice summaries', () => {
     a = await transition(s, s.contactApi, a, 'submit');
     assert.equal(a.summary.totalRetainageCents, 500_00);
     await setRules([{ kind: 'until_amount', rateBp: 500, capCents: 100_000_00 }]);
-    const applied = await s.admin.post(inv(s, a.invoice.id, '/apply-current-retainage-rules'), { version: a.invoice.version });
+    const applied = await s.admin.post(inv(s, a.invoice.id, '/apply-current-retainage-rules?view=full'), { version: a.invoice.version });
     assertOk(applied);
     await assertStoredSummariesExact(s, 'apply retainage rules', [a.invoice.id]);
     assert.equal((applied.body as Body).summary.totalRetainageCents, 250_00);

@@ -2,13 +2,12 @@ import { sessionExpiry } from '../../domain/sign-in-throttle.ts';
 import type { User } from '../../domain/directory.ts';
 import {
   deleteSession,
-  findActiveApiTokenByHash,
-  findSession,
+  findActiveApiTokenWithUser,
+  findSessionWithUser,
   markApiTokenUsed,
   touchSession,
 } from '../../db/auth.queries.ts';
 import type { Db } from '../../db/database.ts';
-import { findUser } from '../../db/directory.queries.ts';
 import { digest } from './secrets.ts';
 
 export type Authentication =
@@ -20,14 +19,15 @@ const TOUCH_EVERY_MS = 60_000;
 /** Resolves a session cookie to its user; expired sessions and inactive users resolve to nothing. */
 export async function authenticateSession(db: Db, sessionToken: string, now: Date): Promise<Authentication | null> {
   const id = digest(sessionToken);
-  const session = await findSession(db, id);
-  if (!session) return null;
+  // The session and its person in one statement: every request starts here.
+  const found = await findSessionWithUser(db, id);
+  if (!found) return null;
+  const { session, user } = found;
   if (session.expiresAt <= now) {
     await deleteSession(db, id);
     return null;
   }
-  const user = await findUser(db, session.userId);
-  if (!user || !user.isActive) return null;
+  if (!user.isActive) return null;
   if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await touchSession(db, id, now, sessionExpiry(session.createdAt, now));
   }
@@ -36,10 +36,10 @@ export async function authenticateSession(db: Db, sessionToken: string, now: Dat
 
 /** Resolves a personal API token (`Authorization: Bearer …`). */
 export async function authenticateApiToken(db: Db, token: string, now: Date): Promise<Authentication | null> {
-  const record = await findActiveApiTokenByHash(db, digest(token));
-  if (!record) return null;
-  const user = await findUser(db, record.userId);
-  if (!user || !user.isActive) return null;
+  const found = await findActiveApiTokenWithUser(db, digest(token));
+  if (!found) return null;
+  const { token: record, user } = found;
+  if (!user.isActive) return null;
   if (!record.lastUsedAt || now.getTime() - record.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
     await markApiTokenUsed(db, record.id, now);
   }
