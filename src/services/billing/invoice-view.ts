@@ -49,15 +49,29 @@ export type LineMeta = Pick<InvoiceLine, 'id' | 'isCertifiedAdjusted' | 'differe
   certifiedPercentBp: number | null;
 };
 
+/** Field by field, not `{ ...line }`: copying every field of 2,000 lines cost ~4 ms per GET. */
 export function lineMetaOf(line: InvoiceLine): LineMeta {
-  return { ...line, claimedPercentBp: line.claimed.percentCompleteToDateBp, certifiedPercentBp: line.certified.percentCompleteToDateBp };
+  return {
+    id: line.id,
+    isCertifiedAdjusted: line.isCertifiedAdjusted,
+    differenceReason: line.differenceReason,
+    review: line.review,
+    isRateOverridden: line.isRateOverridden,
+    retainageOverride: line.retainageOverride,
+    claimedPercentBp: line.claimed.percentCompleteToDateBp,
+    certifiedPercentBp: line.certified.percentCompleteToDateBp,
+  };
 }
 
-/** Per line key: the stored line (live invoices) or the snapshot's metadata (approved ones). */
-export function lineMetaMap(ctx: Pick<InvoiceContext, 'invoice' | 'lines'>): InvoiceView['meta'] {
+/**
+ * Per line key: the stored line (live invoices) or the snapshot's metadata (approved ones) — of
+ * every line, or only of the lines `only` names (a write's answer presents only what changed).
+ */
+export function lineMetaMap(ctx: Pick<InvoiceContext, 'invoice' | 'lines'>, only?: ReadonlySet<string>): InvoiceView['meta'] {
   const meta: InvoiceView['meta'] = new Map();
   if (ctx.invoice.snapshot) {
     for (const [key, m] of Object.entries(ctx.invoice.snapshot.lineMeta)) {
+      if (only && !only.has(key)) continue;
       meta.set(key, {
         id: m.lineId,
         isCertifiedAdjusted: m.isCertifiedAdjusted,
@@ -69,7 +83,7 @@ export function lineMetaMap(ctx: Pick<InvoiceContext, 'invoice' | 'lines'>): Inv
       });
     }
   } else {
-    for (const line of ctx.lines) meta.set(line.key, lineMetaOf(line));
+    for (const line of ctx.lines) if (!only || only.has(line.key)) meta.set(line.key, lineMetaOf(line));
   }
   return meta;
 }
