@@ -197,21 +197,24 @@ export function computePayApplication(input: PayApplicationInput): PayApplicatio
   const issues: LineIssue[] = [];
   const scale = input.slidingScale ? slidingScaleOf(input, input.slidingScale, issues) : null;
   const scaled = scale?.lines ?? null;
+  // One function for every line, not a closure per line (thousands per computation).
+  const issue = (spec: LineSpec, field: LineIssue['field'], code: LineIssue['code'], message: string) => {
+    issues.push({ key: spec.key, field, code, message });
+  };
   const lines = input.lines.map((spec): ComputedLine => {
     const prior = input.previous.get(spec.key) ?? NOTHING_YET;
     const e = spec.entry;
-    const issue = (field: LineIssue['field'], code: LineIssue['code'], message: string) =>
-      issues.push({ key: spec.key, field, code, message });
-    if (e.materialsStoredNewCents < 0) issue('materialsStoredNewCents', 'negative_amount', `New materials stored on ${label(spec)} cannot be negative.`);
-    if (e.materialsInstalledCents < 0) issue('materialsInstalledCents', 'negative_amount', `Materials moved into work on ${label(spec)} cannot be negative.`);
-    if (e.retainageReleasedCents < 0) issue('retainageReleasedCents', 'negative_amount', `Retainage released on ${label(spec)} cannot be negative.`);
+    if (e.materialsStoredNewCents < 0) issue(spec, 'materialsStoredNewCents', 'negative_amount', `New materials stored on ${label(spec)} cannot be negative.`);
+    if (e.materialsInstalledCents < 0) issue(spec, 'materialsInstalledCents', 'negative_amount', `Materials moved into work on ${label(spec)} cannot be negative.`);
+    if (e.retainageReleasedCents < 0) issue(spec, 'retainageReleasedCents', 'negative_amount', `Retainage released on ${label(spec)} cannot be negative.`);
     if (e.workCompletedThisPeriodCents === null && (e.percentCompleteToDateBp === null || e.percentCompleteToDateBp < 0)) {
-      issue('percentCompleteToDateBp', 'invalid_percent', `Enter a percent complete of zero or more on ${label(spec)}.`);
+      issue(spec, 'percentCompleteToDateBp', 'invalid_percent', `Enter a percent complete of zero or more on ${label(spec)}.`);
     }
     const materialsStoredPreviousCents = prior.materialsStoredCents;
     const available = materialsStoredPreviousCents + Math.max(e.materialsStoredNewCents, 0);
     if (e.materialsInstalledCents > available) {
       issue(
+        spec,
         'materialsInstalledCents',
         'materials_installed_exceed_stored',
         `Materials moved into work on ${label(spec)} are more than the ${formatAmount(available)} stored.`,
@@ -223,6 +226,7 @@ export function computePayApplication(input: PayApplicationInput): PayApplicatio
     const floor = Math.min(spec.scheduledValueCents, 0);
     if (prior.workCompletedCents + E < floor) {
       issue(
+        spec,
         e.workCompletedThisPeriodCents === null ? 'percentCompleteToDateBp' : 'workCompletedThisPeriodCents',
         'work_below_zero',
         floor < 0
@@ -233,6 +237,7 @@ export function computePayApplication(input: PayApplicationInput): PayApplicatio
     const G = prior.workCompletedCents + E + materialsPresentlyStoredCents;
     if (!input.allowOverbilling && overbilledByCents({ totalCompletedAndStoredCents: G, scheduledValueCents: spec.scheduledValueCents }) > 0) {
       issue(
+        spec,
         'totalCompletedAndStoredCents',
         'overbilled',
         `${label(spec)} is billed over 100%: ${formatAmount(G)} completed and stored against a scheduled value of ${formatAmount(spec.scheduledValueCents)}.`,
@@ -251,6 +256,7 @@ export function computePayApplication(input: PayApplicationInput): PayApplicatio
     const rule = scaled?.get(spec.key);
     if (e.retainageReleasedCents > retainage.availableToReleaseCents) {
       issue(
+        spec,
         'retainageReleasedCents',
         'release_exceeds_held',
         `Retainage released on ${label(spec)} is more than the ${formatAmount(retainage.availableToReleaseCents)} held.`,
