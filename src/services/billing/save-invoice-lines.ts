@@ -258,6 +258,10 @@ export async function saveInvoiceLines(
       const diff = was && fieldChanges(was, l);
       return diff ? [{ lineId: l.id, ...diff }] : [];
     });
+    const after = { ...ctx, invoice: { ...ctx.invoice, version, updatedAt: now }, lines };
+    // Before the audit entry: from its insert to the commit this transaction holds the project's
+    // audit chain (decision 016), and under sliding-scale rules this computes the invoice again.
+    const written: InvoiceWritten = { ctx: after, amounts: computed, changedLineKeys: changedLineKeys(ctx, changedKeys, () => invoiceAmounts(ctx), computed) };
     await recordAudit(trx, {
       occurredAt: now,
       actorUserId: viewer.userId,
@@ -268,8 +272,6 @@ export async function saveInvoiceLines(
       before: changes.map((c) => ({ lineId: c.lineId, ...c.before })),
       after: changes.map((c) => ({ lineId: c.lineId, ...c.after })),
     });
-    const after = { ...ctx, invoice: { ...ctx.invoice, version, updatedAt: now }, lines };
-    const written: InvoiceWritten = { ctx: after, amounts: computed, changedLineKeys: changedLineKeys(ctx, changedKeys, () => invoiceAmounts(ctx), computed) };
     return { version, written };
   });
 }
