@@ -118,12 +118,11 @@ export async function nextInvoiceSequence(db: DbOrTrx, commitmentId: string): Pr
 }
 
 /**
- * One line as `listInvoiceLines` receives it: a JSON array, in this order (the positions below).
- * int8 columns arrive as JSON numbers; `safeCents` refuses any a JS number cannot hold exactly,
- * as the driver's int8 parser does for ordinary columns (money must never drift).
+ * One line as `listInvoiceLines` receives it: a JSON array, in this order. int8 columns arrive as
+ * JSON numbers; `safeCents` refuses any a JS number cannot hold exactly, as the driver's int8
+ * parser does for ordinary columns (money must never drift).
  */
 type LineTuple = [
-  invoiceId: string,
   id: string,
   source: string,
   sovLineId: string | null,
@@ -177,25 +176,51 @@ function entry(work: number | null, percent: number | null, materialsNew: number
   };
 }
 
+function lineFromTuple(t: LineTuple): InvoiceLine {
+  const [id, source, sovLineId, ssovLineId, changeOrderLineId, itemNumber, description, costCode, scheduledValueCents] = t;
+  const [sovItemNumber, sovDescription, sovPosition, detailPosition] = [t[9], t[10], t[11], t[12]];
+  const isDetail = ssovLineId !== null;
+  return {
+    id,
+    key: isDetail ? `ssov:${ssovLineId}` : source === 'sov' ? `sov:${sovLineId}` : `co:${changeOrderLineId}`,
+    source: source as InvoiceLine['source'],
+    ...(isDetail && {
+      parent: { key: `sov:${sovLineId}`, itemNumber: sovItemNumber ?? '', description: sovDescription ?? '' },
+    }),
+    itemNumber: isDetail ? detailItemNumber({ itemNumber: sovItemNumber ?? '', position: sovPosition }, detailPosition) : itemNumber,
+    description,
+    costCode,
+    scheduledValueCents: safeCents(scheduledValueCents),
+    claimed: entry(t[13], t[14], t[15], t[16], t[17]),
+    certified: entry(t[18], t[19], t[20], t[21], t[22]),
+    isCertifiedAdjusted: t[23],
+    differenceReason: t[24],
+    rates: { workBp: t[25], materialsBp: t[26] },
+    isRateOverridden: t[27],
+    review: { status: t[28] as LineReview['status'], reason: t[29] },
+    retainageOverride: t[30] !== null ? { workRetainageThisPeriodCents: safeCents(t[30]), reason: t[31] ?? '' } : null,
+  };
+}
+
 /**
  * The lines of some invoices with what they bill against: the SOV line, Subcontractor SOV detail
  * line or approved change-order line (item, description, cost code, scheduled value), in SOV order
  * (detail lines under their SOV line) then change-order order.
  *
- * The lines come back as ONE JSON array (one row, one value) rather than a row per line: for
- * 2,000 lines, parsing 2,000 rows of 36 text columns in the driver and renaming their keys took
- * most of the time of every invoice request (PGlite: ~60 of ~65 ms; PostgreSQL: ~13 of ~17 ms),
- * JSON.parse of the array a few milliseconds (docs/performance.md). An invoice's lines bill against
- * its own commitment's SOV and SSOV lines (`addMissingInvoiceLines`): naming the commitment in the
- * joins lets PostgreSQL read just those through their index rather than hash every SOV line of
- * the database.
+ * Each invoice's lines come back as ONE JSON array (a row per invoice, not per line): for 2,000
+ * lines, parsing 2,000 rows of 36 text columns in the driver and renaming their keys took most of
+ * the time of every invoice request (PGlite: ~60 of ~65 ms; PostgreSQL: ~13 of ~17 ms), where
+ * JSON.parse of the array takes a few milliseconds (docs/performance.md). An invoice's lines bill
+ * against its own commitment's SOV and SSOV lines (`addMissingInvoiceLines`): naming the
+ * commitment in the joins lets PostgreSQL read just those through their index rather than hash
+ * every SOV line of the database.
  */
 export async function listInvoiceLines(db: DbOrTrx, invoiceIds: string[]): Promise<Map<string, InvoiceLine[]>> {
   const result = new Map<string, InvoiceLine[]>(invoiceIds.map((id) => [id, []]));
   if (invoiceIds.length === 0) return result;
-  const { rows } = await sql<{ lines: LineTuple[] | null }>`
-    select json_agg(json_build_array(
-        il.invoice_id, il.id, il.source, il.sov_line_id, il.ssov_line_id, il.change_order_line_id,
+  const { rows } = await sql<{ invoiceId: string; lines: LineTuple[] }>`
+    select il.invoice_id, json_agg(json_build_array(
+        il.id, il.source, il.sov_line_id, il.ssov_line_id, il.change_order_line_id,
         coalesce(s.item_number, case when col.item_number <> '' then col.item_number else co.number || '.' || col.position end),
         coalesce(d.description, s.description, col.description),
         coalesce(d.cost_code, s.cost_code, col.cost_code),
@@ -217,33 +242,9 @@ export async function listInvoiceLines(db: DbOrTrx, invoiceIds: string[]): Promi
     left join change_order_lines col on col.id = il.change_order_line_id
     left join change_orders co on co.id = col.change_order_id
     where il.invoice_id = any(${invoiceIds}::uuid[])
+    group by il.invoice_id
   `.execute(db);
-  for (const t of rows[0]?.lines ?? []) {
-    const [invoiceId, id, source, sovLineId, ssovLineId, changeOrderLineId, itemNumber, description, costCode, scheduledValueCents] = t;
-    const [sovItemNumber, sovDescription, sovPosition, detailPosition] = [t[10], t[11], t[12], t[13]];
-    const isDetail = ssovLineId !== null;
-    const line: InvoiceLine = {
-      id,
-      key: isDetail ? `ssov:${ssovLineId}` : source === 'sov' ? `sov:${sovLineId}` : `co:${changeOrderLineId}`,
-      source: source as InvoiceLine['source'],
-      ...(isDetail && {
-        parent: { key: `sov:${sovLineId}`, itemNumber: sovItemNumber ?? '', description: sovDescription ?? '' },
-      }),
-      itemNumber: isDetail ? detailItemNumber({ itemNumber: sovItemNumber ?? '', position: sovPosition }, detailPosition) : itemNumber,
-      description,
-      costCode,
-      scheduledValueCents: safeCents(scheduledValueCents),
-      claimed: entry(t[14], t[15], t[16], t[17], t[18]),
-      certified: entry(t[19], t[20], t[21], t[22], t[23]),
-      isCertifiedAdjusted: t[24],
-      differenceReason: t[25],
-      rates: { workBp: t[26], materialsBp: t[27] },
-      isRateOverridden: t[28],
-      review: { status: t[29] as LineReview['status'], reason: t[30] },
-      retainageOverride: t[31] !== null ? { workRetainageThisPeriodCents: safeCents(t[31]), reason: t[32] ?? '' } : null,
-    };
-    result.get(invoiceId)?.push(line);
-  }
+  for (const row of rows) if (result.has(row.invoiceId)) result.set(row.invoiceId, row.lines.map(lineFromTuple));
   return result;
 }
 
