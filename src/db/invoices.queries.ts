@@ -210,7 +210,7 @@ function lineFromTuple(t: LineTuple): InvoiceLine {
  * Each invoice's lines come back as ONE JSON array (a row per invoice, not per line): for 2,000
  * lines, parsing 2,000 rows of 36 text columns in the driver and renaming their keys took most of
  * the time of every invoice request (PGlite: ~60 of ~65 ms; PostgreSQL: ~13 of ~17 ms), where
- * JSON.parse of the array takes a few milliseconds (docs/performance.md). An invoice's lines bill
+ * JSON.parse of the array takes a few milliseconds (measured for issue 12). An invoice's lines bill
  * against its own commitment's SOV and SSOV lines (`addMissingInvoiceLines`): naming the
  * commitment in the joins lets PostgreSQL read just those through their index rather than hash
  * every SOV line of the database.

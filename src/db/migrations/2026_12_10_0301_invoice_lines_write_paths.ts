@@ -3,7 +3,7 @@ import { runStatements } from './2026_11_25_0001_foundation.ts';
 
 /**
  * Issue 12: what PostgreSQL spent per invoice in the month-end spike, measured with
- * pg_stat_statements and EXPLAIN (ANALYZE, BUFFERS) (docs/performance.md, "Database side"):
+ * pg_stat_statements and EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL 15:
  *
  * - Every invoice request reads its lines by invoice, and nothing indexed `invoice_lines` by
  *   `invoice_id` alone: the unique keys (invoice_id, sov_line_id) … are partial, one kind of line
@@ -15,8 +15,8 @@ import { runStatements } from './2026_11_25_0001_foundation.ts';
  *   so they keep only the lines that have one — two index entries fewer per SOV line inserted.
  * - Almost no update of `invoice_lines` was HOT: lines are inserted 200 or 2,000 at a time into
  *   full pages, so a save that rewrites them found no room on their page and wrote a new entry in
- *   each of the table's eight indexes for every line (1,577 WAL records for 200 lines instead of
- *   200). No indexed column is ever updated, so with room on the page every update is HOT:
+ *   each of the table's seven indexes for every line (1,434 WAL records for 200 lines instead of
+ *   200; 230 of 12,800 updates HOT in a spike). No indexed column is ever updated, so with room on the page every update is HOT:
  *   fillfactor 45 leaves enough for a whole invoice to be rewritten in place once, and the page is
  *   pruned before the next. It applies to pages written from now on; lines already stored keep
  *   their packing (rewriting the table would lock it).
