@@ -44,6 +44,11 @@ export async function startServer(config: AppConfig, database: DatabaseHandle): 
     return listener(req, res);
   });
   server.on('clientError', answerUnreadableRequest);
+  // Idle keep-alive connections outlive a load balancer's (60 s is the common default): the proxy,
+  // not this process, closes them, so it never reuses a connection this process is closing
+  // (ECONNRESET). Node's 5 s default raced with clients reusing connections under load.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

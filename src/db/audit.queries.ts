@@ -19,9 +19,19 @@ export type AuditEntry = {
  * change to it: there is no update or delete of audit entries anywhere.
  */
 export async function recordAudit(trx: Trx, entry: AuditEntry): Promise<void> {
-  await trx
-    .insertInto('auditLog')
-    .values({
+  await auditEntriesQuery(trx, [entry]).execute();
+}
+
+/** Many entries in one statement; the chain trigger links them in the order given. */
+export async function recordAudits(trx: Trx, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await auditEntriesQuery(trx, entries).execute();
+}
+
+/** The INSERT of some entries (at least one), not yet sent: for `executeWritesTogether`. */
+export function auditEntriesQuery(trx: Trx, entries: readonly AuditEntry[]) {
+  return trx.insertInto('auditLog').values(
+    entries.map((entry) => ({
       occurredAt: entry.occurredAt,
       actorUserId: entry.actorUserId,
       projectId: entry.projectId,
@@ -30,28 +40,8 @@ export async function recordAudit(trx: Trx, entry: AuditEntry): Promise<void> {
       action: entry.action,
       before: entry.before === undefined ? null : JSON.stringify(entry.before),
       after: entry.after === undefined ? null : JSON.stringify(entry.after),
-    })
-    .execute();
-}
-
-/** Many entries in one statement; the chain trigger links them in the order given. */
-export async function recordAudits(trx: Trx, entries: readonly AuditEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  await trx
-    .insertInto('auditLog')
-    .values(
-      entries.map((entry) => ({
-        occurredAt: entry.occurredAt,
-        actorUserId: entry.actorUserId,
-        projectId: entry.projectId,
-        entityType: entry.entityType,
-        entityId: entry.entityId,
-        action: entry.action,
-        before: entry.before === undefined ? null : JSON.stringify(entry.before),
-        after: entry.after === undefined ? null : JSON.stringify(entry.after),
-      })),
-    )
-    .execute();
+    })),
+  );
 }
 
 export type AuditRecord = {

@@ -20,56 +20,48 @@ export type NewEmail = {
   now: Date;
 };
 
-/** Inserts a message (or a skipped record); false when a message with the same dedupe key exists. */
-export async function insertEmail(trx: Trx, email: NewEmail): Promise<boolean> {
-  const row = await trx
-    .insertInto('emailMessages')
-    .values({
-      kind: email.kind,
-      projectId: email.projectId,
-      toUserId: email.toUserId,
-      toAddress: email.toAddress,
-      payload: JSON.stringify(email.payload),
-      status: email.skipReason ? 'skipped' : 'pending',
-      skipReason: email.skipReason ?? null,
-      subject: email.subject ?? null,
-      dedupeKey: email.dedupeKey ?? null,
-      messageId: email.messageId,
-      nextAttemptAt: email.now,
-      createdAt: email.now,
-    })
-    .onConflict((oc) => oc.column('dedupeKey').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return row !== undefined;
+function emailRow(email: NewEmail) {
+  return {
+    kind: email.kind,
+    projectId: email.projectId,
+    toUserId: email.toUserId,
+    toAddress: email.toAddress,
+    payload: JSON.stringify(email.payload),
+    status: email.skipReason ? 'skipped' : 'pending',
+    skipReason: email.skipReason ?? null,
+    subject: email.subject ?? null,
+    dedupeKey: email.dedupeKey ?? null,
+    messageId: email.messageId,
+    nextAttemptAt: email.now,
+    createdAt: email.now,
+  };
 }
 
-/** `insertEmail` for many messages in as few statements as the parameter limit allows; answers how many were written. */
-export async function insertEmails(trx: Trx, emails: readonly NewEmail[]): Promise<number> {
-  let written = 0;
+/**
+ * The INSERT of some messages (skipped records included), not yet sent: a message whose dedupe key
+ * exists already is left out. For `executeWritesTogether`, or executed by `insertEmails`.
+ */
+export function insertEmailsQuery(trx: Trx, emails: readonly NewEmail[]) {
+  return trx
+    .insertInto('emailMessages')
+    .values(emails.map(emailRow))
+    .onConflict((oc) => oc.column('dedupeKey').doNothing());
+}
+
+/** Inserts a message (or a skipped record); false when a message with the same dedupe key exists. */
+export async function insertEmail(trx: Trx, email: NewEmail): Promise<boolean> {
+  return (await insertEmails(trx, [email])).size === 1;
+}
+
+/**
+ * `insertEmail` for many messages in as few statements as the parameter limit allows (one up to
+ * 2,000): answers the Message-IDs written (a duplicate dedupe key is not).
+ */
+export async function insertEmails(trx: Trx, emails: readonly NewEmail[]): Promise<Set<string>> {
+  const written = new Set<string>();
   for (let at = 0; at < emails.length; at += 2_000) {
-    const rows = await trx
-      .insertInto('emailMessages')
-      .values(
-        emails.slice(at, at + 2_000).map((email) => ({
-          kind: email.kind,
-          projectId: email.projectId,
-          toUserId: email.toUserId,
-          toAddress: email.toAddress,
-          payload: JSON.stringify(email.payload),
-          status: email.skipReason ? 'skipped' : 'pending',
-          skipReason: email.skipReason ?? null,
-          subject: email.subject ?? null,
-          dedupeKey: email.dedupeKey ?? null,
-          messageId: email.messageId,
-          nextAttemptAt: email.now,
-          createdAt: email.now,
-        })),
-      )
-      .onConflict((oc) => oc.column('dedupeKey').doNothing())
-      .returning('id')
-      .execute();
-    written += rows.length;
+    const rows = await insertEmailsQuery(trx, emails.slice(at, at + 2_000)).returning('messageId').execute();
+    for (const row of rows) written.add(row.messageId);
   }
   return written;
 }

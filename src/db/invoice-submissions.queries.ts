@@ -40,17 +40,20 @@ export async function findLatestSubmission(db: DbOrTrx, invoiceId: string): Prom
   };
 }
 
-/** Records a submission and copies every line's claimed amounts, in two statements whatever the line count. */
-export async function insertSubmission(trx: Trx, input: { invoiceId: string; revision: number; submittedAt: Date; submittedBy: string }): Promise<void> {
-  const { id } = await trx
-    .insertInto('invoiceSubmissions')
-    .values({ invoiceId: input.invoiceId, revision: input.revision, submittedAt: input.submittedAt, submittedBy: input.submittedBy })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await sql`
+/**
+ * Recording a submission as writes to send with others (`executeWritesTogether`): the submission
+ * under an id chosen here, and a copy of every line's claimed amounts as they are before the
+ * statement runs.
+ */
+export function submissionWrites(trx: Trx, input: { id: string; invoiceId: string; revision: number; submittedAt: Date; submittedBy: string }) {
+  return [
+    trx.insertInto('invoiceSubmissions').values({ id: input.id, invoiceId: input.invoiceId, revision: input.revision, submittedAt: input.submittedAt, submittedBy: input.submittedBy }),
+    sql`
     insert into invoice_submission_lines (submission_id, invoice_line_id, claimed_work_cents, claimed_percent_bp,
                                           claimed_materials_new_cents, claimed_materials_installed_cents, claimed_retainage_released_cents)
-    select ${id}::uuid, l.id, l.claimed_work_cents, l.claimed_percent_bp, l.claimed_materials_new_cents, l.claimed_materials_installed_cents, l.claimed_retainage_released_cents
+    select ${input.id}::uuid, l.id, l.claimed_work_cents, l.claimed_percent_bp, l.claimed_materials_new_cents, l.claimed_materials_installed_cents, l.claimed_retainage_released_cents
       from invoice_lines l
-     where l.invoice_id = ${input.invoiceId}`.execute(trx);
+     where l.invoice_id = ${input.invoiceId}`,
+  ] as const;
 }
+

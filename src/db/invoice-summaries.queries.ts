@@ -121,11 +121,19 @@ const SET_FROM_EXCLUDED = sql.join([...G702_COLUMNS.map(([, column]) => column),
  */
 export async function storeInvoiceSummaryRows(db: DbOrTrx, items: readonly InvoiceSummaryToStore[]): Promise<void> {
   if (items.length === 0) return;
-  await sql`
+  await storeInvoiceSummaryRowsQuery(items).execute(db);
+}
+
+/**
+ * The upsert `storeInvoiceSummaryRows` sends (at least one item), not yet sent: for
+ * `executeWritesTogether`, in a statement AFTER the writes whose triggers mark these rows stale.
+ */
+export function storeInvoiceSummaryRowsQuery(items: readonly InvoiceSummaryToStore[]) {
+  return sql`
     insert into invoice_summaries (invoice_id, is_stale, generation, ${COLUMN_LIST})
     select t.invoice_id, false, t.generation, ${COLUMN_LIST} from (${upsertSource(items.map((i) => ({ ...i, generation: 1 })))}) t
     on conflict (invoice_id) do update set is_stale = false, generation = invoice_summaries.generation + 1, ${SET_FROM_EXCLUDED}
-  `.execute(db);
+  `;
 }
 
 /**

@@ -7,7 +7,6 @@ import type { LineEntry } from '../domain/pay-application.ts';
 import type { SlidingScale } from '../domain/sliding-scale.ts';
 import { detailItemNumber } from '../domain/ssov.ts';
 import { notFound } from '../domain/errors.ts';
-import type { BillingPeriod, BillingPeriodStatus } from '../domain/billing-period.ts';
 import type { DbOrTrx, Trx } from './database.ts';
 import { isUuid } from './ids.ts';
 import type { InvoiceRow } from './tables.ts';
@@ -53,68 +52,10 @@ export async function getInvoice(
   return invoiceFromRow(row);
 }
 
-/**
- * One invoice with its billing period and the overbilling settings that apply to it, in one
- * statement (locking only the invoice row when `forUpdate`): the start of every invoice request
- * (decision 022). A project without a settings row reads as allowing overbilling, its default.
- */
-export async function getInvoiceWithPeriod(
-  db: DbOrTrx,
-  projectId: string,
-  invoiceId: string,
-  options: { forUpdate?: boolean } = {},
-): Promise<{ invoice: Invoice; period: BillingPeriod; allowOverbilling: boolean; preventOverbillingAllProjects: boolean }> {
-  if (!isUuid(invoiceId)) throw notFound('The invoice');
-  let q = db
-    .selectFrom('invoices as i')
-    .innerJoin('billingPeriods as bp', 'bp.id', 'i.billingPeriodId')
-    .leftJoin('projectSettings as ps', 'ps.projectId', 'i.projectId')
-    .selectAll('i')
-    .select([
-      'bp.startsOn as periodStartsOn',
-      'bp.endsOn as periodEndsOn',
-      'bp.dueOn as periodDueOn',
-      'bp.status as periodStatus',
-      'bp.origin as periodOrigin',
-      'bp.version as periodVersion',
-      sql<boolean>`coalesce(ps.allow_overbilling, true)`.as('allowOverbillingSetting'),
-      sql<boolean>`coalesce((select cs.prevent_overbilling_all_projects from company_settings cs limit 1), false)`.as('preventOverbillingAllProjects'),
-    ])
-    .where('i.projectId', '=', projectId)
-    .where('i.id', '=', invoiceId);
-  if (options.forUpdate) q = q.forUpdate(['i']);
-  const row = await q.executeTakeFirst();
-  if (!row) throw notFound('The invoice');
-  return {
-    invoice: invoiceFromRow(row),
-    period: {
-      id: row.billingPeriodId,
-      projectId: row.projectId,
-      startsOn: row.periodStartsOn,
-      endsOn: row.periodEndsOn,
-      dueOn: row.periodDueOn,
-      status: row.periodStatus as BillingPeriodStatus,
-      origin: row.periodOrigin as BillingPeriod['origin'],
-      version: row.periodVersion,
-    },
-    allowOverbilling: row.allowOverbillingSetting,
-    preventOverbillingAllProjects: row.preventOverbillingAllProjects,
-  };
-}
-
 /** Every invoice of a commitment, in sequence order. */
 export async function listCommitmentInvoices(db: DbOrTrx, commitmentId: string): Promise<Invoice[]> {
   const rows = await db.selectFrom('invoices').selectAll().where('commitmentId', '=', commitmentId).orderBy('sequence').execute();
   return rows.map(invoiceFromRow);
-}
-
-export async function nextInvoiceSequence(db: DbOrTrx, commitmentId: string): Promise<number> {
-  const row = await db
-    .selectFrom('invoices')
-    .select((eb) => eb.fn.max('sequence').as('max'))
-    .where('commitmentId', '=', commitmentId)
-    .executeTakeFirst();
-  return (row?.max ?? 0) + 1;
 }
 
 /**
@@ -393,12 +334,12 @@ export async function updateInvoiceLineEntries(trx: Trx, invoiceId: string, line
 }
 
 /** Records line review decisions of one invoice in ONE statement, however many lines (decision 022). */
-export async function updateInvoiceLineReviews(trx: Trx, invoiceId: string, reviews: { lineId: string; review: LineReview }[]): Promise<void> {
-  if (reviews.length === 0) return;
+/** Line review decisions as one UPDATE, however many lines, not yet sent: for `executeWritesTogether`. */
+export function invoiceLineReviewsWrite(invoiceId: string, reviews: { lineId: string; review: LineReview }[]) {
   const rows = reviews.map((r) => ({ id: r.lineId, status: r.review.status, reason: r.review.reason }));
-  await sql`
+  return sql`
     update invoice_lines il set review_status = v.status, review_reason = v.reason
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id uuid, status text, reason text)
     where il.id = v.id and il.invoice_id = ${invoiceId}
-  `.execute(trx);
+  `;
 }

@@ -15,13 +15,19 @@ export type RecipientRow = {
   isContact: boolean;
 };
 
+/**
+ * Who an email is addressed to: people by id, or a list read in the same statement as their facts
+ * (the project's invoice distribution list, a commitment's invoice contacts) — one round trip.
+ */
+export type Audience = readonly string[] | { distributionOf: string } | { contactsOf: string };
+
 export async function listRecipientFacts(
   db: DbOrTrx,
   projectId: string | null,
   commitmentId: string | null,
-  userIds: string[],
+  audience: Audience,
 ): Promise<RecipientRow[]> {
-  if (userIds.length === 0) return [];
+  if (Array.isArray(audience) && audience.length === 0) return [];
   const rows = await db
     .selectFrom('users as u')
     .leftJoin('projectUsers as pu', (join) => join.onRef('pu.userId', '=', 'u.id').on('pu.projectId', '=', projectId ?? '00000000-0000-0000-0000-000000000000'))
@@ -53,7 +59,13 @@ export async function listRecipientFacts(
         )
         .as('isContact'),
     ])
-    .where('u.id', 'in', userIds)
+    .where((eb) =>
+      'distributionOf' in audience
+        ? eb('u.id', 'in', eb.selectFrom('projectInvoiceDistribution as dl').select('dl.userId').where('dl.projectId', '=', audience.distributionOf))
+        : 'contactsOf' in audience
+          ? eb('u.id', 'in', eb.selectFrom('commitmentInvoiceContacts as ic').select('ic.userId').where('ic.commitmentId', '=', audience.contactsOf))
+          : eb('u.id', 'in', [...(audience as readonly string[])]),
+    )
     .orderBy('u.name')
     .execute();
   return rows.map((r) => ({

@@ -21,6 +21,7 @@ import { createCompany, updateCompany } from '../services/directory/save-company
 import { createUser, updateUser } from '../services/directory/save-user.ts';
 import { addProjectCompany, setProjectUser } from '../services/projects/project-directory.ts';
 import { createProject } from '../services/projects/save-project.ts';
+import { joinedTransactionFailed, joinTransaction } from '../db/joined-transaction.ts';
 import { demoSovLines } from './build-sov.ts';
 import {
   COMPANIES,
@@ -52,7 +53,19 @@ function idOf(map: Map<string, string>, key: string): string {
   return id;
 }
 
+/**
+ * Loads the demo in ONE transaction: the services' own transactions join it (no BEGIN/COMMIT per
+ * step, no commit flush per step), and a failure leaves the database empty rather than half a demo.
+ */
 export async function loadDemo(db: Db, now: Date): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const joined = joinTransaction(trx);
+    await loadDemoSteps(joined, now);
+    if (joinedTransactionFailed(joined)) throw new Error('A step of the demo failed; nothing was loaded.');
+  });
+}
+
+async function loadDemoSteps(db: Db, now: Date): Promise<void> {
   const gc = companyByKey(GC_KEY);
   const adminPerson = gc.people.find((p) => p.isCompanyAdmin);
   if (!adminPerson) throw new Error('The demo catalogue needs a GC company with a company admin.');

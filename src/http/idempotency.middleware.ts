@@ -8,7 +8,7 @@
  * moment leaves either all of them (the retry is answered) or none (the retry runs afresh). The
  * middleware opens that transaction, inserts the key (a concurrent request with the same key
  * waits on it, then replays), and hands the handler a `db` whose queries and `db.transaction()`
- * calls run inside it (src/db/joined-transaction.ts). Only a success is kept: a 4xx or 5xx rolls
+ * calls run inside it, without savepoints (src/db/joined-transaction.ts). Only a success is kept: a 4xx or 5xx rolls
  * back everything, key included, since it changed nothing and may not hold on a retry
  * (docs/decisions/015-faults-idempotency.md).
  */
@@ -17,7 +17,7 @@ import type { MiddlewareHandler } from 'hono';
 import { DomainError } from '../domain/errors.ts';
 import type { Trx } from '../db/database.ts';
 import { claimIdempotencyKey, findIdempotencyKey, storeIdempotentAnswer } from '../db/idempotency.queries.ts';
-import { joinTransaction } from '../db/joined-transaction.ts';
+import { joinedTransactionFailed, joinTransaction } from '../db/joined-transaction.ts';
 import type { Env } from './context.ts';
 
 /** Thrown to roll the request's transaction back while its answer (an error) stands. */
@@ -44,7 +44,8 @@ export const idempotency: MiddlewareHandler<Env> = async (c, next) => {
         return;
       }
       // Everything the handler reads and writes goes through this transaction (PGlite has one connection).
-      c.set('deps', { ...deps, db: joinTransaction(trx) });
+      const joined = joinTransaction(trx);
+      c.set('deps', { ...deps, db: joined });
       try {
         await next();
       } finally {
@@ -52,6 +53,10 @@ export const idempotency: MiddlewareHandler<Env> = async (c, next) => {
       }
       handled = true;
       if (c.res.status >= 400) throw NOT_KEPT;
+      if (joinedTransactionFailed(joined)) {
+        // A nested transaction failed and the handler answered success anyway: its writes may be half done.
+        throw new Error('A write inside this request failed but the request answered success; nothing was kept.');
+      }
       await storeIdempotentAnswer(trx, userId, key, c.res.status, await c.res.clone().text());
     });
   } catch (error) {

@@ -13,15 +13,11 @@ import { createTestApp, type ApiResponse, type TestApp } from '../support/api.ts
 import { approvedCommitment, assertNo5xx, assertOk, billingProject, type BillingSetup, type Client, type Seen } from '../support/billing.ts';
 import { openTestDatabase, type TestDatabase } from '../support/test-db.ts';
 
-/** Every request on an invoice: ≤ 12 statements, BEGIN/COMMIT and authentication included. */
-const MAX_STATEMENTS = 12;
 /**
- * Requests that also store their answer under an Idempotency-Key (BEGIN, the key, a savepoint for
- * the service, the answer, COMMIT: 6 statements) or write an email per recipient (the sender's
- * name, the distribution, the recipients' preferences, the messages) are held to today's figures
- * so they cannot grow; docs/performance.md says what is left to reach 12 (decision 022).
+ * Every request on an invoice: ≤ 12 statements, BEGIN/COMMIT, authentication and — for create and
+ * submit, sent with an Idempotency-Key — the key and its stored answer included.
  */
-const CEILING: Record<string, number> = { create: 23, submit: 25, rejectLines: 17 };
+const MAX_STATEMENTS = 12;
 
 let database: TestDatabase;
 let t: TestApp;
@@ -100,7 +96,7 @@ async function trip(lineCount: number): Promise<Trip> {
   return out;
 }
 
-test('create, save, submit, GET, certify and review send the same number of statements for 10 and 200 lines; GET, save, certify and approve at most 12', async () => {
+test('create, save, submit, GET, certify and review send the same number of statements for 10 and 200 lines, each at most 12', async () => {
   const small = await trip(10);
   const large = await trip(200);
   const figures = Object.keys(small).map((name) => `${name}: ${small[name]?.count} / ${large[name]?.count}`);
@@ -110,8 +106,7 @@ test('create, save, submit, GET, certify and review send the same number of stat
     const a = small[name] as Counted;
     const b = large[name] as Counted;
     assert.equal(b.count, a.count, `${name}: ${a.count} statements for 10 lines, ${b.count} for 200:\n${b.statements.join('\n')}`);
-    const most = CEILING[name] ?? MAX_STATEMENTS;
-    assert.ok(b.count <= most, `${name}: ${b.count} statements (at most ${most}):\n${b.statements.join('\n')}`);
+    assert.ok(b.count <= MAX_STATEMENTS, `${name}: ${b.count} statements (at most ${MAX_STATEMENTS}):\n${b.statements.join('\n')}`);
   }
 });
 

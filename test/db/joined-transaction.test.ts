@@ -1,14 +1,15 @@
 /**
  * The `Db` a request with an Idempotency-Key hands its services (src/db/joined-transaction.ts):
- * their `db.transaction()` runs inside the request's transaction as a savepoint — a failure
- * undoes only its own writes, nothing commits before the request does, and Kysely's builder calls
- * still work. On both databases.
+ * their `db.transaction()` runs inside the request's transaction without a statement of its own,
+ * a failure marks the whole transaction failed, `withSavepoint` undoes only its own writes, nothing
+ * commits before the request does, and Kysely's builder calls still work. On both databases.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { CamelCasePlugin, sql } from 'kysely';
 import type { Db } from '../../src/db/database.ts';
-import { joinTransaction } from '../../src/db/joined-transaction.ts';
+import { countStatements } from '../../src/db/statement-counter.ts';
+import { joinedTransactionFailed, joinTransaction, withSavepoint } from '../../src/db/joined-transaction.ts';
 import { openTestDatabase, type TestDatabase } from '../support/test-db.ts';
 
 let database: TestDatabase;
@@ -25,28 +26,55 @@ async function probe(): Promise<number[]> {
 }
 const insert = (db: Db, n: number) => sql`insert into joined_probe (n) values (${n})`.execute(db);
 
-test('a nested transaction that fails undoes only its own writes; the rest commits with the outer one', async () => {
+test('withSavepoint: a failure undoes only its own writes; the rest commits with the outer one', async () => {
   await sql`truncate joined_probe`.execute(database.db);
   await database.db.transaction().execute(async (trx) => {
     const db = joinTransaction(trx);
     await insert(db, 1);
     await assert.rejects(
-      db.transaction().execute(async (inner) => {
+      withSavepoint(db, async (inner) => {
         await insert(inner, 2);
-        throw new Error('refused');
+        // A nested transaction failing inside it: undone with the savepoint, and the outer one is not marked failed.
+        await inner.transaction().execute(() => Promise.reject(new Error('refused')));
       }),
       /refused/,
     );
+    assert.equal(joinedTransactionFailed(db), false);
     await db.transaction().execute(async (inner) => {
       await insert(inner, 3);
       // Nested twice: still one outer transaction.
       await inner.transaction().execute((innermost) => insert(innermost, 4));
     });
-    // A failed statement inside a nested transaction leaves the outer one usable.
-    await assert.rejects(db.transaction().execute((inner) => sql`select * from no_such_table`.execute(inner)));
+    // A failed statement inside a savepoint leaves the outer one usable.
+    await assert.rejects(withSavepoint(db, (inner) => sql`select * from no_such_table`.execute(inner)));
     await insert(db, 5);
   });
   assert.deepEqual(await probe(), [1, 3, 4, 5]);
+});
+
+test('a nested transaction costs no statement; when it fails, the joined transaction is marked failed so that it is not committed', async () => {
+  await sql`truncate joined_probe`.execute(database.db);
+  const sent: string[] = [];
+  await assert.rejects(
+    database.db.transaction().execute(async (trx) => {
+      const db = joinTransaction(trx);
+      const { count } = await countStatements(() => db.transaction().execute((inner) => insert(inner, 1)));
+      assert.equal(count, 1, 'the insert alone: no SAVEPOINT, no RELEASE');
+      assert.equal(joinedTransactionFailed(db), false);
+      await assert.rejects(
+        db.transaction().execute(async (inner) => {
+          await insert(inner, 2);
+          throw new Error('refused');
+        }),
+      );
+      assert.equal(joinedTransactionFailed(db), true, 'the half-done nested writes must not commit');
+      sent.push('checked');
+      throw new Error('the owner rolls back');
+    }),
+    /the owner rolls back/,
+  );
+  assert.deepEqual(sent, ['checked']);
+  assert.deepEqual(await probe(), []);
 });
 
 test('nothing a nested transaction wrote commits when the outer one rolls back', async () => {

@@ -5,21 +5,35 @@
  */
 import { assertVersion } from '../../domain/commitment.ts';
 import { DomainError } from '../../domain/errors.ts';
+import { withSavepoint } from '../../db/joined-transaction.ts';
 import { snapshotOf } from '../../domain/invoice.ts';
 import { adjustedLines } from '../../domain/invoice-notices.ts';
 import { isApproved, transitionInvoice, type InvoiceAction, type InvoiceStatus } from '../../domain/invoice-status.ts';
 import { acknowledgeChecklist } from '../../domain/submission-checklist.ts';
 import { assertInvoiceAdministrator, type Viewer } from '../../domain/permissions.ts';
 import { getProjectAccess } from '../../db/projects.queries.ts';
-import { recordAudit } from '../../db/audit.queries.ts';
+import { auditEntriesQuery, type AuditEntry } from '../../db/audit.queries.ts';
+import { executeWritesTogether, type Write } from '../../db/combined-writes.ts';
+import { insertEmailsQuery, type NewEmail } from '../../db/email.queries.ts';
 import type { Db, Trx } from '../../db/database.ts';
-import { emailInvoiceApproved, emailInvoiceSentBack, emailInvoiceSubmitted } from '../notifications/billing-emails.ts';
+import { planInvoiceApprovedEmail, planInvoiceSentBackEmail, planInvoiceSubmittedEmail } from '../notifications/billing-emails.ts';
 import { invoiceAmounts, loadInvoiceContext, type InvoiceContext, type InvoiceWritten } from './invoice-context.ts';
 import { loadSubmissionChecklist } from './submission-checklist.ts';
-import { recordInvoiceSubmission } from './invoice-submissions.ts';
-import { storeInvoiceSummaries } from './invoice-summaries.ts';
+import { planInvoiceSubmission } from './invoice-submissions.ts';
+import { invoiceSummariesWrite } from './invoice-summaries.ts';
 
-/** Applies one action inside the caller's transaction (shared by the single and bulk endpoints). */
+/**
+ * What a caller wrote before the action and sends with it (line reviews that send the invoice
+ * back): `writes` go with the invoice's own, `audits` before its status entry.
+ */
+export type CarriedWrites = { writes?: readonly Write[]; audits?: readonly AuditEntry[] };
+
+/**
+ * Applies one action inside the caller's transaction (shared by the single and bulk endpoints), in
+ * a fixed number of statements: the emails' recipients (one read), the invoice and its records
+ * (one statement), then — after the triggers that mark its summary stale — the summary, the emails
+ * and the audit entries (one statement).
+ */
 export async function applyInvoiceAction(
   trx: Trx,
   ctx: InvoiceContext,
@@ -28,6 +42,7 @@ export async function applyInvoiceAction(
   now: Date,
   note?: string,
   acknowledgeMissing = false,
+  carried: CarriedWrites = {},
 ): Promise<{ status: InvoiceStatus; version: number; written: InvoiceWritten }> {
   if (ctx.actor === 'contact' && !ctx.isLatestInPeriod) {
     throw new DomainError('invalid_state', 'Only the latest invoice of this commitment in this billing period can be submitted.', {
@@ -46,42 +61,47 @@ export async function applyInvoiceAction(
   const version = ctx.invoice.version + 1;
   const approving = isApproved(next);
   const snapshot = approving ? snapshotOf(ctx.lines, amounts) : null;
-  await trx
-    .updateTable('invoices')
-    .set({
-      status: next,
-      version,
-      updatedAt: now,
-      ...(action === 'submit' && { submittedAt: now, submittedBy: viewer.userId }),
-      ...(approving && {
-        approvedAt: now,
-        approvedBy: viewer.userId,
-        snapshot: JSON.stringify(snapshot),
-      }),
-    })
-    .where('id', '=', ctx.invoice.id)
-    .execute();
   // Resubmitting clears the rejections the contact has answered; the administrator reviews again.
-  if (action === 'submit' && ctx.invoice.status === 'revise_and_resubmit') {
-    await trx
-      .updateTable('invoiceLines')
-      .set({ reviewStatus: null, reviewReason: null })
-      .where('invoiceId', '=', ctx.invoice.id)
-      .where('reviewStatus', '=', 'rejected')
-      .execute();
+  const resubmitted = action === 'submit' && ctx.invoice.status === 'revise_and_resubmit';
+  const writes: Write[] = [
+    ...(carried.writes ?? []),
+    trx
+      .updateTable('invoices')
+      .set({
+        status: next,
+        version,
+        updatedAt: now,
+        ...(action === 'submit' && { submittedAt: now, submittedBy: viewer.userId }),
+        ...(approving && {
+          approvedAt: now,
+          approvedBy: viewer.userId,
+          snapshot: JSON.stringify(snapshot),
+        }),
+      })
+      .where('id', '=', ctx.invoice.id),
+  ];
+  if (resubmitted) {
+    writes.push(
+      trx.updateTable('invoiceLines').set({ reviewStatus: null, reviewReason: null }).where('invoiceId', '=', ctx.invoice.id).where('reviewStatus', '=', 'rejected'),
+    );
   }
-  await storeInvoiceSummaries(trx, [{ invoiceId: ctx.invoice.id, amounts }]);
-  const email = { project: ctx.project, commitment: ctx.commitment, invoice: ctx.invoice, period: ctx.period, currentPaymentDueCents: amounts.summary.currentPaymentDueCents };
+  const email = { project: ctx.project, commitment: ctx.commitment, invoice: ctx.invoice, currentPaymentDueCents: amounts.summary.currentPaymentDueCents };
+  let emails: NewEmail[] = [];
   if (next === 'under_review') {
-    const submission = await recordInvoiceSubmission(trx, ctx, viewer.userId, now);
-    await emailInvoiceSubmitted(trx, { ...email, submitterUserId: viewer.userId, ...submission }, now);
+    const submission = await planInvoiceSubmission(trx, ctx, viewer.userId, now);
+    writes.push(...submission.writes);
+    emails = await planInvoiceSubmittedEmail(
+      trx,
+      { ...email, period: ctx.period, submitterName: ctx.viewerName, contractCompanyName: ctx.contractCompanyName, revision: submission.revision, changedLines: submission.changedLines },
+      now,
+    );
   }
   if (next === 'revise_and_resubmit') {
-    await emailInvoiceSentBack(
+    emails = await planInvoiceSentBackEmail(
       trx,
       {
         ...email,
-        reviewerUserId: viewer.userId,
+        reviewerName: ctx.viewerName,
         note: note ?? null,
         rejectedLines: rejected.map((l) => ({ itemNumber: l.itemNumber, description: l.description, reason: l.review.reason })),
       },
@@ -89,12 +109,14 @@ export async function applyInvoiceAction(
     );
   }
   if (next === 'approved' || next === 'approved_as_noted') {
-    await emailInvoiceApproved(
+    emails = await planInvoiceApprovedEmail(
       trx,
       {
         ...email,
+        period: ctx.period,
+        approvalNoticesEnabled: ctx.approvalNoticesEnabled,
         status: next,
-        approverUserId: viewer.userId,
+        approverName: ctx.viewerName,
         note: note?.trim() || null,
         claimedPaymentDueCents: amounts.claimedSummary.currentPaymentDueCents,
         adjustedLines: adjustedLines(ctx.lines, amounts.lines, amounts.claimedLines),
@@ -102,18 +124,8 @@ export async function applyInvoiceAction(
       now,
     );
   }
-  await recordAudit(trx, {
-    occurredAt: now,
-    actorUserId: viewer.userId,
-    projectId: ctx.invoice.projectId,
-    entityType: 'invoice',
-    entityId: ctx.invoice.id,
-    action: `status_${next}`,
-    before: { status: ctx.invoice.status },
-    after: { status: next, ...(note && { note }), ...(approving && { certified: amounts.summary }), ...(acknowledgedMissing.length > 0 && { acknowledgedMissing }) },
-  });
+  await executeWritesTogether(trx, writes);
   // The invoice as it stands now, for the answer (decision 022): nothing is loaded again.
-  const resubmitted = action === 'submit' && ctx.invoice.status === 'revise_and_resubmit';
   const invoice = {
     ...ctx.invoice,
     status: next,
@@ -124,6 +136,23 @@ export async function applyInvoiceAction(
   };
   const lines = resubmitted ? ctx.lines.map((l) => (l.review.status === 'rejected' ? { ...l, review: { status: null, reason: null } } : l)) : ctx.lines;
   const after: InvoiceContext = { ...ctx, invoice, lines };
+  await executeWritesTogether(trx, [
+    invoiceSummariesWrite([{ invoiceId: ctx.invoice.id, amounts }]),
+    emails.length > 0 && insertEmailsQuery(trx, emails),
+    auditEntriesQuery(trx, [
+      ...(carried.audits ?? []),
+      {
+        occurredAt: now,
+        actorUserId: viewer.userId,
+        projectId: ctx.invoice.projectId,
+        entityType: 'invoice',
+        entityId: ctx.invoice.id,
+        action: `status_${next}`,
+        before: { status: ctx.invoice.status },
+        after: { status: next, ...(note && { note }), ...(approving && { certified: amounts.summary }), ...(acknowledgedMissing.length > 0 && { acknowledgedMissing }) },
+      },
+    ]),
+  ]);
   const changed = new Set(resubmitted ? rejected.map((l) => l.key) : []);
   return { status: next, version, written: { ctx: after, amounts: approving ? invoiceAmounts(after) : amounts, changedLineKeys: changed } };
 }
@@ -137,7 +166,7 @@ export async function changeInvoiceStatus(
   now: Date,
 ): Promise<{ status: InvoiceStatus; version: number; written: InvoiceWritten }> {
   return db.transaction().execute(async (trx) => {
-    const ctx = await loadInvoiceContext(trx, viewer, projectId, invoiceId, now, { forUpdate: true });
+    const ctx = await loadInvoiceContext(trx, viewer, projectId, invoiceId, now, { forUpdate: true, forSubmission: input.action === 'submit' });
     assertVersion(ctx.invoice.version, input.version, 'invoice');
     return applyInvoiceAction(trx, ctx, viewer, input.action, now, input.note, input.acknowledgeMissing);
   });
@@ -159,8 +188,8 @@ export async function bulkChangeInvoiceStatus(
   const results: BulkResult[] = [];
   for (const invoiceId of [...new Set(input.invoiceIds)]) {
     try {
-      const { status } = await db.transaction().execute(async (trx) => {
-        const ctx = await loadInvoiceContext(trx, viewer, projectId, invoiceId, now, { forUpdate: true });
+      const { status } = await withSavepoint(db, async (trx) => {
+        const ctx = await loadInvoiceContext(trx, viewer, projectId, invoiceId, now, { forUpdate: true, forSubmission: input.action === 'submit' });
         if (ctx.actor !== 'admin') throw new DomainError('forbidden', 'Only an invoice administrator can change invoices in bulk.');
         return applyInvoiceAction(trx, ctx, viewer, input.action, now, input.note, input.acknowledgeMissing);
       });

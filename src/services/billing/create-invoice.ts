@@ -4,26 +4,27 @@
  * any time. Lines are one per SOV line and per approved change-order line, all starting at zero,
  * at the commitment's current retainage rates, and the invoice keeps the commitment's current
  * sliding-scale rules (later rate or rule changes never touch it; decision 008).
+ *
+ * Seven statements whatever the SOV's size (issue 12): project and access; the commitment locked
+ * with everything the rules decide with; its invoices; the invoice with its lines; the lines for
+ * the G702; the summary with the audit entry (src/db/invoice-creation.queries.ts).
  */
-import { assertDatesInWindow, isCalendarDate, type CalendarDate } from '../../domain/calendar.ts';
+import { assertDatesInWindow, isCalendarDate, todayIn, type CalendarDate } from '../../domain/calendar.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { invoiceLabel, type Invoice } from '../../domain/invoice.ts';
 import { decideInvoiceCreation } from '../../domain/invoice-rules.ts';
 import type { Viewer } from '../../domain/permissions.ts';
-import { recordAudit } from '../../db/audit.queries.ts';
-import { listCommitmentBillingFacts } from '../../db/billing-board.queries.ts';
-import { findOpenBillingPeriod, getBillingPeriod, listBillingPeriods } from '../../db/billing-periods.queries.ts';
-import { lockCommitment } from '../../db/commitments.queries.ts';
-import type { Db } from '../../db/database.ts';
-import { findInvite } from '../../db/invites.queries.ts';
-import { addMissingInvoiceLines, invoiceFromRow, listCommitmentInvoices, listInvoiceLines } from '../../db/invoices.queries.ts';
-import { getProjectWithAccess } from '../../db/projects.queries.ts';
-import { getCurrentSlidingScale, retainageRulesColumn } from '../../db/retainage-rules.queries.ts';
-import { getCompanySettings, getProjectSettings } from '../../db/settings.queries.ts';
 import { effectiveAllowOverbilling } from '../../domain/project-settings.ts';
-import { todayIn } from '../../domain/calendar.ts';
-import { invoiceAmounts, resolveInvoiceActor, type InvoiceContext, type InvoiceWritten } from './invoice-context.ts';
-import { storeInvoiceSummaries } from './invoice-summaries.ts';
+import { auditEntriesQuery } from '../../db/audit.queries.ts';
+import { executeWritesTogether } from '../../db/combined-writes.ts';
+import type { Db } from '../../db/database.ts';
+import { insertInvoiceWithLines, listCommitmentInvoicesWithPeriodStarts, lockCommitmentForInvoicing } from '../../db/invoice-creation.queries.ts';
+import { listInvoiceLines } from '../../db/invoices.queries.ts';
+import { getProjectWithAccess } from '../../db/projects.queries.ts';
+import { retainageRulesColumn } from '../../db/retainage-rules.queries.ts';
+import { getProjectSettings } from '../../db/settings.queries.ts';
+import { invoiceActorOf, invoiceAmounts, type InvoiceContext, type InvoiceWritten } from './invoice-context.ts';
+import { invoiceSummariesWrite } from './invoice-summaries.ts';
 
 export type CreateInvoiceInput = {
   /** Defaults to the open period. Contacts can only use the open period. */
@@ -52,24 +53,22 @@ export async function createInvoice(
   }
   return db.transaction().execute(async (trx) => {
     const { access, project } = await getProjectWithAccess(trx, viewer, projectId);
-    const { actor } = await resolveInvoiceActor(trx, viewer, projectId, commitmentId, access);
-    // Serialises invoice creation per commitment: "one per period" and the sequence hold under concurrency.
-    const commitment = await lockCommitment(trx, commitmentId);
+    // Locks the commitment: "one per period" and the sequence hold under concurrency.
+    const facts = await lockCommitmentForInvoicing(trx, access, commitmentId, input.billingPeriodId);
+    const { commitment } = facts;
+    const actor = invoiceActorOf(access, facts.privacy);
     const today = todayIn(project.timeZone, now);
     assertDatesInWindow({ billingDate: input.billingDate, periodStart: input.periodStart, periodEnd: input.periodEnd }, today);
-    const settings = await getProjectSettings(trx, projectId);
-    const period = input.billingPeriodId
-      ? await getBillingPeriod(trx, projectId, input.billingPeriodId)
-      : await findOpenBillingPeriod(trx, projectId);
+    const settings = facts.settings ?? (await getProjectSettings(trx, projectId));
+    const period = facts.period;
     if (!period) {
       throw new DomainError('rule_violation', 'There is no open billing period. An invoice administrator opens one first.', {
         field: 'billingPeriodId',
       });
     }
-    const existing = await listCommitmentInvoices(trx, commitmentId);
-    // Previous applications follow the invoice sequence, so the sequence must follow the periods.
-    const periodStarts = new Map((await listBillingPeriods(trx, projectId)).map((p) => [p.id, p.startsOn]));
-    const later = existing.find((i) => (periodStarts.get(i.billingPeriodId) ?? '') > period.startsOn);
+    // Every invoice of the commitment, read under its lock. Previous applications follow the invoice sequence, so the sequence must follow the periods.
+    const existing = await listCommitmentInvoicesWithPeriodStarts(trx, commitmentId);
+    const later = existing.find((i) => i.periodStartsOn > period.startsOn);
     if (later) {
       throw new DomainError(
         'rule_violation',
@@ -77,62 +76,41 @@ export async function createInvoice(
         { field: 'billingPeriodId' },
       );
     }
-    const facts = (await listCommitmentBillingFacts(trx, [commitmentId])).get(commitmentId);
-    const invite = await findInvite(trx, period.id, commitmentId);
     const { invoiceType } = decideInvoiceCreation({
       actor,
       isInvoiceContact: actor === 'contact',
       commitmentStatus: commitment.status,
-      ssovEnabled: facts?.ssovEnabled ?? false,
-      ssovApproved: facts?.ssovApproved ?? true,
+      ssovEnabled: facts.billing.ssovEnabled,
+      ssovApproved: facts.billing.ssovApproved,
       period: { status: period.status, dueOn: period.dueOn },
       today,
       invoicesInPeriod: existing.filter((i) => i.billingPeriodId === period.id).length,
       contactsMayBillWithoutInvite: settings.contactsMayBillWithoutInvite,
-      invite: invite ? { invoiceType: invite.invoiceType } : null,
+      invite: facts.inviteInvoiceType ? { invoiceType: facts.inviteInvoiceType } : null,
       contactDefaultInvoiceType: settings.contactDefaultInvoiceType,
     });
-    // `existing` is every invoice of the commitment, read under its lock.
     const sequence = Math.max(0, ...existing.map((i) => i.sequence)) + 1;
     // Read under the commitment lock that rule changes take too: the invoice gets the rules in force now.
-    const retainageRules = await getCurrentSlidingScale(trx, commitmentId);
     const number = actor === 'admin' ? String(sequence) : input.number?.trim() || null;
-    const row = await trx
-      .insertInto('invoices')
-      .values({
-        projectId,
-        commitmentId,
-        billingPeriodId: period.id,
-        sequence,
-        number,
-        invoiceType,
-        status: 'draft',
-        billingDate: input.billingDate ?? period.endsOn,
-        periodStart: input.periodStart ?? period.startsOn,
-        periodEnd: input.periodEnd ?? period.endsOn,
-        comments: input.comments ?? '',
-        retainageRules: retainageRulesColumn(retainageRules),
-        createdBy: viewer.userId,
-        createdByRole: actor,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const invoice = invoiceFromRow(row);
-    await addMissingInvoiceLines(trx, commitmentId, invoice.id);
-    await recordAudit(trx, {
-      occurredAt: now,
-      actorUserId: viewer.userId,
+    const invoice = await insertInvoiceWithLines(trx, {
       projectId,
-      entityType: 'invoice',
-      entityId: invoice.id,
-      action: 'create',
-      after: { ...invoice, snapshot: undefined, actor },
+      commitmentId,
+      billingPeriodId: period.id,
+      sequence,
+      number,
+      invoiceType,
+      billingDate: input.billingDate ?? period.endsOn,
+      periodStart: input.periodStart ?? period.startsOn,
+      periodEnd: input.periodEnd ?? period.endsOn,
+      comments: input.comments ?? '',
+      retainageRules: retainageRulesColumn(facts.slidingScale),
+      createdBy: viewer.userId,
+      createdByRole: actor,
+      createdAt: now,
+      updatedAt: now,
     });
     // The new invoice's G702 for the answer (decision 022): its lines and the earlier ones it builds on.
     const linesById = await listInvoiceLines(trx, [invoice.id, ...existing.filter((i) => !i.snapshot).map((i) => i.id)]);
-    const company = await getCompanySettings(trx);
     const ctx: InvoiceContext = {
       access,
       actor,
@@ -149,14 +127,31 @@ export async function createInvoice(
         label: invoiceLabel(i),
         retainageRules: i.retainageRules,
       })),
-      allowOverbilling: effectiveAllowOverbilling(settings.allowOverbilling, company.preventOverbillingAllProjects),
+      allowOverbilling: effectiveAllowOverbilling(settings.allowOverbilling, facts.preventOverbillingAllProjects),
       slidingScale: invoice.retainageRules,
       isLatestInPeriod: true,
       isLatestOfCommitment: true,
       today,
+      contractCompanyName: facts.contractCompanyName,
+      viewerName: facts.viewerName,
+      approvalNoticesEnabled: settings.approvalNoticesEnabled,
     };
     const amounts = invoiceAmounts(ctx);
-    await storeInvoiceSummaries(trx, [{ invoiceId: invoice.id, amounts }]);
+    // After the insert's triggers marked the summary stale: the summary and the audit entry in one statement.
+    await executeWritesTogether(trx, [
+      invoiceSummariesWrite([{ invoiceId: invoice.id, amounts }]),
+      auditEntriesQuery(trx, [
+        {
+          occurredAt: now,
+          actorUserId: viewer.userId,
+          projectId,
+          entityType: 'invoice',
+          entityId: invoice.id,
+          action: 'create',
+          after: { ...invoice, snapshot: undefined, actor },
+        },
+      ]),
+    ]);
     // A new invoice's lines are all zero: the answer is its header and G702; the page reads the lines with GET.
     return { ...invoice, written: { ctx, amounts, changedLineKeys: new Set<string>() } };
   });

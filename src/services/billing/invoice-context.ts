@@ -6,17 +6,18 @@
 import type { BillingPeriod } from '../../domain/billing-period.ts';
 import { todayIn, type CalendarDate } from '../../domain/calendar.ts';
 import type { Commitment } from '../../domain/commitment.ts';
-import { DomainError, notFound } from '../../domain/errors.ts';
+import { notFound } from '../../domain/errors.ts';
 import { computeInvoice, invoiceLabel, type EarlierInvoice, type Invoice, type InvoiceComputation, type InvoiceLine } from '../../domain/invoice.ts';
 import type { InvoiceActor } from '../../domain/invoice-status.ts';
-import { isInvoiceAdministrator, type ProjectAccess, type Viewer } from '../../domain/permissions.ts';
+import { canSeeCommitment, isInvoiceAdministrator, type CommitmentPrivacyFacts, type ProjectAccess, type Viewer } from '../../domain/permissions.ts';
 import { effectiveAllowOverbilling } from '../../domain/project-settings.ts';
 import type { Project } from '../../domain/project.ts';
 import { getVisibleCommitment } from '../../db/commitments.queries.ts';
 import { isInvoiceContact } from '../../db/contacts.queries.ts';
 import type { DbOrTrx } from '../../db/database.ts';
-import { getInvoiceWithPeriod, listCommitmentInvoices, listInvoiceLines } from '../../db/invoices.queries.ts';
-import { getProjectAccess, getProjectWithAccess } from '../../db/projects.queries.ts';
+import { getInvoiceHeader, type InvoiceHeader } from '../../db/invoice-header.queries.ts';
+import { listCommitmentInvoices, listInvoiceLines } from '../../db/invoices.queries.ts';
+import { getProjectAccess } from '../../db/projects.queries.ts';
 import type { SlidingScale } from '../../domain/sliding-scale.ts';
 
 export type InvoiceContext = {
@@ -37,6 +38,12 @@ export type InvoiceContext = {
   isLatestInPeriod: boolean;
   isLatestOfCommitment: boolean;
   today: CalendarDate;
+  /** Read with the invoice (one statement): for the view and the emails a write sends. */
+  contractCompanyName: string | null;
+  viewerName: string;
+  approvalNoticesEnabled: boolean;
+  /** Loaded when the request may submit (`forSubmission`). */
+  submission?: InvoiceHeader['submission'];
 };
 
 /**
@@ -61,10 +68,21 @@ export async function resolveInvoiceActor(
 }
 
 /**
- * Loads everything once, in a fixed number of statements whatever the number of lines (decision
- * 022): project + access, the invoice (locked with `forUpdate`) + its period + the overbilling
- * settings, the commitment as the viewer may see it, the commitment's invoices, and the lines of
- * this invoice and of the earlier ones not yet snapshotted. Services pass the context on (to the
+ * Who acts on the commitment's invoices, from facts already read: its invoice administrators and
+ * its invoice contacts. Anyone else — even someone who can see the commitment — gets not_found.
+ */
+export function invoiceActorOf(access: ProjectAccess, facts: CommitmentPrivacyFacts, what = 'The invoice'): InvoiceActor {
+  if (!canSeeCommitment(access, facts)) throw notFound(what);
+  if (isInvoiceAdministrator(access)) return 'admin';
+  if (facts.viewerIsInvoiceContact) return 'contact';
+  throw notFound(what);
+}
+
+/**
+ * Loads everything once, in three statements whatever the number of lines (decision 022): the
+ * invoice with its project, access, period, settings and commitment (src/db/invoice-header.queries.ts;
+ * locked with `forUpdate`), the commitment's invoices, and the lines of this invoice and of the
+ * earlier ones not yet snapshotted. Services pass the context on (to the
  * view, the presenter) instead of loading it again.
  */
 export async function loadInvoiceContext(
@@ -73,13 +91,11 @@ export async function loadInvoiceContext(
   projectId: string,
   invoiceId: string,
   now: Date,
-  options: { forUpdate?: boolean } = {},
+  options: { forUpdate?: boolean; forSubmission?: boolean } = {},
 ): Promise<InvoiceContext> {
-  const { access, project } = await getProjectWithAccess(db, viewer, projectId);
-  const { invoice, period, allowOverbilling, preventOverbillingAllProjects } = await getInvoiceWithPeriod(db, projectId, invoiceId, options);
-  const { actor, commitment } = await resolveInvoiceActor(db, viewer, projectId, invoice.commitmentId, access).catch((error: unknown) => {
-    throw error instanceof DomainError && error.code === 'not_found' ? notFound('The invoice') : error;
-  });
+  const header = await getInvoiceHeader(db, viewer, projectId, invoiceId, options);
+  const { access, project, invoice, period, commitment, allowOverbilling, preventOverbillingAllProjects } = header;
+  const actor = invoiceActorOf(access, header.commitmentFacts, 'The invoice');
   const all = await listCommitmentInvoices(db, invoice.commitmentId);
   const earlierInvoices = all.filter((i) => i.sequence < invoice.sequence);
   const linesById = await listInvoiceLines(db, [invoice.id, ...earlierInvoices.filter((i) => !i.snapshot).map((i) => i.id)]);
@@ -105,6 +121,10 @@ export async function loadInvoiceContext(
     isLatestInPeriod: Math.max(...inPeriod.map((i) => i.sequence)) === invoice.sequence,
     isLatestOfCommitment: Math.max(...all.map((i) => i.sequence)) === invoice.sequence,
     today: todayIn(project.timeZone, now),
+    contractCompanyName: header.contractCompanyName,
+    viewerName: header.viewerName,
+    approvalNoticesEnabled: header.approvalNoticesEnabled,
+    ...(header.submission && { submission: header.submission }),
   };
 }
 

@@ -2,20 +2,26 @@
  * Every submission of an invoice is recorded with what was claimed on each line, so a resubmission
  * can say which revision it is and which lines changed since the previous one.
  */
+import { randomUUID } from 'node:crypto';
 import { changedClaims, type ClaimChange } from '../../domain/invoice-notices.ts';
 import type { Trx } from '../../db/database.ts';
-import { findLatestSubmission, insertSubmission } from '../../db/invoice-submissions.queries.ts';
+import { findLatestSubmission, submissionWrites } from '../../db/invoice-submissions.queries.ts';
 import type { InvoiceContext } from './invoice-context.ts';
 
-export async function recordInvoiceSubmission(
+/**
+ * The next submission of the invoice: its revision, the lines whose claim changed since the
+ * previous one, and the writes that record it (sent by the caller with its others). The previous
+ * submission comes with a context loaded `forSubmission`, else it is read.
+ */
+export async function planInvoiceSubmission(
   trx: Trx,
-  ctx: Pick<InvoiceContext, 'invoice' | 'lines'>,
+  ctx: Pick<InvoiceContext, 'invoice' | 'lines' | 'submission'>,
   submittedBy: string,
   now: Date,
-): Promise<{ revision: number; changedLines: ClaimChange[] | null }> {
-  const previous = await findLatestSubmission(trx, ctx.invoice.id);
+): Promise<{ revision: number; changedLines: ClaimChange[] | null; writes: ReturnType<typeof submissionWrites> }> {
+  const previous = ctx.submission ? ctx.submission.latest : ((await findLatestSubmission(trx, ctx.invoice.id)) ?? null);
   const revision = previous ? previous.revision + 1 : 0;
-  await insertSubmission(trx, { invoiceId: ctx.invoice.id, revision, submittedAt: now, submittedBy });
-  if (!previous) return { revision, changedLines: [] };
-  return { revision, changedLines: previous.claimed ? changedClaims(previous.claimed, ctx.lines) : null };
+  const writes = submissionWrites(trx, { id: randomUUID(), invoiceId: ctx.invoice.id, revision, submittedAt: now, submittedBy });
+  if (!previous) return { revision, changedLines: [], writes };
+  return { revision, changedLines: previous.claimed ? changedClaims(previous.claimed, ctx.lines) : null, writes };
 }

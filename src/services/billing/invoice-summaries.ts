@@ -12,6 +12,7 @@ import {
   fillInvoiceSummaryRows,
   listInvoiceHeadersWithSummaries,
   storeInvoiceSummaryRows,
+  storeInvoiceSummaryRowsQuery,
   type InvoiceHeader,
   type StoredInvoiceSummary,
 } from '../../db/invoice-summaries.queries.ts';
@@ -58,6 +59,11 @@ export async function storeInvoiceSummaries(trx: DbOrTrx, invoices: readonly { i
     trx,
     invoices.map((i) => ({ invoiceId: i.invoiceId, ...summaryOf(i.amounts) })),
   );
+}
+
+/** `storeInvoiceSummaries` as a write to send with others (`executeWritesTogether`). */
+export function invoiceSummariesWrite(invoices: readonly { invoiceId: string; amounts: Pick<InvoiceComputation, 'summary' | 'lines'> }[]) {
+  return storeInvoiceSummaryRowsQuery(invoices.map((i) => ({ invoiceId: i.invoiceId, ...summaryOf(i.amounts) })));
 }
 
 /** For a service that wrote invoices without computing them (creation): computes their chains and stores them. */

@@ -7,13 +7,14 @@ import { assertVersion } from '../../domain/commitment.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { InvoiceStatus } from '../../domain/invoice-status.ts';
 import type { Viewer } from '../../domain/permissions.ts';
-import { recordAudit } from '../../db/audit.queries.ts';
+import { auditEntriesQuery, type AuditEntry } from '../../db/audit.queries.ts';
+import { executeWritesTogether } from '../../db/combined-writes.ts';
 import type { Db } from '../../db/database.ts';
 import { applyInvoiceAction } from './change-invoice-status.ts';
-import { updateInvoiceLineReviews } from '../../db/invoices.queries.ts';
+import { invoiceLineReviewsWrite } from '../../db/invoices.queries.ts';
 import type { LineReview } from '../../domain/invoice.ts';
 import { invoiceAmounts, loadInvoiceContext, type InvoiceWritten } from './invoice-context.ts';
-import { storeInvoiceSummaries } from './invoice-summaries.ts';
+import { invoiceSummariesWrite } from './invoice-summaries.ts';
 
 export type LineDecision = { lineId: string; decision: 'approved' | 'rejected' | null; reason?: string | undefined };
 
@@ -42,11 +43,11 @@ export async function reviewInvoice(
       reviewed.set(d.lineId, review);
       byId.set(d.lineId, { ...line, review });
     }
-    // One statement for every decision, however many lines (decision 022).
-    await updateInvoiceLineReviews(trx, invoiceId, [...reviewed].map(([lineId, review]) => ({ lineId, review })));
     const lines = ctx.lines.map((l) => byId.get(l.id) ?? l);
     const changed = new Set(lines.filter((l) => reviewed.has(l.id)).map((l) => l.key));
-    await recordAudit(trx, {
+    // One statement for every decision, however many lines (decision 022), sent with the invoice's own writes.
+    const reviews = reviewed.size > 0 ? [invoiceLineReviewsWrite(invoiceId, [...reviewed].map(([lineId, review]) => ({ lineId, review })))] : [];
+    const audit: AuditEntry = {
       occurredAt: now,
       actorUserId: viewer.userId,
       projectId,
@@ -54,16 +55,17 @@ export async function reviewInvoice(
       entityId: invoiceId,
       action: 'review_lines',
       after: input.lines.map((d) => ({ lineId: d.lineId, decision: d.decision, reason: d.reason ?? null })),
-    });
+    };
     if (lines.some((l) => l.review.status === 'rejected')) {
-      const sentBack = await applyInvoiceAction(trx, { ...ctx, lines }, viewer, 'request_revision', now, input.note);
+      const sentBack = await applyInvoiceAction(trx, { ...ctx, lines }, viewer, 'request_revision', now, input.note, false, { writes: reviews, audits: [audit] });
       return { ...sentBack, written: { ...sentBack.written, changedLineKeys: changed } };
     }
     const version = ctx.invoice.version + 1;
-    await trx.updateTable('invoices').set({ version, updatedAt: now }).where('id', '=', invoiceId).execute();
+    await executeWritesTogether(trx, [...reviews, trx.updateTable('invoices').set({ version, updatedAt: now }).where('id', '=', invoiceId)]);
     const after = { ...ctx, invoice: { ...ctx.invoice, version, updatedAt: now }, lines };
     const amounts = invoiceAmounts(after);
-    await storeInvoiceSummaries(trx, [{ invoiceId, amounts }]);
+    // After the line triggers marked the summary stale: the summary and the audit entry.
+    await executeWritesTogether(trx, [invoiceSummariesWrite([{ invoiceId, amounts }]), auditEntriesQuery(trx, [audit])]);
     return { status: ctx.invoice.status, version, written: { ctx: after, amounts, changedLineKeys: changed } };
   });
 }

@@ -9,8 +9,18 @@ import { findInvite } from '../../db/invites.queries.ts';
 import { countInvoiceAttachments } from '../../db/invoices.queries.ts';
 import type { InvoiceContext } from './invoice-context.ts';
 
-/** `attachmentCount`: when the caller has counted them already (the view lists them). */
-export async function loadSubmissionChecklist(db: DbOrTrx, ctx: Pick<InvoiceContext, 'invoice' | 'lines'>, attachmentCount?: number): Promise<SubmissionChecklist> {
+/**
+ * `attachmentCount`: when the caller has counted them already (the view lists them). A context
+ * loaded `forSubmission` has the invite and the count already: nothing is read.
+ */
+export async function loadSubmissionChecklist(db: DbOrTrx, ctx: Pick<InvoiceContext, 'invoice' | 'lines' | 'submission'>, attachmentCount?: number): Promise<SubmissionChecklist> {
+  if (ctx.submission) {
+    return submissionChecklist({
+      invite: ctx.submission.invite,
+      attachmentCount: ctx.submission.attachmentCount,
+      lines: ctx.lines.map((l) => ({ lineId: l.id, itemNumber: l.itemNumber, description: l.description, materialsStoredNewCents: l.claimed.materialsStoredNewCents })),
+    });
+  }
   const invite = await findInvite(db, ctx.invoice.billingPeriodId, ctx.invoice.commitmentId);
   return submissionChecklist({
     invite: invite ? { requestAttachments: invite.requestAttachments, attachmentsNote: invite.attachmentsNote } : null,

@@ -24,8 +24,7 @@ import type { Trx } from '../../db/database.ts';
 import { findCompany, findUser } from '../../db/directory.queries.ts';
 import type { Invite } from '../../db/invites.queries.ts';
 import { listDistributionUserIds, listInvoiceAdministratorGroups, listInvoiceContactIds, listInvoiceContactRecipients } from '../../db/recipients.queries.ts';
-import { getProjectSettings } from '../../db/settings.queries.ts';
-import { decideRecipient, enqueueEmail, newMessageId, type EnqueueResult } from './enqueue-email.ts';
+import { decideRecipient, enqueueEmail, newMessageId, planEmail, type EnqueueResult } from './enqueue-email.ts';
 import { linkSigner, signedToken } from './link-signing.ts';
 
 /** One-click answers stay valid for 30 days. */
@@ -156,7 +155,12 @@ export async function emailInvitesToBill(
   await insertEmails(trx, emails);
 }
 
-export async function emailInvoiceSubmitted(
+/**
+ * The invoice emails are planned (recipients read, rows built) and written by the caller with its
+ * other writes in one statement (src/db/combined-writes.ts): the names they need come with the
+ * invoice (src/db/invoice-header.queries.ts), the recipients with their facts in one read.
+ */
+export async function planInvoiceSubmittedEmail(
   trx: Trx,
   input: {
     project: Project;
@@ -164,31 +168,30 @@ export async function emailInvoiceSubmitted(
     invoice: Invoice;
     period: BillingPeriod;
     currentPaymentDueCents: number;
-    submitterUserId: string;
+    submitterName: string;
+    contractCompanyName: string | null;
     /** 0 for the first submission. */
     revision: number;
     /** On a resubmission: the lines whose claim changed (null: not known). */
     changedLines: ClaimChange[] | null;
   },
   now: Date,
-): Promise<EnqueueResult> {
-  const submitterName = await nameOf(trx, input.submitterUserId);
-  const company = input.commitment.contractCompanyId ? await findCompany(trx, input.commitment.contractCompanyId) : undefined;
-  return enqueueEmail(
+): Promise<NewEmail[]> {
+  return planEmail(
     trx,
     {
       kind: 'invoice_submitted',
       projectId: input.project.id,
       commitment: input.commitment,
-      userIds: await listDistributionUserIds(trx, input.project.id),
+      userIds: { distributionOf: input.project.id },
       ...toDistribution(trx, input.project.id, `${invoiceAbout(input.commitment, input.invoice)} submitted for review`),
       payload: (r, how) => ({
         project: projectRef(input.project),
         commitment: commitmentRef(input.commitment),
         invoice: invoiceRef(input.invoice, input.currentPaymentDueCents, 'under_review'),
         recipientName: r.name,
-        submitterName,
-        contractCompanyName: company?.name ?? 'The subcontractor',
+        submitterName: input.submitterName,
+        contractCompanyName: input.contractCompanyName ?? 'The subcontractor',
         period: periodRef(input.period),
         revision: input.revision,
         ...(input.revision > 0 && { changedLines: input.changedLines }),
@@ -199,34 +202,33 @@ export async function emailInvoiceSubmitted(
   );
 }
 
-export async function emailInvoiceSentBack(
+export async function planInvoiceSentBackEmail(
   trx: Trx,
   input: {
     project: Project;
     commitment: Commitment;
     invoice: Invoice;
     currentPaymentDueCents: number;
-    reviewerUserId: string;
+    reviewerName: string;
     note: string | null;
     rejectedLines: { itemNumber: string; description: string; reason: string | null }[];
   },
   now: Date,
-): Promise<EnqueueResult> {
-  const reviewerName = await nameOf(trx, input.reviewerUserId);
-  return enqueueEmail(
+): Promise<NewEmail[]> {
+  return planEmail(
     trx,
     {
       kind: 'invoice_sent_back',
       projectId: input.project.id,
       commitment: input.commitment,
-      userIds: await listInvoiceContactIds(trx, input.commitment.id),
+      userIds: { contactsOf: input.commitment.id },
       ...toContactsOrTrace(`${invoiceAbout(input.commitment, input.invoice)} sent back for revision`),
       payload: (r) => ({
         project: projectRef(input.project),
         commitment: commitmentRef(input.commitment),
         invoice: invoiceRef(input.invoice, input.currentPaymentDueCents, 'revise_and_resubmit'),
         recipientName: r.name,
-        reviewerName,
+        reviewerName: input.reviewerName,
         note: input.note,
         rejectedLines: input.rejectedLines,
       }),
@@ -235,39 +237,39 @@ export async function emailInvoiceSentBack(
   );
 }
 
-export async function emailInvoiceApproved(
+/** Nothing when the project does not send approval notices. */
+export async function planInvoiceApprovedEmail(
   trx: Trx,
   input: {
     project: Project;
     commitment: Commitment;
     invoice: Invoice;
     period: BillingPeriod;
+    approvalNoticesEnabled: boolean;
     status: 'approved' | 'approved_as_noted';
     currentPaymentDueCents: number;
     claimedPaymentDueCents: number;
-    approverUserId: string;
+    approverName: string;
     note: string | null;
     adjustedLines: AdjustedLine[];
   },
   now: Date,
-): Promise<EnqueueResult | null> {
-  const settings = await getProjectSettings(trx, input.project.id);
-  if (!settings.approvalNoticesEnabled) return null;
-  const approverName = await nameOf(trx, input.approverUserId);
-  return enqueueEmail(
+): Promise<NewEmail[]> {
+  if (!input.approvalNoticesEnabled) return [];
+  return planEmail(
     trx,
     {
       kind: 'invoice_approved',
       projectId: input.project.id,
       commitment: input.commitment,
-      userIds: await listInvoiceContactIds(trx, input.commitment.id),
+      userIds: { contactsOf: input.commitment.id },
       ...toContactsOrTrace(`${invoiceAbout(input.commitment, input.invoice)} ${STATUS_LABELS[input.status].toLowerCase()}`),
       payload: (r) => ({
         project: projectRef(input.project),
         commitment: commitmentRef(input.commitment),
         invoice: invoiceRef(input.invoice, input.currentPaymentDueCents, input.status),
         recipientName: r.name,
-        approverName,
+        approverName: input.approverName,
         period: periodRef(input.period),
         note: input.note,
         claimedPaymentDueCents: input.claimedPaymentDueCents,

@@ -14,15 +14,16 @@ import type { EmailPayloads } from '../../domain/email-payloads.ts';
 import { recipientDecision, type EmailKind, type SkipReason } from '../../domain/notifications.ts';
 import { canSeeCommitment } from '../../domain/permissions.ts';
 import type { Trx } from '../../db/database.ts';
-import { insertEmail } from '../../db/email.queries.ts';
-import { listRecipientFacts, type RecipientRow } from '../../db/recipients.queries.ts';
+import { insertEmails, type NewEmail } from '../../db/email.queries.ts';
+import { listRecipientFacts, type Audience, type RecipientRow } from '../../db/recipients.queries.ts';
 
 export type EnqueueInput<K extends EmailKind> = {
   kind: K;
   projectId: string | null;
   /** Set for messages about a commitment: recipients who cannot see it are skipped. */
   commitment: { id: string; isPrivate: boolean; privateSovVisible: boolean } | null;
-  userIds: string[];
+  /** People by id, or a list read together with their facts (one statement). */
+  userIds: Audience;
   /** `viaFallback`: the person gets it because nobody in `userIds` could. */
   payload: (recipient: RecipientRow, how: { viaFallback: boolean }) => EmailPayloads[K] | Promise<EmailPayloads[K]>;
   dedupeKey?: (recipient: RecipientRow) => string;
@@ -62,8 +63,8 @@ export function decideRecipient(kind: EmailKind, projectId: string | null, commi
 
 type Decided = { recipient: RecipientRow; decision: ReturnType<typeof recipientDecision>; viaFallback: boolean };
 
-async function decide<K extends EmailKind>(trx: Trx, input: EnqueueInput<K>, userIds: string[], viaFallback: boolean): Promise<Decided[]> {
-  const recipients = await listRecipientFacts(trx, input.projectId, input.commitment?.id ?? null, userIds);
+async function decide<K extends EmailKind>(trx: Trx, input: EnqueueInput<K>, audience: Audience, viaFallback: boolean): Promise<Decided[]> {
+  const recipients = await listRecipientFacts(trx, input.projectId, input.commitment?.id ?? null, audience);
   return recipients.map((r) => ({
     recipient: r,
     viaFallback,
@@ -77,12 +78,16 @@ async function decide<K extends EmailKind>(trx: Trx, input: EnqueueInput<K>, use
   }));
 }
 
-export async function enqueueEmail<K extends EmailKind>(trx: Trx, input: EnqueueInput<K>, now: Date): Promise<EnqueueResult> {
-  const result: EnqueueResult = { queued: [], skipped: [] };
-  const addressed = [...new Set(input.userIds)];
+/**
+ * The rows an email writes — one per recipient, a message or a skipped record, or the one trace
+ * that nobody could receive it — decided with reads only. Written by `enqueueEmail`, or by a
+ * service that sends them with its other writes in one statement (`insertEmailsQuery`).
+ */
+export async function planEmail<K extends EmailKind>(trx: Trx, input: EnqueueInput<K>, now: Date): Promise<NewEmail[]> {
+  const addressed = Array.isArray(input.userIds) ? [...new Set(input.userIds as readonly string[])] : input.userIds;
   let decided = await decide(trx, input, addressed, false);
   if (input.fallback && !decided.some((d) => d.decision.send)) {
-    const considered = new Set(addressed);
+    const considered = new Set(decided.map((d) => d.recipient.userId).concat(Array.isArray(addressed) ? (addressed as string[]) : []));
     for (const group of await input.fallback()) {
       const fresh = group.filter((id) => !considered.has(id));
       fresh.forEach((id) => considered.add(id));
@@ -94,8 +99,9 @@ export async function enqueueEmail<K extends EmailKind>(trx: Trx, input: Enqueue
       }
     }
   }
+  const rows: NewEmail[] = [];
   for (const { recipient: r, decision, viaFallback } of decided) {
-    const inserted = await insertEmail(trx, {
+    rows.push({
       kind: input.kind,
       projectId: input.projectId,
       toUserId: r.userId,
@@ -106,12 +112,9 @@ export async function enqueueEmail<K extends EmailKind>(trx: Trx, input: Enqueue
       messageId: newMessageId(),
       now,
     });
-    if (!inserted) continue;
-    if (decision.send) result.queued.push(r.userId);
-    else result.skipped.push({ userId: r.userId, reason: decision.reason });
   }
   if (input.whenNobody && !decided.some((d) => d.decision.send)) {
-    await insertEmail(trx, {
+    rows.push({
       kind: input.kind,
       projectId: input.projectId,
       toUserId: null,
@@ -123,6 +126,19 @@ export async function enqueueEmail<K extends EmailKind>(trx: Trx, input: Enqueue
       messageId: newMessageId(),
       now,
     });
+  }
+  return rows;
+}
+
+/** Plans the email and writes its rows in one statement; says who it was queued for and who was skipped (a duplicate dedupe key is neither). */
+export async function enqueueEmail<K extends EmailKind>(trx: Trx, input: EnqueueInput<K>, now: Date): Promise<EnqueueResult> {
+  const rows = await planEmail(trx, input, now);
+  const written = await insertEmails(trx, rows);
+  const result: EnqueueResult = { queued: [], skipped: [] };
+  for (const row of rows) {
+    if (!written.has(row.messageId) || row.toUserId === null) continue;
+    if (row.skipReason) result.skipped.push({ userId: row.toUserId, reason: row.skipReason });
+    else result.queued.push(row.toUserId);
   }
   return result;
 }
