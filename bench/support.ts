@@ -374,7 +374,7 @@ export async function fileInvoice(
   const invoiceId: string = created.body?.invoice?.id ?? created.body?.id;
   let lines: { id: string }[] | undefined = created.body?.lines;
   let version = versionOf(created.body);
-  if (!Array.isArray(lines)) {
+  if (!Array.isArray(lines) || lines.length === 0) {
     const read = await client.send('GET', `${p}/invoices/${invoiceId}`);
     if (!(await step('get', read))) return undefined;
     lines = read.body?.lines as { id: string }[];
