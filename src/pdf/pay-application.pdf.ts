@@ -54,7 +54,7 @@ function finishPages(c: Canvas, doc: PayApplicationDocument, documentDate: Date)
   const range = c.doc.bufferedPageRange();
   const status = doc.isFinal
     ? `${doc.statusLabel} ${c.fmt.instant(doc.approvedAt ?? documentDate)}`
-    : `${doc.status === 'draft' ? 'DRAFT' : `DRAFT (${doc.statusLabel})`} — not a certificate for payment · printed ${c.fmt.instant(documentDate)}`;
+    : `${doc.status === 'draft' ? 'DRAFT' : `DRAFT (${doc.statusLabel})`} · printed ${c.fmt.instant(documentDate)}`;
   for (let i = range.start; i < range.start + range.count; i += 1) {
     c.doc.switchToPage(i);
     if (!doc.isFinal) drawWatermark(c);
