@@ -25,6 +25,16 @@ export default tseslint.config(
     },
   },
   {
+    // Pay application PDFs are drawn from domain data only (docs/decisions/027).
+    files: ['src/pdf/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        ['**/db/**', '**/services/**', '**/http/**', '**/email/**', '**/web/**', '**/cli/**', 'kysely', 'pg', 'hono', '@hono/*'],
+        'src/pdf renders domain data: no database, services or HTTP.',
+      ),
+    },
+  },
+  {
     files: ['src/db/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict(['**/services/**', '**/http/**', '**/web/**'], 'src/db holds SQL only; it may import src/domain types.'),

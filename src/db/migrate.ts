@@ -20,6 +20,7 @@ import { emailClaims } from './migrations/2026_12_08_0106_email_claims.ts';
 import { invoiceSummaries } from './migrations/2026_12_09_0201_invoice_summaries.ts';
 import { actionLinkSecret } from './migrations/2026_12_09_0202_action_link_secret.ts';
 import { invoiceLinesWritePaths } from './migrations/2026_12_10_0301_invoice_lines_write_paths.ts';
+import { pdfPageSize } from './migrations/2026_12_10_0501_pdf_page_size.ts';
 
 /** Every migration, in order. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -39,6 +40,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_09_0201_invoice_summaries': invoiceSummaries,
   '2026_12_09_0202_action_link_secret': actionLinkSecret,
   '2026_12_10_0301_invoice_lines_write_paths': invoiceLinesWritePaths,
+  '2026_12_10_0501_pdf_page_size': pdfPageSize,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,7 +1,7 @@
 /** Project invoicing settings and the company-wide settings. */
 import type { AutomaticFrequency } from '../domain/billing-period.ts';
 import type { ReminderFrequency } from '../domain/notifications.ts';
-import type { ContactInvoiceType, ProjectSettings } from '../domain/project-settings.ts';
+import type { ContactInvoiceType, PdfPageSize, ProjectSettings } from '../domain/project-settings.ts';
 import type { DbOrTrx } from './database.ts';
 import type { ProjectSettingsRow } from './tables.ts';
 
@@ -20,6 +20,7 @@ export function projectSettingsFromRow(row: ProjectSettingsRow): ProjectSettings
     approvalNoticesEnabled: row.approvalNoticesEnabled,
     twoPersonPaymentRule: row.twoPersonPaymentRule,
     ssovEnabledByDefault: row.ssovEnabledByDefault,
+    pdfPageSize: row.pdfPageSize as PdfPageSize,
     version: row.version,
   };
 }

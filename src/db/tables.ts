@@ -212,6 +212,8 @@ export type ProjectSettingsTable = {
   approvalNoticesEnabled: Generated<boolean>;
   twoPersonPaymentRule: Generated<boolean>;
   ssovEnabledByDefault: Generated<boolean>;
+  /** 'letter' or 'a4': the paper the project's pay application PDFs print on (decision 027). */
+  pdfPageSize: Generated<string>;
   /** Until someone edits the invoice distribution list, it follows the project's Admins on Commitments. */
   invoiceDistributionFollowsAdmins: Generated<boolean>;
   version: Generated<number>;

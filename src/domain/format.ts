@@ -3,13 +3,32 @@
  * (shared by emails and the web UI). Display only: amounts stay integer cents everywhere else.
  */
 export function formatMoney(cents: number, currency: string, locale: string): string {
+  return moneyFormatter(currency, locale)(cents);
+}
+
+// Building an Intl.NumberFormat costs far more than formatting with one: a document of thousands
+// of amounts (the pay application PDF) formats them all with the same one.
+const numberFormats = new Map<string, Intl.NumberFormat>();
+function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${locale} ${JSON.stringify(options)}`;
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, options);
+    numberFormats.set(key, format);
+  }
+  return format;
+}
+
+/** `formatMoney` for one currency and locale, for formatting many amounts. */
+export function moneyFormatter(currency: string, locale: string): (cents: number) => string {
   // Intl formats a Number; cents / 100 is exact for display at two decimals (|cents| < 2^53).
   // 'symbol' says which dollars when it is not the locale's own: CA$ in en-US, US$ in en-CA.
-  return new Intl.NumberFormat(locale, { style: 'currency', currency, currencyDisplay: 'symbol' }).format(cents / 100);
+  const format = numberFormat(locale, { style: 'currency', currency, currencyDisplay: 'symbol' });
+  return (cents) => format.format(cents / 100);
 }
 
 export function formatPercentBp(bp: number, locale: string): string {
-  return new Intl.NumberFormat(locale, { style: 'percent', minimumFractionDigits: 0, maximumFractionDigits: 2 }).format(bp / 10_000);
+  return numberFormat(locale, { style: 'percent', minimumFractionDigits: 0, maximumFractionDigits: 2 }).format(bp / 10_000);
 }
 
 /** A calendar day ('2026-11-25') as people read it in the locale: "Nov 25, 2026" / "Nov. 25, 2026". */

@@ -10,3 +10,11 @@ export const paths = {
   welcome: (token: string) => `/welcome?token=${encodeURIComponent(token)}`,
   resetPassword: (token: string) => `/reset-password?token=${encodeURIComponent(token)}`,
 };
+
+/**
+ * The invoice page that starts the download of its pay application PDF once it is shown (after a
+ * sign-in if needed — an API path would not survive it): the approval email's link (decision 027).
+ */
+export function pdfDownloadOf(invoicePath: string): string {
+  return `${invoicePath}${invoicePath.includes('?') ? '&' : '?'}download=pdf`;
+}

@@ -3,6 +3,10 @@ import type { AutomaticSchedule, PeriodDefaults } from './billing-period.ts';
 import { DomainError } from './errors.ts';
 import type { ReminderFrequency } from './notifications.ts';
 
+/** The paper a pay application PDF prints on (decision 027). */
+export const PDF_PAGE_SIZES = ['letter', 'a4'] as const;
+export type PdfPageSize = (typeof PDF_PAGE_SIZES)[number];
+
 export const CONTACT_INVOICE_TYPES = ['work_and_materials', 'work_materials_retainage'] as const;
 export type ContactInvoiceType = (typeof CONTACT_INVOICE_TYPES)[number];
 
@@ -29,6 +33,8 @@ export type ProjectSettings = {
   twoPersonPaymentRule: boolean;
   /** "Enable Subcontractor SOV by default" on new amount-based commitments (payapp default off). */
   ssovEnabledByDefault: boolean;
+  /** The paper the project's pay application PDFs print on (default Letter). */
+  pdfPageSize: PdfPageSize;
   version: number;
 };
 

@@ -2,6 +2,7 @@
 import type { InvoiceApprovedPayload, InvoiceSentBackPayload, InvoiceSubmittedPayload, ProjectRef } from '../domain/email-payloads.ts';
 import { endSentence, formatPercentBp } from '../domain/format.ts';
 import type { ClaimChange } from '../domain/invoice-notices.ts';
+import { pdfDownloadOf } from '../domain/links.ts';
 import type { LineEntry } from '../domain/pay-application.ts';
 import { renderEmail, type Block, type Rendered } from './layout.ts';
 import { distributionFooter, FOOTER, money, periodOf, type Link } from './template-parts.ts';
@@ -135,7 +136,13 @@ export function invoiceApproved(d: InvoiceApprovedPayload, link: Link): Rendered
       }),
     });
   }
-  blocks.push({ kind: 'buttons', buttons: [{ label: 'See the invoice', url: link(d.invoice.url) }] });
+  blocks.push({
+    kind: 'buttons',
+    buttons: [
+      { label: 'See the invoice', url: link(d.invoice.url) },
+      { label: 'Download the pay application (PDF)', url: link(pdfDownloadOf(d.invoice.url)), tone: 'secondary' },
+    ],
+  });
   return renderEmail({
     subject: `${p.name}: invoice ${d.invoice.label} for ${d.commitment.number} is ${d.invoice.statusLabel.toLowerCase()}`,
     heading: `Your invoice is ${d.invoice.statusLabel.toLowerCase()}`,

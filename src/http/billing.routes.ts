@@ -71,6 +71,7 @@ function presentSettings(s: ProjectSettings, companyPrevents: boolean) {
     approvalNoticesEnabled: s.approvalNoticesEnabled,
     twoPersonPaymentRule: s.twoPersonPaymentRule,
     ssovEnabledByDefault: s.ssovEnabledByDefault,
+    pdfPageSize: s.pdfPageSize,
     version: s.version,
   };
 }

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { AUTOMATIC_FREQUENCIES } from '../domain/billing-period.ts';
 import { INVOICE_STATUSES } from '../domain/invoice-status.ts';
 import { INVOICE_TYPES } from '../domain/invite-to-bill.ts';
-import { CONTACT_INVOICE_TYPES } from '../domain/project-settings.ts';
+import { CONTACT_INVOICE_TYPES, PDF_PAGE_SIZES } from '../domain/project-settings.ts';
 import { Cents, csv, Day, Id, SearchText, strictObject, strictQuery, Version } from './common.schemas.ts';
 import { PaymentRollupSchema } from './payments.schemas.ts';
 
@@ -28,6 +28,7 @@ export const ProjectSettingsSchema = z
     approvalNoticesEnabled: z.boolean().openapi({ description: 'Email contacts when their invoice is approved (default off).' }),
     twoPersonPaymentRule: z.boolean().openapi({ description: 'Two-person rule: whoever approved an invoice cannot record its payment (default off).' }),
     ssovEnabledByDefault: z.boolean().openapi({ description: 'New amount-based commitments get a Subcontractor SOV unless their creator says otherwise (default off).' }),
+    pdfPageSize: z.enum(PDF_PAGE_SIZES).openapi({ description: 'The paper pay application PDFs print on: US Letter or A4 (default letter).' }),
     invoiceDistribution: z.array(z.object({ userId: z.string(), name: z.string(), email: z.string() })),
     invoiceDistributionFollowsAdministrators: z.boolean().openapi({
       description: "True until someone sets the list: it follows the project's Admins on Commitments (a new project starts with them on it).",
@@ -53,6 +54,7 @@ export const UpdateProjectSettingsBody = strictObject({
   approvalNoticesEnabled: z.boolean().optional(),
   twoPersonPaymentRule: z.boolean().optional(),
   ssovEnabledByDefault: z.boolean().optional(),
+  pdfPageSize: z.enum(PDF_PAGE_SIZES).optional(),
 }).openapi('UpdateInvoicingSettings');
 
 export const BillingPeriodSchema = z

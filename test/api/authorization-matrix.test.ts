@@ -104,6 +104,7 @@ const TABLE: Record<string, string> = {
   'POST /projects/{projectId}/invoices/{invoiceId}/apply-current-retainage-rules':                  '401     2xx     2xx     404     404     404     404     403     404     404     404     2xx     401     401',
   'POST /projects/{projectId}/invoices/bulk-transitions':                                           '401     2xx     2xx     403     403     403     404     403     403     403     403     2xx     401     401',
   'GET /projects/{projectId}/invoices/{invoiceId}/audit':                                           '401     2xx     2xx     404     404     404     404     403     404     404     404     2xx     401     401',
+  'GET /projects/{projectId}/invoices/{invoiceId}/pdf':                                             '401     2xx     2xx     404     404     404     404     2xx     404     404     404     2xx     401     401',
   'POST /projects/{projectId}/invoices/{invoiceId}/attachments':                                    '401     2xx     2xx     404     404     404     404     2xx     404     404     404     2xx     401     401',
   'GET /projects/{projectId}/invoices/{invoiceId}/attachments/{attachmentId}':                      '401     2xx     2xx     404     404     404     404     2xx     404     404     404     2xx     401     401',
   'DELETE /projects/{projectId}/invoices/{invoiceId}/attachments/{attachmentId}':                   '401     2xx     2xx     404     404     404     404     2xx     404     404     404     2xx     401     401',

@@ -101,6 +101,10 @@ describe('approval notices', () => {
       assert.ok(part.includes('$900.00'), part);
     }
     assert.ok(rendered.html.includes(`http://payapp.test/projects/${s.project.id}/invoices/${invoice.invoice.id}`));
+    // The pay application PDF: the invoice page starts its download once shown (decision 027).
+    for (const part of [rendered.html, rendered.text]) {
+      assert.ok(part.includes(`http://payapp.test/projects/${s.project.id}/invoices/${invoice.invoice.id}?download=pdf`), part);
+    }
   });
 
   test('when on, Approved as Noted emails the contacts the amount the administrator certified, not the amount claimed', async () => {

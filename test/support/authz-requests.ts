@@ -324,6 +324,7 @@ export const REQUESTS: Record<string, Prepare> = {
     return { method: 'POST', path: `${w.p}/invoices/bulk-transitions`, json: { invoiceIds: [i.invoiceId], action: 'approve' } };
   },
   'GET /api/v1/projects/{projectId}/invoices/{invoiceId}/audit': async (w, cell) => get(`${inv(w, w.kinds[cell.kind].invoice.invoiceId)}/audit`),
+  'GET /api/v1/projects/{projectId}/invoices/{invoiceId}/pdf': async (w, cell) => get(`${inv(w, w.kinds[cell.kind].invoice.invoiceId)}/pdf`),
   'POST /api/v1/projects/{projectId}/invoices/{invoiceId}/attachments': async (w, cell) => {
     const i = await stableInvoice(w, cell, 'attach', 'draft');
     return { method: 'POST', path: `${inv(w, i.invoiceId)}/attachments`, file: PDF_FILE };

@@ -8,6 +8,7 @@ import {
   assertOverbillingSettingChangeable,
   assertPeriodDefaults,
   type ContactInvoiceType,
+  type PdfPageSize,
   type ProjectSettings,
 } from '../../domain/project-settings.ts';
 import type { ReminderFrequency } from '../../domain/notifications.ts';
@@ -35,6 +36,7 @@ export type UpdateProjectSettingsInput = {
   approvalNoticesEnabled?: boolean | undefined;
   twoPersonPaymentRule?: boolean | undefined;
   ssovEnabledByDefault?: boolean | undefined;
+  pdfPageSize?: PdfPageSize | undefined;
 };
 
 export async function updateProjectSettings(
@@ -83,6 +85,7 @@ export async function updateProjectSettings(
         ...(input.approvalNoticesEnabled !== undefined && { approvalNoticesEnabled: input.approvalNoticesEnabled }),
         ...(input.twoPersonPaymentRule !== undefined && { twoPersonPaymentRule: input.twoPersonPaymentRule }),
         ...(input.ssovEnabledByDefault !== undefined && { ssovEnabledByDefault: input.ssovEnabledByDefault }),
+        ...(input.pdfPageSize !== undefined && { pdfPageSize: input.pdfPageSize }),
         version: before.version + 1,
         updatedAt: now,
       })

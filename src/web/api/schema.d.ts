@@ -5918,6 +5918,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{projectId}/invoices/{invoiceId}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The pay application as a PDF: Application and Certificate for Payment, reasons for difference, continuation sheets
+         * @description An approved invoice prints from its approval snapshot and is the same file every time; any other invoice is marked DRAFT. The page size is the project's `pdfPageSize` invoicing setting.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                    invoiceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The PDF, as an attachment. */
+                200: {
+                    headers: {
+                        "content-disposition": string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": string;
+                    };
+                };
+                /** @description Not signed in. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found — or not visible to you, which answers the same. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{projectId}/invoices/{invoiceId}/payments": {
         parameters: {
             query?: never;
@@ -7757,6 +7818,11 @@ export interface components {
             twoPersonPaymentRule: boolean;
             /** @description New amount-based commitments get a Subcontractor SOV unless their creator says otherwise (default off). */
             ssovEnabledByDefault: boolean;
+            /**
+             * @description The paper pay application PDFs print on: US Letter or A4 (default letter).
+             * @enum {string}
+             */
+            pdfPageSize: "letter" | "a4";
             invoiceDistribution: {
                 userId: string;
                 name: string;
@@ -7790,6 +7856,8 @@ export interface components {
             approvalNoticesEnabled?: boolean;
             twoPersonPaymentRule?: boolean;
             ssovEnabledByDefault?: boolean;
+            /** @enum {string} */
+            pdfPageSize?: "letter" | "a4";
         };
         InvoiceDistribution: {
             userIds: string[];

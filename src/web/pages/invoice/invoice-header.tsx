@@ -2,11 +2,32 @@
  * The top of the invoice page: where it is (breadcrumb), what it is (number, status, commitment,
  * period, due date, type, payment due) and what the person looking at it has to do next.
  */
+import { useEffect } from 'react';
 import { StatusBadge } from '../../components/ui.tsx';
 import { INVOICE_TYPE_LABELS } from '../../../domain/invite-to-bill.ts';
 import { Link } from '../../lib/router.tsx';
 import type { InvoiceFormatters } from './invoice-format.ts';
 import type { EditMode, InvoiceData } from './invoice-model.ts';
+
+/** The pay application as a PDF (GET …/pdf): a download, for anyone who sees the invoice. */
+export function invoicePdfUrl(projectId: string, invoiceId: string): string {
+  return `/api/v1/projects/${encodeURIComponent(projectId)}/invoices/${encodeURIComponent(invoiceId)}/pdf`;
+}
+
+/**
+ * The approval email links to the invoice page with `?download=pdf` (a page path survives the
+ * sign-in on the way, an API path would not): once the invoice is shown, the download starts, once.
+ */
+function useDownloadRequested(url: string): void {
+  useEffect(() => {
+    const params = new URLSearchParams(window.location.search);
+    if (params.get('download') !== 'pdf') return;
+    params.delete('download');
+    const rest = params.toString();
+    window.history.replaceState(window.history.state, '', `${window.location.pathname}${rest ? `?${rest}` : ''}${window.location.hash}`);
+    window.location.assign(url);
+  }, [url]);
+}
 
 type Vocabulary = { invoicing: string; invoiceContact: string };
 
@@ -30,6 +51,8 @@ export function InvoiceHeader({
   const inv = data.invoice;
   const approved = inv.status === 'approved' || inv.status === 'approved_as_noted';
   const backLink = isAdmin ? `/projects/${projectId}/invoicing` : `/projects/${projectId}/commitments/${data.commitment.id}`;
+  const pdfUrl = invoicePdfUrl(projectId, inv.id);
+  useDownloadRequested(pdfUrl);
   return (
     <>
       <nav aria-label="Breadcrumb" className="breadcrumb">
@@ -47,6 +70,16 @@ export function InvoiceHeader({
           <p className="subtitle">
             {data.commitment.number} · {data.commitment.title}
             {data.commitment.contractCompanyName ? <> · {data.commitment.contractCompanyName}</> : null}
+          </p>
+          <p className="invoice-downloads">
+            <a
+              className="btn btn-secondary"
+              href={pdfUrl}
+              download
+              title={approved ? 'The approved pay application (G702 and G703)' : 'The pay application as last saved, marked DRAFT until it is approved'}
+            >
+              Download PDF
+            </a>
           </p>
         </div>
         <dl className="invoice-facts">

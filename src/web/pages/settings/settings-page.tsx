@@ -92,6 +92,7 @@ type Fields = {
   approvalNoticesEnabled: boolean;
   allowOverbilling: boolean;
   twoPersonPaymentRule: boolean;
+  pdfPageSize: string;
 };
 
 function fieldsOf(s: Settings): Fields {
@@ -108,12 +109,14 @@ function fieldsOf(s: Settings): Fields {
     approvalNoticesEnabled: s.approvalNoticesEnabled,
     allowOverbilling: s.allowOverbilling,
     twoPersonPaymentRule: s.twoPersonPaymentRule,
+    pdfPageSize: s.pdfPageSize,
   };
 }
 
 const DAYS = Array.from({ length: 31 }, (_, i) => i + 1);
 const ordinal = (n: number) => `${n}${n % 10 === 1 && n !== 11 ? 'st' : n % 10 === 2 && n !== 12 ? 'nd' : n % 10 === 3 && n !== 13 ? 'rd' : 'th'}`;
 const FREQUENCY_LABELS: Record<string, string> = { '1': 'Every day', '2': 'Every 2 days', '3': 'Every 3 days' };
+const PAGE_SIZE_LABELS: Record<string, string> = { letter: 'US Letter (8.5 × 11 in)', a4: 'A4 (210 × 297 mm)' };
 
 function InvoicingSettingsForm({
   projectId,
@@ -153,12 +156,14 @@ function InvoicingSettingsForm({
     approvalNoticesEnabled: 'Approval notices',
     allowOverbilling: 'Allow overbilling',
     twoPersonPaymentRule: 'Two-person rule for payments',
+    pdfPageSize: 'Pay application paper size',
   };
   const show = (k: keyof Fields, v: string | boolean): string => {
     if (typeof v === 'boolean') return v ? 'On' : 'Off';
     if (k === 'periodEndDay' && v === '31') return 'the last day of the month';
     if (k === 'periodStartDay' || k === 'periodEndDay' || k === 'periodDueDay') return `the ${ordinal(Number(v))}`;
     if (k === 'reminderFrequencyDays') return FREQUENCY_LABELS[v] ?? v;
+    if (k === 'pdfPageSize') return PAGE_SIZE_LABELS[v] ?? v;
     if (k === 'contactDefaultInvoiceType') return INVOICE_TYPE_LABELS[v as keyof typeof INVOICE_TYPE_LABELS] ?? v;
     return v.length > 60 ? `${v.slice(0, 60)}…` : v;
   };
@@ -180,6 +185,9 @@ function InvoicingSettingsForm({
           break;
         case 'inviteMessage':
           body.inviteMessage = d.inviteMessage;
+          break;
+        case 'pdfPageSize':
+          body.pdfPageSize = d.pdfPageSize as Settings['pdfPageSize'];
           break;
         default:
           body[k] = d[k];
@@ -354,6 +362,23 @@ function InvoicingSettingsForm({
               checked={d.twoPersonPaymentRule}
               onChange={(e) => form.set('twoPersonPaymentRule', e.target.checked)}
             />
+          </fieldset>
+
+          <fieldset className="set-fieldset">
+            <legend>Pay application PDF</legend>
+            <SelectInput
+              label="Paper size"
+              hint="The page size of every pay application PDF downloaded from this project."
+              value={d.pdfPageSize}
+              onChange={(e) => form.set('pdfPageSize', e.target.value)}
+              error={errors.pdfPageSize}
+            >
+              {Object.entries(PAGE_SIZE_LABELS).map(([v, label]) => (
+                <option key={v} value={v}>
+                  {label}
+                </option>
+              ))}
+            </SelectInput>
           </fieldset>
         </div>
 
