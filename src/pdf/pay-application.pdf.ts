@@ -8,7 +8,7 @@
  * only varying inputs are the info dictionary's dates (set here) and the file ID, which it derives
  * from the info dictionary.
  */
-import PDFDocument from 'pdfkit';
+import type PDFKit from 'pdfkit';
 import type { PdfPageSize } from '../domain/project-settings.ts';
 import type { PayApplicationDocument } from '../domain/pay-application-document.ts';
 import { Canvas, COLORS, FOOTER_HEIGHT, formattersFor, MARGIN, PAGE_SIZES } from './canvas.ts';
@@ -74,7 +74,12 @@ function finishPages(c: Canvas, doc: PayApplicationDocument, documentDate: Date)
   }
 }
 
+/** pdfkit (and its font engine) is loaded with the first PDF, not when the server starts (~100 ms of start-up). */
+let pdfkit: Promise<typeof PDFKit> | undefined;
+
 export async function renderPayApplicationPdf(doc: PayApplicationDocument, options: PdfOptions): Promise<Buffer> {
+  pdfkit ??= import('pdfkit').then((m) => m.default);
+  const PDFDocument = await pdfkit;
   const pdf = new PDFDocument({
     autoFirstPage: false,
     bufferPages: true,
