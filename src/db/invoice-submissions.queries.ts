@@ -11,17 +11,18 @@ export type RecordedSubmission = {
 };
 
 /** The invoice's latest submission, or undefined when it was never submitted. */
-export async function findLatestSubmission(db: DbOrTrx, invoiceId: string): Promise<RecordedSubmission | undefined> {
+export async function findLatestSubmission(db: DbOrTrx, tenantId: string, invoiceId: string): Promise<RecordedSubmission | undefined> {
   const submission = await db
     .selectFrom('invoiceSubmissions')
     .select(['id', 'revision', 'submittedAt', 'linesRecorded'])
+    .where('tenantId', '=', tenantId)
     .where('invoiceId', '=', invoiceId)
     .orderBy('revision', 'desc')
     .limit(1)
     .executeTakeFirst();
   if (!submission) return undefined;
   if (!submission.linesRecorded) return { revision: submission.revision, submittedAt: submission.submittedAt, claimed: null };
-  const lines = await db.selectFrom('invoiceSubmissionLines').selectAll().where('submissionId', '=', submission.id).execute();
+  const lines = await db.selectFrom('invoiceSubmissionLines').selectAll().where('tenantId', '=', tenantId).where('submissionId', '=', submission.id).execute();
   return {
     revision: submission.revision,
     submittedAt: submission.submittedAt,
@@ -41,16 +42,16 @@ export async function findLatestSubmission(db: DbOrTrx, invoiceId: string): Prom
 }
 
 /** Records a submission and copies every line's claimed amounts, in two statements whatever the line count. */
-export async function insertSubmission(trx: Trx, input: { invoiceId: string; revision: number; submittedAt: Date; submittedBy: string }): Promise<void> {
+export async function insertSubmission(trx: Trx, input: { tenantId: string; invoiceId: string; revision: number; submittedAt: Date; submittedBy: string }): Promise<void> {
   const { id } = await trx
     .insertInto('invoiceSubmissions')
-    .values({ invoiceId: input.invoiceId, revision: input.revision, submittedAt: input.submittedAt, submittedBy: input.submittedBy })
+    .values({ tenantId: input.tenantId, invoiceId: input.invoiceId, revision: input.revision, submittedAt: input.submittedAt, submittedBy: input.submittedBy })
     .returning('id')
     .executeTakeFirstOrThrow();
   await sql`
-    insert into invoice_submission_lines (submission_id, invoice_line_id, claimed_work_cents, claimed_percent_bp,
+    insert into invoice_submission_lines (tenant_id, submission_id, invoice_line_id, claimed_work_cents, claimed_percent_bp,
                                           claimed_materials_new_cents, claimed_materials_installed_cents, claimed_retainage_released_cents)
-    select ${id}::uuid, l.id, l.claimed_work_cents, l.claimed_percent_bp, l.claimed_materials_new_cents, l.claimed_materials_installed_cents, l.claimed_retainage_released_cents
+    select l.tenant_id, ${id}::uuid, l.id, l.claimed_work_cents, l.claimed_percent_bp, l.claimed_materials_new_cents, l.claimed_materials_installed_cents, l.claimed_retainage_released_cents
       from invoice_lines l
-     where l.invoice_id = ${input.invoiceId}`.execute(trx);
+     where l.tenant_id = ${input.tenantId} and l.invoice_id = ${input.invoiceId}`.execute(trx);
 }

@@ -12,7 +12,7 @@ import type { DbOrTrx, Trx } from './database.ts';
 import { isUuid } from './ids.ts';
 import type { InvoiceLineRow, InvoiceRow } from './tables.ts';
 
-export function invoiceFromRow(row: InvoiceRow): Invoice {
+export function invoiceFromRow(row: Omit<InvoiceRow, 'tenantId'>): Invoice {
   return {
     id: row.id,
     projectId: row.projectId,
@@ -41,12 +41,13 @@ export function invoiceFromRow(row: InvoiceRow): Invoice {
 
 export async function getInvoice(
   db: DbOrTrx,
+  tenantId: string,
   projectId: string,
   invoiceId: string,
   options: { forUpdate?: boolean } = {},
 ): Promise<Invoice> {
   if (!isUuid(invoiceId)) throw notFound('The invoice');
-  let q = db.selectFrom('invoices').selectAll().where('projectId', '=', projectId).where('id', '=', invoiceId);
+  let q = db.selectFrom('invoices').selectAll().where('tenantId', '=', tenantId).where('projectId', '=', projectId).where('id', '=', invoiceId);
   if (options.forUpdate) q = q.forUpdate();
   const row = await q.executeTakeFirst();
   if (!row) throw notFound('The invoice');
@@ -60,6 +61,7 @@ export async function getInvoice(
  */
 export async function getInvoiceWithPeriod(
   db: DbOrTrx,
+  tenantId: string,
   projectId: string,
   invoiceId: string,
   options: { forUpdate?: boolean } = {},
@@ -67,8 +69,8 @@ export async function getInvoiceWithPeriod(
   if (!isUuid(invoiceId)) throw notFound('The invoice');
   let q = db
     .selectFrom('invoices as i')
-    .innerJoin('billingPeriods as bp', 'bp.id', 'i.billingPeriodId')
-    .leftJoin('projectSettings as ps', 'ps.projectId', 'i.projectId')
+    .innerJoin('billingPeriods as bp', (join) => join.onRef('bp.tenantId', '=', 'i.tenantId').onRef('bp.id', '=', 'i.billingPeriodId'))
+    .leftJoin('projectSettings as ps', (join) => join.onRef('ps.tenantId', '=', 'i.tenantId').onRef('ps.projectId', '=', 'i.projectId'))
     .selectAll('i')
     .select([
       'bp.startsOn as periodStartsOn',
@@ -78,8 +80,11 @@ export async function getInvoiceWithPeriod(
       'bp.origin as periodOrigin',
       'bp.version as periodVersion',
       sql<boolean>`coalesce(ps.allow_overbilling, true)`.as('allowOverbillingSetting'),
-      sql<boolean>`coalesce((select cs.prevent_overbilling_all_projects from company_settings cs limit 1), false)`.as('preventOverbillingAllProjects'),
+      sql<boolean>`coalesce((select cs.prevent_overbilling_all_projects from company_settings cs where cs.tenant_id = i.tenant_id), false)`.as(
+        'preventOverbillingAllProjects',
+      ),
     ])
+    .where('i.tenantId', '=', tenantId)
     .where('i.projectId', '=', projectId)
     .where('i.id', '=', invoiceId);
   if (options.forUpdate) q = q.forUpdate(['i']);
@@ -103,15 +108,16 @@ export async function getInvoiceWithPeriod(
 }
 
 /** Every invoice of a commitment, in sequence order. */
-export async function listCommitmentInvoices(db: DbOrTrx, commitmentId: string): Promise<Invoice[]> {
-  const rows = await db.selectFrom('invoices').selectAll().where('commitmentId', '=', commitmentId).orderBy('sequence').execute();
+export async function listCommitmentInvoices(db: DbOrTrx, tenantId: string, commitmentId: string): Promise<Invoice[]> {
+  const rows = await db.selectFrom('invoices').selectAll().where('tenantId', '=', tenantId).where('commitmentId', '=', commitmentId).orderBy('sequence').execute();
   return rows.map(invoiceFromRow);
 }
 
-export async function nextInvoiceSequence(db: DbOrTrx, commitmentId: string): Promise<number> {
+export async function nextInvoiceSequence(db: DbOrTrx, tenantId: string, commitmentId: string): Promise<number> {
   const row = await db
     .selectFrom('invoices')
     .select((eb) => eb.fn.max('sequence').as('max'))
+    .where('tenantId', '=', tenantId)
     .where('commitmentId', '=', commitmentId)
     .executeTakeFirst();
   return (row?.max ?? 0) + 1;
@@ -140,15 +146,15 @@ function entry(row: InvoiceLineRow, which: 'claimed' | 'certified'): LineEntry {
  * line or approved change-order line (item, description, cost code, scheduled value), in SOV order
  * (detail lines under their SOV line) then change-order order.
  */
-export async function listInvoiceLines(db: DbOrTrx, invoiceIds: string[]): Promise<Map<string, InvoiceLine[]>> {
+export async function listInvoiceLines(db: DbOrTrx, tenantId: string, invoiceIds: string[]): Promise<Map<string, InvoiceLine[]>> {
   const result = new Map<string, InvoiceLine[]>(invoiceIds.map((id) => [id, []]));
   if (invoiceIds.length === 0) return result;
   const rows = await db
     .selectFrom('invoiceLines as il')
-    .leftJoin('sovLines as s', 's.id', 'il.sovLineId')
-    .leftJoin('ssovLines as d', 'd.id', 'il.ssovLineId')
-    .leftJoin('changeOrderLines as col', 'col.id', 'il.changeOrderLineId')
-    .leftJoin('changeOrders as co', 'co.id', 'col.changeOrderId')
+    .leftJoin('sovLines as s', (join) => join.onRef('s.tenantId', '=', 'il.tenantId').onRef('s.id', '=', 'il.sovLineId'))
+    .leftJoin('ssovLines as d', (join) => join.onRef('d.tenantId', '=', 'il.tenantId').onRef('d.id', '=', 'il.ssovLineId'))
+    .leftJoin('changeOrderLines as col', (join) => join.onRef('col.tenantId', '=', 'il.tenantId').onRef('col.id', '=', 'il.changeOrderLineId'))
+    .leftJoin('changeOrders as co', (join) => join.onRef('co.tenantId', '=', 'col.tenantId').onRef('co.id', '=', 'col.changeOrderId'))
     .selectAll('il')
     .select([
       sql<string>`coalesce(s.item_number, case when col.item_number <> '' then col.item_number else co.number || '.' || col.position end)`.as('itemNumber'),
@@ -163,6 +169,7 @@ export async function listInvoiceLines(db: DbOrTrx, invoiceIds: string[]): Promi
       sql<Date | null>`co.approved_at`.as('coApprovedAt'),
       sql<number>`coalesce(col.position, 0)`.as('coLinePosition'),
     ])
+    .where('il.tenantId', '=', tenantId)
     .where('il.invoiceId', 'in', invoiceIds)
     .orderBy('sourceOrder')
     .orderBy('sovPosition')
@@ -207,45 +214,46 @@ export async function listInvoiceLines(db: DbOrTrx, invoiceIds: string[]): Promi
  * each carrying the SOV line it rolls up to. Run when an invoice is created, an SOV line is added,
  * a change order is approved, or an approved SSOV gains lines.
  */
-export async function addMissingInvoiceLines(db: DbOrTrx, commitmentId: string, onlyInvoiceId?: string): Promise<void> {
+export async function addMissingInvoiceLines(db: DbOrTrx, tenantId: string, commitmentId: string, onlyInvoiceId?: string): Promise<void> {
   const invoiceFilter = onlyInvoiceId ? sql`and i.id = ${onlyInvoiceId}` : sql``;
   // One statement for the three kinds of line (SOV, SSOV detail, approved change order).
   await sql`
-    insert into invoice_lines (invoice_id, source, sov_line_id, ssov_line_id, change_order_line_id, claimed_work_cents, certified_work_cents, work_retainage_bp, materials_retainage_bp)
-    select i.id, 'sov', s.id, null::uuid, null::uuid, 0, 0, c.retainage_work_bp, c.retainage_materials_bp
+    insert into invoice_lines (tenant_id, invoice_id, source, sov_line_id, ssov_line_id, change_order_line_id, claimed_work_cents, certified_work_cents, work_retainage_bp, materials_retainage_bp)
+    select i.tenant_id, i.id, 'sov', s.id, null::uuid, null::uuid, 0, 0, c.retainage_work_bp, c.retainage_materials_bp
       from invoices i
-      join commitments c on c.id = i.commitment_id
-      join sov_lines s on s.commitment_id = i.commitment_id
-     where i.commitment_id = ${commitmentId} and i.status not in ('approved','approved_as_noted') ${invoiceFilter}
+      join commitments c on c.tenant_id = i.tenant_id and c.id = i.commitment_id
+      join sov_lines s on s.tenant_id = i.tenant_id and s.commitment_id = i.commitment_id
+     where i.tenant_id = ${tenantId} and i.commitment_id = ${commitmentId} and i.status not in ('approved','approved_as_noted') ${invoiceFilter}
        and not c.ssov_enabled
-       and not exists (select 1 from invoice_lines x where x.invoice_id = i.id and x.sov_line_id = s.id)
+       and not exists (select 1 from invoice_lines x where x.tenant_id = i.tenant_id and x.invoice_id = i.id and x.sov_line_id = s.id)
     union all
-    select i.id, 'sov', d.sov_line_id, d.id, null::uuid, 0, 0, c.retainage_work_bp, c.retainage_materials_bp
+    select i.tenant_id, i.id, 'sov', d.sov_line_id, d.id, null::uuid, 0, 0, c.retainage_work_bp, c.retainage_materials_bp
       from invoices i
-      join commitments c on c.id = i.commitment_id and c.ssov_enabled
-      join ssovs v on v.commitment_id = i.commitment_id and v.status = 'approved'
-      join ssov_lines d on d.commitment_id = i.commitment_id
-     where i.commitment_id = ${commitmentId} and i.status not in ('approved','approved_as_noted') ${invoiceFilter}
-       and not exists (select 1 from invoice_lines x where x.invoice_id = i.id and x.ssov_line_id = d.id)
+      join commitments c on c.tenant_id = i.tenant_id and c.id = i.commitment_id and c.ssov_enabled
+      join ssovs v on v.tenant_id = i.tenant_id and v.commitment_id = i.commitment_id and v.status = 'approved'
+      join ssov_lines d on d.tenant_id = i.tenant_id and d.commitment_id = i.commitment_id
+     where i.tenant_id = ${tenantId} and i.commitment_id = ${commitmentId} and i.status not in ('approved','approved_as_noted') ${invoiceFilter}
+       and not exists (select 1 from invoice_lines x where x.tenant_id = i.tenant_id and x.invoice_id = i.id and x.ssov_line_id = d.id)
     union all
-    select i.id, 'change_order', null::uuid, null::uuid, l.id, 0, 0, c.retainage_work_bp, c.retainage_materials_bp
+    select i.tenant_id, i.id, 'change_order', null::uuid, null::uuid, l.id, 0, 0, c.retainage_work_bp, c.retainage_materials_bp
       from invoices i
-      join commitments c on c.id = i.commitment_id
-      join change_orders co on co.commitment_id = i.commitment_id and co.status = 'approved'
-      join change_order_lines l on l.change_order_id = co.id
-     where i.commitment_id = ${commitmentId} and i.status not in ('approved','approved_as_noted') ${invoiceFilter}
-       and not exists (select 1 from invoice_lines x where x.invoice_id = i.id and x.change_order_line_id = l.id)
+      join commitments c on c.tenant_id = i.tenant_id and c.id = i.commitment_id
+      join change_orders co on co.tenant_id = i.tenant_id and co.commitment_id = i.commitment_id and co.status = 'approved'
+      join change_order_lines l on l.tenant_id = co.tenant_id and l.change_order_id = co.id
+     where i.tenant_id = ${tenantId} and i.commitment_id = ${commitmentId} and i.status not in ('approved','approved_as_noted') ${invoiceFilter}
+       and not exists (select 1 from invoice_lines x where x.tenant_id = i.tenant_id and x.invoice_id = i.id and x.change_order_line_id = l.id)
   `.execute(db);
 }
 
 /** SOV lines an invoice has billed (non-zero entries, or any approved invoice): they cannot be deleted. */
-export async function findBilledSovLineIds(db: DbOrTrx, sovLineIds: string[]): Promise<string[]> {
+export async function findBilledSovLineIds(db: DbOrTrx, tenantId: string, sovLineIds: string[]): Promise<string[]> {
   if (sovLineIds.length === 0) return [];
   const rows = await db
     .selectFrom('invoiceLines as il')
-    .innerJoin('invoices as i', 'i.id', 'il.invoiceId')
+    .innerJoin('invoices as i', (join) => join.onRef('i.tenantId', '=', 'il.tenantId').onRef('i.id', '=', 'il.invoiceId'))
     .select('il.sovLineId')
     .distinct()
+    .where('il.tenantId', '=', tenantId)
     .where('il.sovLineId', 'in', sovLineIds)
     .where((eb) =>
       eb.or([
@@ -264,17 +272,18 @@ export async function findBilledSovLineIds(db: DbOrTrx, sovLineIds: string[]): P
 }
 
 /** Removes not-yet-billed invoice lines of SOV lines about to be deleted. */
-export async function deleteUnbilledInvoiceLines(db: DbOrTrx, sovLineIds: string[]): Promise<void> {
+export async function deleteUnbilledInvoiceLines(db: DbOrTrx, tenantId: string, sovLineIds: string[]): Promise<void> {
   if (sovLineIds.length === 0) return;
-  await db.deleteFrom('invoiceLines').where('sovLineId', 'in', sovLineIds).execute();
+  await db.deleteFrom('invoiceLines').where('tenantId', '=', tenantId).where('sovLineId', 'in', sovLineIds).execute();
 }
 
-export async function hasInvoiceLinesForChangeOrder(db: DbOrTrx, changeOrderId: string): Promise<boolean> {
+export async function hasInvoiceLinesForChangeOrder(db: DbOrTrx, tenantId: string, changeOrderId: string): Promise<boolean> {
   const row = await db
     .selectFrom('invoiceLines as il')
-    .innerJoin('changeOrderLines as l', 'l.id', 'il.changeOrderLineId')
-    .innerJoin('invoices as i', 'i.id', 'il.invoiceId')
+    .innerJoin('changeOrderLines as l', (join) => join.onRef('l.tenantId', '=', 'il.tenantId').onRef('l.id', '=', 'il.changeOrderLineId'))
+    .innerJoin('invoices as i', (join) => join.onRef('i.tenantId', '=', 'il.tenantId').onRef('i.id', '=', 'il.invoiceId'))
     .select('il.id')
+    .where('il.tenantId', '=', tenantId)
     .where('l.changeOrderId', '=', changeOrderId)
     .where((eb) =>
       eb.or([
@@ -291,10 +300,11 @@ export async function hasInvoiceLinesForChangeOrder(db: DbOrTrx, changeOrderId: 
 }
 
 /** Attachments on an invoice (not removed). */
-export async function countInvoiceAttachments(db: DbOrTrx, invoiceId: string): Promise<number> {
+export async function countInvoiceAttachments(db: DbOrTrx, tenantId: string, invoiceId: string): Promise<number> {
   const row = await db
     .selectFrom('invoiceAttachments')
     .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('tenantId', '=', tenantId)
     .where('invoiceId', '=', invoiceId)
     .where('deletedAt', 'is', null)
     .executeTakeFirst();
@@ -306,7 +316,7 @@ export async function countInvoiceAttachments(db: DbOrTrx, invoiceId: string): P
  * (`UPDATE … FROM jsonb_to_recordset`), however many lines changed: a save's round trips do not
  * grow with its lines (issue 12, decision 022).
  */
-export async function updateInvoiceLineEntries(trx: Trx, invoiceId: string, lines: InvoiceLine[]): Promise<void> {
+export async function updateInvoiceLineEntries(trx: Trx, tenantId: string, invoiceId: string, lines: InvoiceLine[]): Promise<void> {
   if (lines.length === 0) return;
   const rows = lines.map((l) => ({
     id: l.id,
@@ -340,17 +350,17 @@ export async function updateInvoiceLineEntries(trx: Trx, invoiceId: string, line
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(
       id uuid, cw bigint, cp int, cm bigint, ci bigint, cr bigint, kw bigint, kp int, km bigint, ki bigint, kr bigint,
       adj boolean, reason text, wbp int, mbp int, ovr boolean, oc bigint, oreason text)
-    where il.id = v.id and il.invoice_id = ${invoiceId}
+    where il.id = v.id and il.tenant_id = ${tenantId} and il.invoice_id = ${invoiceId}
   `.execute(trx);
 }
 
 /** Records line review decisions of one invoice in ONE statement, however many lines (decision 022). */
-export async function updateInvoiceLineReviews(trx: Trx, invoiceId: string, reviews: { lineId: string; review: LineReview }[]): Promise<void> {
+export async function updateInvoiceLineReviews(trx: Trx, tenantId: string, invoiceId: string, reviews: { lineId: string; review: LineReview }[]): Promise<void> {
   if (reviews.length === 0) return;
   const rows = reviews.map((r) => ({ id: r.lineId, status: r.review.status, reason: r.review.reason }));
   await sql`
     update invoice_lines il set review_status = v.status, review_reason = v.reason
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id uuid, status text, reason text)
-    where il.id = v.id and il.invoice_id = ${invoiceId}
+    where il.id = v.id and il.tenant_id = ${tenantId} and il.invoice_id = ${invoiceId}
   `.execute(trx);
 }

@@ -57,7 +57,7 @@ async function storedRows(projectId: string) {
  */
 async function assertStoredSummariesExact(s: BillingSetup, what: string, written: string[] = []): Promise<void> {
   const rows = await storedRows(s.project.id);
-  const recomputed = await computeInvoiceSummaries(t.db, s.project.id, [...new Set(rows.map((r) => r.commitmentId))]);
+  const recomputed = await computeInvoiceSummaries(t.db, s.project.tenantId, s.project.id, [...new Set(rows.map((r) => r.commitmentId))]);
   for (const id of written) {
     const row = rows.find((r) => r.invoiceId === id);
     assert.ok(row && !row.isStale, `${what}: the write stored the summary of invoice ${id}`);
@@ -83,7 +83,7 @@ async function assertListsExact(s: BillingSetup, what: string): Promise<void> {
   const invoices = await t.db.selectFrom('invoices').select(['id', 'commitmentId']).where('projectId', '=', s.project.id).execute();
   assert.equal(rows.filter((r) => !r.isStale).length, invoices.length, `${what}: every invoice has a current summary after a read`);
   await assertStoredSummariesExact(s, what);
-  const recomputed = await computeInvoiceSummaries(t.db, s.project.id, [...new Set(invoices.map((i) => i.commitmentId))]);
+  const recomputed = await computeInvoiceSummaries(t.db, s.project.tenantId, s.project.id, [...new Set(invoices.map((i) => i.commitmentId))]);
   for (const item of list.body.data as { id: string; currentPaymentDueCents: number; totalCompletedAndStoredCents: number; overbilledLineCount: number }[]) {
     const expected = recomputed.get(item.id);
     assert.deepEqual(

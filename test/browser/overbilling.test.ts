@@ -44,7 +44,7 @@ describe('overbilling is visible end to end', { skip: skip ?? false }, () => {
     const { gc } = await systemAdminOf(db);
     const admin = await makeUser(db, gc, { name: 'Ivy Admin', password: PASSWORD });
     await addToProject(db, project, admin, 'admin');
-    const settings = await getProjectSettings(db, project.id);
+    const settings = await getProjectSettings(db, project.tenantId, project.id);
     await updateProjectSettings(db, viewerOf(admin), project.id, { version: settings.version, allowOverbilling }, now);
     const sub = await makeCompany(db, 'subcontractor', unique('Coastal Framing'));
     const contact = await makeUser(db, sub, { name: 'Rae Contact', password: PASSWORD });

@@ -149,7 +149,7 @@ describe('the submission checklist', { skip: skip ?? false }, () => {
     // ---- Omar: stored materials, no attachment, submits knowingly ---------------------------------
     await respondToInvite(db, viewerOf(omar.contact), project.id, omar.commitment.id, 'accepted', now);
     const omarInvoice = await createInvoice(db, viewerOf(omar.contact), project.id, omar.commitment.id, {}, now);
-    const lines = (await listInvoiceLines(db, [omarInvoice.id])).get(omarInvoice.id) ?? [];
+    const lines = (await listInvoiceLines(db, project.tenantId, [omarInvoice.id])).get(omarInvoice.id) ?? [];
     await saveInvoiceLines(db, viewerOf(omar.contact), project.id, omarInvoice.id, { version: omarInvoice.version, mode: 'claim', lines: [{ lineId: lines[0]!.id, materialsStoredNewCents: 4_000_00 }] }, now);
     const omarContext = await browser.browser.newContext({ viewport: LAPTOP });
     page = await omarContext.newPage();
@@ -181,7 +181,7 @@ describe('the submission checklist', { skip: skip ?? false }, () => {
 
     // ---- Bulk, on Lena's behalf: refused while the backup is missing, then submitted knowingly --------
     const lenaInvoice = await createInvoice(db, viewerOf(admin), project.id, lena.commitment.id, {}, now);
-    const lenaLines = (await listInvoiceLines(db, [lenaInvoice.id])).get(lenaInvoice.id) ?? [];
+    const lenaLines = (await listInvoiceLines(db, project.tenantId, [lenaInvoice.id])).get(lenaInvoice.id) ?? [];
     await saveInvoiceLines(db, viewerOf(admin), project.id, lenaInvoice.id, { version: lenaInvoice.version, mode: 'claim', lines: [{ lineId: lenaLines[1]!.id, materialsStoredNewCents: 1_200_00 }] }, now);
     const bulk = async (acknowledge: boolean) => {
       await page.goto(board);

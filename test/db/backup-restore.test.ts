@@ -89,11 +89,11 @@ after(async () => {
 
 /** The demo has no attachments: one with every byte value, so binary content makes the trip too. */
 async function addBinaryAttachment(db: Db): Promise<void> {
-  const invoice = await db.selectFrom('invoices').select(['id', 'createdBy']).orderBy('createdAt').executeTakeFirstOrThrow();
+  const invoice = await db.selectFrom('invoices').select(['id', 'tenantId', 'createdBy']).orderBy('createdAt').executeTakeFirstOrThrow();
   const content = Buffer.from(Array.from({ length: 4096 }, (_, i) => i % 256));
   await db
     .insertInto('invoiceAttachments')
-    .values({ invoiceId: invoice.id, filename: 'reçu.pdf', contentType: 'application/pdf', sizeBytes: content.length, content, uploadedBy: invoice.createdBy, createdAt: NOW })
+    .values({ tenantId: invoice.tenantId, invoiceId: invoice.id, filename: 'reçu.pdf', contentType: 'application/pdf', sizeBytes: content.length, content, uploadedBy: invoice.createdBy, createdAt: NOW })
     .execute();
 }
 

@@ -75,7 +75,7 @@ export async function billingProject(t: TestApp, seen: Seen): Promise<BillingSet
   // The administrator hears of submissions and contacts of approvals, so every transition emails someone.
   // The list is set to the administrator alone, as if edited (a new project's list also holds its creator).
   await t.db.deleteFrom('projectInvoiceDistribution').where('projectId', '=', project.id).execute();
-  await t.db.insertInto('projectInvoiceDistribution').values({ projectId: project.id, userId: adminUser.id }).execute();
+  await t.db.insertInto('projectInvoiceDistribution').values({ tenantId: project.tenantId, projectId: project.id, userId: adminUser.id }).execute();
   await t.db.updateTable('projectSettings').set({ invoiceDistributionFollowsAdmins: false }).where('projectId', '=', project.id).execute();
   await t.db.updateTable('projectSettings').set({ approvalNoticesEnabled: true }).where('projectId', '=', project.id).execute();
   return {

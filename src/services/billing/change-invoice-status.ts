@@ -59,6 +59,7 @@ export async function applyInvoiceAction(
         snapshot: JSON.stringify(snapshot),
       }),
     })
+    .where('tenantId', '=', ctx.access.tenantId)
     .where('id', '=', ctx.invoice.id)
     .execute();
   // Resubmitting clears the rejections the contact has answered; the administrator reviews again.
@@ -66,11 +67,12 @@ export async function applyInvoiceAction(
     await trx
       .updateTable('invoiceLines')
       .set({ reviewStatus: null, reviewReason: null })
+      .where('tenantId', '=', ctx.access.tenantId)
       .where('invoiceId', '=', ctx.invoice.id)
       .where('reviewStatus', '=', 'rejected')
       .execute();
   }
-  await storeInvoiceSummaries(trx, [{ invoiceId: ctx.invoice.id, amounts }]);
+  await storeInvoiceSummaries(trx, ctx.access.tenantId, [{ invoiceId: ctx.invoice.id, amounts }]);
   const email = { project: ctx.project, commitment: ctx.commitment, invoice: ctx.invoice, period: ctx.period, currentPaymentDueCents: amounts.summary.currentPaymentDueCents };
   if (next === 'under_review') {
     const submission = await recordInvoiceSubmission(trx, ctx, viewer.userId, now);

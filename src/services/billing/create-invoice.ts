@@ -52,23 +52,24 @@ export async function createInvoice(
   }
   return db.transaction().execute(async (trx) => {
     const { access, project } = await getProjectWithAccess(trx, viewer, projectId);
+    const { tenantId } = access;
     const { actor } = await resolveInvoiceActor(trx, viewer, projectId, commitmentId, access);
     // Serialises invoice creation per commitment: "one per period" and the sequence hold under concurrency.
-    const commitment = await lockCommitment(trx, commitmentId);
+    const commitment = await lockCommitment(trx, tenantId, commitmentId);
     const today = todayIn(project.timeZone, now);
     assertDatesInWindow({ billingDate: input.billingDate, periodStart: input.periodStart, periodEnd: input.periodEnd }, today);
-    const settings = await getProjectSettings(trx, projectId);
+    const settings = await getProjectSettings(trx, tenantId, projectId);
     const period = input.billingPeriodId
-      ? await getBillingPeriod(trx, projectId, input.billingPeriodId)
-      : await findOpenBillingPeriod(trx, projectId);
+      ? await getBillingPeriod(trx, tenantId, projectId, input.billingPeriodId)
+      : await findOpenBillingPeriod(trx, tenantId, projectId);
     if (!period) {
       throw new DomainError('rule_violation', 'There is no open billing period. An invoice administrator opens one first.', {
         field: 'billingPeriodId',
       });
     }
-    const existing = await listCommitmentInvoices(trx, commitmentId);
+    const existing = await listCommitmentInvoices(trx, tenantId, commitmentId);
     // Previous applications follow the invoice sequence, so the sequence must follow the periods.
-    const periodStarts = new Map((await listBillingPeriods(trx, projectId)).map((p) => [p.id, p.startsOn]));
+    const periodStarts = new Map((await listBillingPeriods(trx, tenantId, projectId)).map((p) => [p.id, p.startsOn]));
     const later = existing.find((i) => (periodStarts.get(i.billingPeriodId) ?? '') > period.startsOn);
     if (later) {
       throw new DomainError(
@@ -77,8 +78,8 @@ export async function createInvoice(
         { field: 'billingPeriodId' },
       );
     }
-    const facts = (await listCommitmentBillingFacts(trx, [commitmentId])).get(commitmentId);
-    const invite = await findInvite(trx, period.id, commitmentId);
+    const facts = (await listCommitmentBillingFacts(trx, tenantId, [commitmentId])).get(commitmentId);
+    const invite = await findInvite(trx, tenantId, period.id, commitmentId);
     const { invoiceType } = decideInvoiceCreation({
       actor,
       isInvoiceContact: actor === 'contact',
@@ -95,11 +96,12 @@ export async function createInvoice(
     // `existing` is every invoice of the commitment, read under its lock.
     const sequence = Math.max(0, ...existing.map((i) => i.sequence)) + 1;
     // Read under the commitment lock that rule changes take too: the invoice gets the rules in force now.
-    const retainageRules = await getCurrentSlidingScale(trx, commitmentId);
+    const retainageRules = await getCurrentSlidingScale(trx, tenantId, commitmentId);
     const number = actor === 'admin' ? String(sequence) : input.number?.trim() || null;
     const row = await trx
       .insertInto('invoices')
       .values({
+        tenantId,
         projectId,
         commitmentId,
         billingPeriodId: period.id,
@@ -120,7 +122,7 @@ export async function createInvoice(
       .returningAll()
       .executeTakeFirstOrThrow();
     const invoice = invoiceFromRow(row);
-    await addMissingInvoiceLines(trx, commitmentId, invoice.id);
+    await addMissingInvoiceLines(trx, tenantId, commitmentId, invoice.id);
     await recordAudit(trx, {
       occurredAt: now,
       actorUserId: viewer.userId,
@@ -131,8 +133,8 @@ export async function createInvoice(
       after: { ...invoice, snapshot: undefined, actor },
     });
     // The new invoice's G702 for the answer (decision 022): its lines and the earlier ones it builds on.
-    const linesById = await listInvoiceLines(trx, [invoice.id, ...existing.filter((i) => !i.snapshot).map((i) => i.id)]);
-    const company = await getCompanySettings(trx);
+    const linesById = await listInvoiceLines(trx, tenantId, [invoice.id, ...existing.filter((i) => !i.snapshot).map((i) => i.id)]);
+    const company = await getCompanySettings(trx, tenantId);
     const ctx: InvoiceContext = {
       access,
       actor,
@@ -156,7 +158,7 @@ export async function createInvoice(
       today,
     };
     const amounts = invoiceAmounts(ctx);
-    await storeInvoiceSummaries(trx, [{ invoiceId: invoice.id, amounts }]);
+    await storeInvoiceSummaries(trx, tenantId, [{ invoiceId: invoice.id, amounts }]);
     // A new invoice's lines are all zero: the answer is its header and G702; the page reads the lines with GET.
     return { ...invoice, written: { ctx, amounts, changedLineKeys: new Set<string>() } };
   });

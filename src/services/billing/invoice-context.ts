@@ -54,7 +54,7 @@ export async function resolveInvoiceActor(
   const access = known ?? (await getProjectAccess(db, viewer, projectId));
   const { commitment, facts } = await getVisibleCommitment(db, access, commitmentId);
   if (isInvoiceAdministrator(access)) return { access, actor: 'admin', commitment };
-  if (facts.viewerIsInvoiceContact || (await isInvoiceContact(db, commitmentId, viewer.userId))) {
+  if (facts.viewerIsInvoiceContact || (await isInvoiceContact(db, access.tenantId, commitmentId, viewer.userId))) {
     return { access, actor: 'contact', commitment };
   }
   throw notFound('The invoice');
@@ -76,13 +76,13 @@ export async function loadInvoiceContext(
   options: { forUpdate?: boolean } = {},
 ): Promise<InvoiceContext> {
   const { access, project } = await getProjectWithAccess(db, viewer, projectId);
-  const { invoice, period, allowOverbilling, preventOverbillingAllProjects } = await getInvoiceWithPeriod(db, projectId, invoiceId, options);
+  const { invoice, period, allowOverbilling, preventOverbillingAllProjects } = await getInvoiceWithPeriod(db, access.tenantId, projectId, invoiceId, options);
   const { actor, commitment } = await resolveInvoiceActor(db, viewer, projectId, invoice.commitmentId, access).catch((error: unknown) => {
     throw error instanceof DomainError && error.code === 'not_found' ? notFound('The invoice') : error;
   });
-  const all = await listCommitmentInvoices(db, invoice.commitmentId);
+  const all = await listCommitmentInvoices(db, access.tenantId, invoice.commitmentId);
   const earlierInvoices = all.filter((i) => i.sequence < invoice.sequence);
-  const linesById = await listInvoiceLines(db, [invoice.id, ...earlierInvoices.filter((i) => !i.snapshot).map((i) => i.id)]);
+  const linesById = await listInvoiceLines(db, access.tenantId, [invoice.id, ...earlierInvoices.filter((i) => !i.snapshot).map((i) => i.id)]);
   const inPeriod = all.filter((i) => i.billingPeriodId === invoice.billingPeriodId);
   return {
     access,

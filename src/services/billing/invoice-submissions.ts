@@ -9,13 +9,14 @@ import type { InvoiceContext } from './invoice-context.ts';
 
 export async function recordInvoiceSubmission(
   trx: Trx,
-  ctx: Pick<InvoiceContext, 'invoice' | 'lines'>,
+  ctx: Pick<InvoiceContext, 'access' | 'invoice' | 'lines'>,
   submittedBy: string,
   now: Date,
 ): Promise<{ revision: number; changedLines: ClaimChange[] | null }> {
-  const previous = await findLatestSubmission(trx, ctx.invoice.id);
+  const { tenantId } = ctx.access;
+  const previous = await findLatestSubmission(trx, tenantId, ctx.invoice.id);
   const revision = previous ? previous.revision + 1 : 0;
-  await insertSubmission(trx, { invoiceId: ctx.invoice.id, revision, submittedAt: now, submittedBy });
+  await insertSubmission(trx, { tenantId, invoiceId: ctx.invoice.id, revision, submittedAt: now, submittedBy });
   if (!previous) return { revision, changedLines: [] };
   return { revision, changedLines: previous.claimed ? changedClaims(previous.claimed, ctx.lines) : null };
 }

@@ -43,7 +43,7 @@ export async function reviewInvoice(
       byId.set(d.lineId, { ...line, review });
     }
     // One statement for every decision, however many lines (decision 022).
-    await updateInvoiceLineReviews(trx, invoiceId, [...reviewed].map(([lineId, review]) => ({ lineId, review })));
+    await updateInvoiceLineReviews(trx, ctx.access.tenantId, invoiceId, [...reviewed].map(([lineId, review]) => ({ lineId, review })));
     const lines = ctx.lines.map((l) => byId.get(l.id) ?? l);
     const changed = new Set(lines.filter((l) => reviewed.has(l.id)).map((l) => l.key));
     await recordAudit(trx, {
@@ -60,10 +60,10 @@ export async function reviewInvoice(
       return { ...sentBack, written: { ...sentBack.written, changedLineKeys: changed } };
     }
     const version = ctx.invoice.version + 1;
-    await trx.updateTable('invoices').set({ version, updatedAt: now }).where('id', '=', invoiceId).execute();
+    await trx.updateTable('invoices').set({ version, updatedAt: now }).where('tenantId', '=', ctx.access.tenantId).where('id', '=', invoiceId).execute();
     const after = { ...ctx, invoice: { ...ctx.invoice, version, updatedAt: now }, lines };
     const amounts = invoiceAmounts(after);
-    await storeInvoiceSummaries(trx, [{ invoiceId, amounts }]);
+    await storeInvoiceSummaries(trx, ctx.access.tenantId, [{ invoiceId, amounts }]);
     return { status: ctx.invoice.status, version, written: { ctx: after, amounts, changedLineKeys: changed } };
   });
 }

@@ -10,11 +10,12 @@ import { countInvoiceAttachments } from '../../db/invoices.queries.ts';
 import type { InvoiceContext } from './invoice-context.ts';
 
 /** `attachmentCount`: when the caller has counted them already (the view lists them). */
-export async function loadSubmissionChecklist(db: DbOrTrx, ctx: Pick<InvoiceContext, 'invoice' | 'lines'>, attachmentCount?: number): Promise<SubmissionChecklist> {
-  const invite = await findInvite(db, ctx.invoice.billingPeriodId, ctx.invoice.commitmentId);
+export async function loadSubmissionChecklist(db: DbOrTrx, ctx: Pick<InvoiceContext, 'access' | 'invoice' | 'lines'>, attachmentCount?: number): Promise<SubmissionChecklist> {
+  const { tenantId } = ctx.access;
+  const invite = await findInvite(db, tenantId, ctx.invoice.billingPeriodId, ctx.invoice.commitmentId);
   return submissionChecklist({
     invite: invite ? { requestAttachments: invite.requestAttachments, attachmentsNote: invite.attachmentsNote } : null,
-    attachmentCount: attachmentCount ?? (await countInvoiceAttachments(db, ctx.invoice.id)),
+    attachmentCount: attachmentCount ?? (await countInvoiceAttachments(db, tenantId, ctx.invoice.id)),
     // The claim is what a submission submits (the contact's entries; certified amounts follow review).
     lines: ctx.lines.map((l) => ({ lineId: l.id, itemNumber: l.itemNumber, description: l.description, materialsStoredNewCents: l.claimed.materialsStoredNewCents })),
   });
