@@ -95,8 +95,9 @@ export function findTenantViolations(text: string): TenantViolation[] {
 
   const refs: (TenantViolation & { satisfied: boolean; unaliased: boolean })[] = [];
   for (let i = 1; i < tokens.length; i++) {
-    const table = tokens[i]!;
-    if (!TENANT_OWNED_TABLES.has(table) || !INTRODUCERS.has(tokens[i - 1]!)) continue;
+    // A schema-qualified name (public.invoices) is the table too.
+    const table = tokens[i]!.split('.').pop()!;
+    if (!TENANT_OWNED_TABLES.has(table) || !INTRODUCERS.has(tokens[i - 1]!) || tokens[i]!.split('.').length > 2) continue;
     let next = i + 1;
     if (tokens[next] === 'as') next += 1;
     const candidate = tokens[next];

@@ -25,6 +25,7 @@ describe('statements the check refuses', () => {
     ['an insert … select whose source is unfiltered', 'insert into invoice_submission_lines (tenant_id, submission_id) select $1, l.id from invoice_lines l where l.invoice_id = $2', ['invoice_lines l']],
     ['a subquery left unfiltered', 'select * from "commitments" as "c" where "c"."tenant_id" = $1 and exists (select "k"."user_id" from "commitment_invoice_contacts" as "k" where "k"."commitment_id" = "c"."id")', ['commitment_invoice_contacts k']],
     ['tenant_id only selected, never compared', 'select "p"."tenant_id" from "projects" as "p" where "p"."id" = $1', ['projects p']],
+    ['a schema-qualified name', 'select count(*) from "public"."invoices" r', ['invoices r']],
     ['a comment that is not the marker', 'select * from invoices /* tenant: later */ where id = $1', ['invoices invoices']],
     ['the marker inside a string literal', "select * from invoices where id = $1 and note = '/* cross-tenant: no */'", ['invoices invoices']],
   ];
