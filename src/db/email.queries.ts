@@ -220,7 +220,7 @@ export async function listEmails(
   const tenantId = filter.tenantId;
   if (tenantId) {
     q = q.where((eb) =>
-      eb.or([eb('projectId', 'is', null), eb('projectId', 'in', eb.selectFrom('projects').select('id').where('tenantId', '=', tenantId))]),
+      eb.or([eb('projectId', 'is', null), eb('projectId', 'in', eb.selectFrom('projects as p').select('p.id').where('p.tenantId', '=', tenantId))]),
     );
   }
   if (filter.statuses && filter.statuses.length > 0) q = q.where('status', 'in', filter.statuses);

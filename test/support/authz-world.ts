@@ -44,6 +44,7 @@ export const ACTORS = [
   'apiToken',
   'revokedToken',
   'expiredSession',
+  'otherGcAdmin',
 ] as const;
 export type Actor = (typeof ACTORS)[number];
 export const KINDS = ['private', 'public'] as const;
@@ -100,6 +101,8 @@ export async function buildWorld(t: TestApp) {
     employee: await person(subA, 'SubA Employee'),
     otherContact: await person(subB, 'Contact Of SubB'),
     listed: await person(gc, 'Listed Estimator'),
+    // A company admin of another general contractor: another tenant, nobody on this one (decision 025).
+    otherGcAdmin: await person(await makeCompany(t.db, 'general_contractor', unique('Other GC')), 'Other GC Admin', true),
   };
   const extra = {
     signIn: await makeUser(t.db, subA, { name: 'Signs In', password: PASSWORD }),
