@@ -11,7 +11,7 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { TENANT_OWNED_TABLES } from '../../src/db/tenant-check.ts';
 import { createTestApp, type TestApp } from '../support/api.ts';
-import { approvedCommitment, assertError, assertNo5xx, assertOk, billingProject, track, type BillingSetup, type Client, type Seen } from '../support/billing.ts';
+import { assertError, assertNo5xx, assertOk, billingProject, track, type BillingSetup, type Client, type Seen } from '../support/billing.ts';
 import { makeCompany, makeUser, systemAdminOf, unique } from '../support/factories.ts';
 import { everyTenant } from '../support/tenants.ts';
 import { openTestDatabase, type TestDatabase } from '../support/test-db.ts';
