@@ -23,7 +23,9 @@ function findTests(dir: string): string[] {
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const files = requested.length > 0 ? requested : findTests('test');
-const env: NodeJS.ProcessEnv = { ...process.env, TZ: 'UTC' };
+// The tenant check (src/db/tenant-check.ts) is on for every test: a statement on a tenant-owned
+// table without a tenant filter fails the test that reaches it (decision 025).
+const env: NodeJS.ProcessEnv = { ...process.env, TZ: 'UTC', PAYAPP_TENANT_CHECK: 'on' };
 const url = testDatabaseUrl();
 const templateName = `payapp_test_template_${process.pid}`;
 const started = Date.now();

@@ -1,28 +1,34 @@
 /**
  * What waits on an invoice administrator, across every project they administer (company admins:
- * all of them). Each kind of item is one set-based query whatever the number of projects,
- * commitments or invoices; the projects are never listed one by one.
+ * all of their company's). Each kind of item is one set-based query whatever the number of projects,
+ * commitments or invoices; the projects are never listed one by one. Cross-tenant by design: a
+ * person may administer projects of several general contractors (decision 025).
  */
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { InvoiceStatus } from '../domain/invoice-status.ts';
 import type { Viewer } from '../domain/permissions.ts';
 import type { SsovStatus } from '../domain/ssov.ts';
 import type { DbOrTrx } from './database.ts';
+import type { Database } from './tables.ts';
+import { crossTenant } from './tenant-check.ts';
 
-/** The projects the viewer administers, as a sub-select (company admins administer every project). */
+const ACROSS_TENANTS = crossTenant("an administrator's queue, across the general contractors whose projects they administer");
+
+/** The projects the viewer is Admin on in their directories, as a sub-select. */
 function administeredProjectIds(db: DbOrTrx, viewer: Viewer) {
   return db.selectFrom('projectUsers as pu').select('pu.projectId').where('pu.userId', '=', viewer.userId).where('pu.commitmentsPermission', '=', 'admin');
 }
 
+/** The projects the viewer administers: their directories' and — a company admin — every project of their company. */
+function whereAdministered(db: DbOrTrx, viewer: Viewer) {
+  return (eb: ExpressionBuilder<Database & { p: Database['projects'] }, 'p'>) =>
+    viewer.isCompanyAdmin
+      ? eb.or([eb('p.tenantId', '=', viewer.companyId), eb('p.id', 'in', administeredProjectIds(db, viewer))])
+      : eb('p.id', 'in', administeredProjectIds(db, viewer));
+}
+
 export async function countAdministeredProjects(db: DbOrTrx, viewer: Viewer): Promise<number> {
-  const row = viewer.isCompanyAdmin
-    ? await db.selectFrom('projects').select(sql<number>`count(*)::int`.as('n')).executeTakeFirst()
-    : await db
-        .selectFrom('projectUsers')
-        .select(sql<number>`count(*)::int`.as('n'))
-        .where('userId', '=', viewer.userId)
-        .where('commitmentsPermission', '=', 'admin')
-        .executeTakeFirst();
+  const row = await db.selectFrom('projects as p').select(sql<number>`count(*)::int`.as('n')).where(whereAdministered(db, viewer)).modifyEnd(ACROSS_TENANTS).executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 
@@ -57,11 +63,12 @@ export type SsovUnderReviewRow = AttentionPlace & { status: SsovStatus; submitte
 function placeQuery(db: DbOrTrx, viewer: Viewer) {
   return db
     .selectFrom('commitments as c')
-    .innerJoin('projects as p', 'p.id', 'c.projectId')
+    .innerJoin('projects as p', (join) => join.onRef('p.tenantId', '=', 'c.tenantId').onRef('p.id', '=', 'c.projectId'))
     .leftJoin('companies as co', 'co.id', 'c.contractCompanyId')
     .select(['p.id as projectId', 'p.name as projectName', 'p.timeZone', 'c.id as commitmentId', 'c.number as commitmentNumber', 'c.title as commitmentTitle', 'co.name as contractCompanyName'])
     .where('c.status', '<>', 'void')
-    .$if(!viewer.isCompanyAdmin, (q) => q.where('p.id', 'in', administeredProjectIds(db, viewer)));
+    .where(whereAdministered(db, viewer))
+    .modifyEnd(ACROSS_TENANTS);
 }
 
 /** Latest move into the invoice's current status, from the audit trail (status changes are always audited). */
@@ -72,8 +79,8 @@ const statusSince = sql<Date>`coalesce(
 /** Invoices waiting on an administrator (Under Review, Pending Owner Approval) or on their contact (Revise & Resubmit). */
 export async function listOpenInvoicesForAttention(db: DbOrTrx, viewer: Viewer): Promise<AttentionInvoiceRow[]> {
   const rows = await placeQuery(db, viewer)
-    .innerJoin('invoices as i', 'i.commitmentId', 'c.id')
-    .innerJoin('billingPeriods as bp', 'bp.id', 'i.billingPeriodId')
+    .innerJoin('invoices as i', (join) => join.onRef('i.tenantId', '=', 'c.tenantId').onRef('i.commitmentId', '=', 'c.id'))
+    .innerJoin('billingPeriods as bp', (join) => join.onRef('bp.tenantId', '=', 'i.tenantId').onRef('bp.id', '=', 'i.billingPeriodId'))
     .select(['i.id as invoiceId', 'i.sequence', 'i.number', 'i.status', 'bp.dueOn as periodDueOn', statusSince.as('statusSince')])
     .where('i.status', 'in', ['under_review', 'pending_owner_approval', 'revise_and_resubmit'])
     .execute();
@@ -86,10 +93,10 @@ export async function listOpenInvoicesForAttention(db: DbOrTrx, viewer: Viewer):
  */
 export async function listUnpaidApprovedInvoices(db: DbOrTrx, viewer: Viewer): Promise<UnpaidInvoiceRow[]> {
   const due = sql<number>`(i.snapshot -> 'summary' ->> 'currentPaymentDueCents')::bigint`;
-  const paid = sql<number>`coalesce((select sum(pay.amount_cents) from payments pay where pay.invoice_id = i.id and pay.voided_at is null), 0)::bigint`;
+  const paid = sql<number>`coalesce((select sum(pay.amount_cents) from payments pay where pay.tenant_id = i.tenant_id and pay.invoice_id = i.id and pay.voided_at is null), 0)::bigint`;
   const rows = await placeQuery(db, viewer)
-    .innerJoin('invoices as i', 'i.commitmentId', 'c.id')
-    .innerJoin('billingPeriods as bp', 'bp.id', 'i.billingPeriodId')
+    .innerJoin('invoices as i', (join) => join.onRef('i.tenantId', '=', 'c.tenantId').onRef('i.commitmentId', '=', 'c.id'))
+    .innerJoin('billingPeriods as bp', (join) => join.onRef('bp.tenantId', '=', 'i.tenantId').onRef('bp.id', '=', 'i.billingPeriodId'))
     .select(['i.id as invoiceId', 'i.sequence', 'i.number', 'i.status', 'bp.dueOn as periodDueOn', sql<Date>`coalesce(i.approved_at, i.updated_at)`.as('statusSince'), due.as('dueCents'), paid.as('paidCents')])
     .where('i.status', 'in', ['approved', 'approved_as_noted'])
     .where(sql<boolean>`${due} > ${paid}`)
@@ -103,13 +110,21 @@ export async function listUnpaidApprovedInvoices(db: DbOrTrx, viewer: Viewer): P
  */
 export async function listUnansweredInvites(db: DbOrTrx, viewer: Viewer): Promise<UnansweredInviteRow[]> {
   return placeQuery(db, viewer)
-    .innerJoin('billingInvites as bi', 'bi.commitmentId', 'c.id')
-    .innerJoin('billingPeriods as bp', 'bp.id', 'bi.billingPeriodId')
+    .innerJoin('billingInvites as bi', (join) => join.onRef('bi.tenantId', '=', 'c.tenantId').onRef('bi.commitmentId', '=', 'c.id'))
+    .innerJoin('billingPeriods as bp', (join) => join.onRef('bp.tenantId', '=', 'bi.tenantId').onRef('bp.id', '=', 'bi.billingPeriodId'))
     .select(['bi.id as inviteId', 'bi.invitedAt', 'bp.dueOn as periodDueOn'])
     .where('bp.status', '=', 'open')
     .where('bi.response', 'is', null)
     .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('invoices as x').select('x.id').whereRef('x.commitmentId', '=', 'bi.commitmentId').whereRef('x.billingPeriodId', '=', 'bi.billingPeriodId'))),
+      not(
+        exists(
+          selectFrom('invoices as x')
+            .select('x.id')
+            .whereRef('x.tenantId', '=', 'bi.tenantId')
+            .whereRef('x.commitmentId', '=', 'bi.commitmentId')
+            .whereRef('x.billingPeriodId', '=', 'bi.billingPeriodId'),
+        ),
+      ),
     )
     .execute();
 }
@@ -117,7 +132,7 @@ export async function listUnansweredInvites(db: DbOrTrx, viewer: Viewer): Promis
 /** Subcontractor SOVs submitted for review, on commitments that still use one. */
 export async function listSsovsUnderReview(db: DbOrTrx, viewer: Viewer): Promise<SsovUnderReviewRow[]> {
   const rows = await placeQuery(db, viewer)
-    .innerJoin('ssovs as v', 'v.commitmentId', 'c.id')
+    .innerJoin('ssovs as v', (join) => join.onRef('v.tenantId', '=', 'c.tenantId').onRef('v.commitmentId', '=', 'c.id'))
     .select(['v.status', 'v.submittedAt'])
     .where('c.ssovEnabled', '=', true)
     .where('v.status', '=', 'under_review')

@@ -13,6 +13,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import type { Database } from './tables.ts';
+import { crossTenant } from './tenant-check.ts';
 
 /** A refusal or failure to tell the person at the command line, as is. */
 export class BackupError extends Error {}
@@ -226,7 +227,7 @@ export async function tableRowCounts(db: Kysely<Database>): Promise<{ table: str
      where schemaname not in ('pg_catalog', 'information_schema') order by 1, 2`.execute(db);
   const counts: { table: string; rows: number }[] = [];
   for (const t of tables.rows) {
-    const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(`${t.schema}.${t.name}`)}`.execute(db);
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(`${t.schema}.${t.name}`)} ${crossTenant('a backup counts the rows of every tenant')}`.execute(db);
     counts.push({ table: `${t.schema}.${t.name}`, rows: rows[0]?.n ?? 0 });
   }
   return counts;

@@ -23,15 +23,17 @@ export function billingFactsColumns(eb: ExpressionBuilder<Database & { c: Databa
     eb
       .selectFrom('commitmentInvoiceContacts as k')
       .select(sql<number>`count(*)::int`.as('n'))
+      .whereRef('k.tenantId', '=', 'c.tenantId')
       .whereRef('k.commitmentId', '=', 'c.id')
       .as('contactCount'),
     // SOV lines whose detail lines do not add up to the scheduled value (remaining to allocate ≠ 0).
     // Only a commitment with the Subcontractor SOV has detail lines to add up; its detail lines are
     // summed in one pass per commitment (a lookup per SOV line cost ~250 ms for 200 × 200 lines).
     sql<number>`case when c.ssov_enabled then (select count(*)::int from sov_lines s
-      left join (select d.sov_line_id, sum(d.amount_cents) as allocated from ssov_lines d where d.commitment_id = c.id group by d.sov_line_id) a
+      left join (select d.sov_line_id, sum(d.amount_cents) as allocated from ssov_lines d
+                  where d.tenant_id = c.tenant_id and d.commitment_id = c.id group by d.sov_line_id) a
         on a.sov_line_id = s.id
-      where s.commitment_id = c.id
+      where s.tenant_id = c.tenant_id and s.commitment_id = c.id
         and s.scheduled_value_cents <> coalesce(a.allocated, 0)) else 0 end`.as('unallocatedCount'),
   ] as const;
 }
@@ -47,12 +49,13 @@ export function billingFactsFromRow(r: { id: string; ssovEnabled: boolean; ssovS
   };
 }
 
-export async function listCommitmentBillingFacts(db: DbOrTrx, commitmentIds: string[]): Promise<Map<string, CommitmentBillingFacts>> {
+export async function listCommitmentBillingFacts(db: DbOrTrx, tenantId: string, commitmentIds: string[]): Promise<Map<string, CommitmentBillingFacts>> {
   if (commitmentIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('commitments as c')
-    .leftJoin('ssovs as v', 'v.commitmentId', 'c.id')
+    .leftJoin('ssovs as v', (join) => join.onRef('v.tenantId', '=', 'c.tenantId').onRef('v.commitmentId', '=', 'c.id'))
     .select((eb) => ['c.id', 'c.ssovEnabled', 'v.status as ssovStatus', ...billingFactsColumns(eb)])
+    .where('c.tenantId', '=', tenantId)
     .where('c.id', 'in', commitmentIds)
     .execute();
   return new Map(rows.map((r) => [r.id, billingFactsFromRow(r)]));

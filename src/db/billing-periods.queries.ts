@@ -3,6 +3,7 @@ import type { BillingPeriod, BillingPeriodStatus } from '../domain/billing-perio
 import { notFound } from '../domain/errors.ts';
 import type { DbOrTrx } from './database.ts';
 import { isUuid } from './ids.ts';
+import { crossTenant } from './tenant-check.ts';
 import type { BillingPeriodRow } from './tables.ts';
 
 export function billingPeriodFromRow(row: BillingPeriodRow): BillingPeriod {
@@ -18,7 +19,7 @@ export function billingPeriodFromRow(row: BillingPeriodRow): BillingPeriod {
   };
 }
 
-export async function listBillingPeriods(db: DbOrTrx, projectId: string): Promise<(BillingPeriod & { invoiceCount: number })[]> {
+export async function listBillingPeriods(db: DbOrTrx, tenantId: string, projectId: string): Promise<(BillingPeriod & { invoiceCount: number })[]> {
   const rows = await db
     .selectFrom('billingPeriods as bp')
     .selectAll('bp')
@@ -26,49 +27,54 @@ export async function listBillingPeriods(db: DbOrTrx, projectId: string): Promis
       eb
         .selectFrom('invoices as i')
         .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('i.tenantId', '=', 'bp.tenantId')
         .whereRef('i.billingPeriodId', '=', 'bp.id')
         .as('invoiceCount'),
     )
+    .where('bp.tenantId', '=', tenantId)
     .where('bp.projectId', '=', projectId)
     .orderBy('bp.startsOn', 'desc')
     .execute();
   return rows.map((r) => ({ ...billingPeriodFromRow(r), invoiceCount: Number(r.invoiceCount ?? 0) }));
 }
 
-export async function findBillingPeriod(db: DbOrTrx, projectId: string, periodId: string): Promise<BillingPeriod | undefined> {
+export async function findBillingPeriod(db: DbOrTrx, tenantId: string, projectId: string, periodId: string): Promise<BillingPeriod | undefined> {
   if (!isUuid(periodId)) return undefined;
   const row = await db
     .selectFrom('billingPeriods')
     .selectAll()
+    .where('tenantId', '=', tenantId)
     .where('projectId', '=', projectId)
     .where('id', '=', periodId)
     .executeTakeFirst();
   return row && billingPeriodFromRow(row);
 }
 
-export async function getBillingPeriod(db: DbOrTrx, projectId: string, periodId: string, options: { forUpdate?: boolean } = {}): Promise<BillingPeriod> {
+export async function getBillingPeriod(db: DbOrTrx, tenantId: string, projectId: string, periodId: string, options: { forUpdate?: boolean } = {}): Promise<BillingPeriod> {
   if (!isUuid(periodId)) throw notFound('The billing period');
-  let q = db.selectFrom('billingPeriods').selectAll().where('projectId', '=', projectId).where('id', '=', periodId);
+  let q = db.selectFrom('billingPeriods').selectAll().where('tenantId', '=', tenantId).where('projectId', '=', projectId).where('id', '=', periodId);
   if (options.forUpdate) q = q.forUpdate();
   const row = await q.executeTakeFirst();
   if (!row) throw notFound('The billing period');
   return billingPeriodFromRow(row);
 }
 
-export async function findOpenBillingPeriod(db: DbOrTrx, projectId: string): Promise<BillingPeriod | undefined> {
+export async function findOpenBillingPeriod(db: DbOrTrx, tenantId: string, projectId: string): Promise<BillingPeriod | undefined> {
   const row = await db
     .selectFrom('billingPeriods')
     .selectAll()
+    .where('tenantId', '=', tenantId)
     .where('projectId', '=', projectId)
     .where('status', '=', 'open')
     .executeTakeFirst();
   return row && billingPeriodFromRow(row);
 }
 
-export async function countInvoicesInPeriod(db: DbOrTrx, periodId: string): Promise<number> {
+export async function countInvoicesInPeriod(db: DbOrTrx, tenantId: string, periodId: string): Promise<number> {
   const row = await db
     .selectFrom('invoices')
     .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tenantId', '=', tenantId)
     .where('billingPeriodId', '=', periodId)
     .executeTakeFirstOrThrow();
   return Number(row.n);
@@ -78,14 +84,15 @@ export async function countInvoicesInPeriod(db: DbOrTrx, periodId: string): Prom
  * Serialises period changes of one project (row lock on the project): with one open period and
  * no overlaps checked under this lock, concurrent creations cannot both succeed.
  */
-export async function lockProjectForPeriods(db: DbOrTrx, projectId: string): Promise<void> {
-  await db.selectFrom('projects').select('id').where('id', '=', projectId).forUpdate().executeTakeFirst();
+export async function lockProjectForPeriods(db: DbOrTrx, tenantId: string, projectId: string): Promise<void> {
+  await db.selectFrom('projects').select('id').where('tenantId', '=', tenantId).where('id', '=', projectId).forUpdate().executeTakeFirst();
 }
 
-export async function closeOpenPeriods(db: DbOrTrx, projectId: string, now: Date): Promise<string[]> {
+export async function closeOpenPeriods(db: DbOrTrx, tenantId: string, projectId: string, now: Date): Promise<string[]> {
   const rows = await db
     .updateTable('billingPeriods')
     .set((eb) => ({ status: 'closed', version: eb('version', '+', 1), updatedAt: now }))
+    .where('tenantId', '=', tenantId)
     .where('projectId', '=', projectId)
     .where('status', '=', 'open')
     .returning('id')
@@ -93,13 +100,14 @@ export async function closeOpenPeriods(db: DbOrTrx, projectId: string, now: Date
   return rows.map((r) => r.id);
 }
 
-/** Projects whose automatic schedule is on (the worker visits them). */
-export async function listAutomaticSchedules(db: DbOrTrx): Promise<{ projectId: string; timeZone: string }[]> {
+/** Projects whose automatic schedule is on, of every tenant (the worker visits them). */
+export async function listAutomaticSchedules(db: DbOrTrx): Promise<{ tenantId: string; projectId: string; timeZone: string }[]> {
   return db
     .selectFrom('projectSettings as s')
-    .innerJoin('projects as p', 'p.id', 's.projectId')
-    .select(['s.projectId', 'p.timeZone'])
+    .innerJoin('projects as p', (join) => join.onRef('p.tenantId', '=', 's.tenantId').onRef('p.id', '=', 's.projectId'))
+    .select(['s.tenantId', 's.projectId', 'p.timeZone'])
     .where('s.automaticFrequency', '<>', 'never')
     .where('s.automaticStartsOn', 'is not', null)
+    .modifyEnd(crossTenant('the worker finds the automatic schedules of every tenant'))
     .execute();
 }

@@ -56,6 +56,7 @@ function whereVisible<O>(q: CommitmentQuery<O>, policy: CommitmentVisibility): C
             eb
               .selectFrom('commitmentPrivateUsers as cpu')
               .select('cpu.userId')
+              .whereRef('cpu.tenantId', '=', 'c.tenantId')
               .whereRef('cpu.commitmentId', '=', 'c.id')
               .where('cpu.userId', '=', policy.userId),
           ),
@@ -63,6 +64,7 @@ function whereVisible<O>(q: CommitmentQuery<O>, policy: CommitmentVisibility): C
             eb
               .selectFrom('commitmentInvoiceContacts as cic')
               .select('cic.userId')
+              .whereRef('cic.tenantId', '=', 'c.tenantId')
               .whereRef('cic.commitmentId', '=', 'c.id')
               .where('cic.userId', '=', policy.userId),
           ),
@@ -100,6 +102,7 @@ function viewerListed(eb: CommitmentEb, userId: string) {
     eb
       .selectFrom('commitmentPrivateUsers as cpu')
       .select('cpu.userId')
+      .whereRef('cpu.tenantId', '=', 'c.tenantId')
       .whereRef('cpu.commitmentId', '=', 'c.id')
       .where('cpu.userId', '=', userId),
   );
@@ -110,6 +113,7 @@ function viewerContact(eb: CommitmentEb, userId: string) {
     eb
       .selectFrom('commitmentInvoiceContacts as cic')
       .select('cic.userId')
+      .whereRef('cic.tenantId', '=', 'c.tenantId')
       .whereRef('cic.commitmentId', '=', 'c.id')
       .where('cic.userId', '=', userId),
   );
@@ -119,14 +123,16 @@ function sumSov(eb: CommitmentEb) {
   return eb
     .selectFrom('sovLines as s')
     .select(sql<number>`coalesce(sum(s.scheduled_value_cents), 0)::bigint`.as('total'))
+    .whereRef('s.tenantId', '=', 'c.tenantId')
     .whereRef('s.commitmentId', '=', 'c.id');
 }
 
 function sumApprovedChangeOrders(eb: CommitmentEb) {
   return eb
     .selectFrom('changeOrderLines as l')
-    .innerJoin('changeOrders as co', 'co.id', 'l.changeOrderId')
+    .innerJoin('changeOrders as co', (join) => join.onRef('co.tenantId', '=', 'l.tenantId').onRef('co.id', '=', 'l.changeOrderId'))
     .select(sql<number>`coalesce(sum(l.amount_cents), 0)::bigint`.as('total'))
+    .whereRef('co.tenantId', '=', 'c.tenantId')
     .whereRef('co.commitmentId', '=', 'c.id')
     .where('co.status', '=', 'approved');
 }
@@ -136,7 +142,7 @@ export async function listCommitments(
   access: ProjectAccess,
   filter: CommitmentListFilter,
 ): Promise<{ items: CommitmentSummary[]; total: number }> {
-  let q = db.selectFrom('commitments as c').where('c.projectId', '=', access.projectId);
+  let q = db.selectFrom('commitments as c').where('c.tenantId', '=', access.tenantId).where('c.projectId', '=', access.projectId);
   q = whereVisible(q, commitmentVisibility(access));
   if (filter.statuses && filter.statuses.length > 0) q = q.where('c.status', 'in', filter.statuses);
   if (filter.kind) q = q.where('c.kind', '=', filter.kind);
@@ -148,6 +154,7 @@ export async function listCommitments(
         eb
           .selectFrom('commitmentInvoiceContacts as f')
           .select('f.userId')
+          .whereRef('f.tenantId', '=', 'c.tenantId')
           .whereRef('f.commitmentId', '=', 'c.id')
           .where('f.userId', '=', userId),
       ),
@@ -170,6 +177,7 @@ export async function listCommitments(
       eb
         .selectFrom('commitmentInvoiceContacts as n')
         .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('n.tenantId', '=', 'c.tenantId')
         .whereRef('n.commitmentId', '=', 'c.id')
         .as('invoiceContactCount'),
       viewerListed(eb, access.viewer.userId).as('viewerIsExplicitlyListed'),
@@ -210,6 +218,7 @@ export async function getVisibleCommitment(
   if (!isUuid(commitmentId)) throw notFound('The commitment');
   let q = db
     .selectFrom('commitments as c')
+    .where('c.tenantId', '=', access.tenantId)
     .where('c.projectId', '=', access.projectId)
     .where('c.id', '=', commitmentId);
   q = whereVisible(q, commitmentVisibility(access));
@@ -237,17 +246,18 @@ export async function getVisibleCommitment(
 export async function listVisibleCommitmentsByIds(db: DbOrTrx, access: ProjectAccess, ids: readonly string[]): Promise<Map<string, Commitment>> {
   const wanted = ids.filter(isUuid);
   if (wanted.length === 0) return new Map();
-  let q = db.selectFrom('commitments as c').where('c.projectId', '=', access.projectId).where('c.id', 'in', wanted);
+  let q = db.selectFrom('commitments as c').where('c.tenantId', '=', access.tenantId).where('c.projectId', '=', access.projectId).where('c.id', 'in', wanted);
   q = whereVisible(q, commitmentVisibility(access));
   const rows = await q.selectAll('c').execute();
   return new Map(rows.map((row) => [row.id, commitmentFromRow(row)]));
 }
 
 /** Row-locks a commitment for a write (SELECT … FOR UPDATE). Visibility is checked before. */
-export async function lockCommitment(db: DbOrTrx, commitmentId: string): Promise<Commitment> {
+export async function lockCommitment(db: DbOrTrx, tenantId: string, commitmentId: string): Promise<Commitment> {
   const row = await db
     .selectFrom('commitments')
     .selectAll()
+    .where('tenantId', '=', tenantId)
     .where('id', '=', commitmentId)
     .forUpdate()
     .executeTakeFirst();
@@ -264,12 +274,13 @@ export type CommitmentPerson = {
   isActive: boolean;
 };
 
-export async function listInvoiceContacts(db: DbOrTrx, commitmentId: string): Promise<CommitmentPerson[]> {
+export async function listInvoiceContacts(db: DbOrTrx, tenantId: string, commitmentId: string): Promise<CommitmentPerson[]> {
   return db
     .selectFrom('commitmentInvoiceContacts as cic')
     .innerJoin('users as u', 'u.id', 'cic.userId')
     .innerJoin('companies as co', 'co.id', 'u.companyId')
     .select(['u.id as userId', 'u.name', 'u.email', 'u.companyId', 'co.name as companyName', 'u.isActive'])
+    .where('cic.tenantId', '=', tenantId)
     .where('cic.commitmentId', '=', commitmentId)
     .orderBy('u.name')
     .execute();
@@ -278,7 +289,7 @@ export async function listInvoiceContacts(db: DbOrTrx, commitmentId: string): Pr
 export type PrivateListEntry = CommitmentPerson & { isExplicit: boolean; isInvoiceContact: boolean };
 
 /** The private list is derived: explicit entries ∪ invoice contacts, each flagged by how they got there. */
-export async function listPrivateList(db: DbOrTrx, commitmentId: string): Promise<PrivateListEntry[]> {
+export async function listPrivateList(db: DbOrTrx, tenantId: string, commitmentId: string): Promise<PrivateListEntry[]> {
   const rows = await db
     .selectFrom('users as u')
     .innerJoin('companies as co', 'co.id', 'u.companyId')
@@ -295,6 +306,7 @@ export async function listPrivateList(db: DbOrTrx, commitmentId: string): Promis
             .selectFrom('commitmentPrivateUsers as p')
             .select('p.userId')
             .whereRef('p.userId', '=', 'u.id')
+            .where('p.tenantId', '=', tenantId)
             .where('p.commitmentId', '=', commitmentId),
         )
         .as('isExplicit'),
@@ -304,6 +316,7 @@ export async function listPrivateList(db: DbOrTrx, commitmentId: string): Promis
             .selectFrom('commitmentInvoiceContacts as k')
             .select('k.userId')
             .whereRef('k.userId', '=', 'u.id')
+            .where('k.tenantId', '=', tenantId)
             .where('k.commitmentId', '=', commitmentId),
         )
         .as('isInvoiceContact'),
@@ -313,12 +326,12 @@ export async function listPrivateList(db: DbOrTrx, commitmentId: string): Promis
         eb(
           'u.id',
           'in',
-          eb.selectFrom('commitmentPrivateUsers').select('userId').where('commitmentId', '=', commitmentId),
+          eb.selectFrom('commitmentPrivateUsers').select('userId').where('tenantId', '=', tenantId).where('commitmentId', '=', commitmentId),
         ),
         eb(
           'u.id',
           'in',
-          eb.selectFrom('commitmentInvoiceContacts').select('userId').where('commitmentId', '=', commitmentId),
+          eb.selectFrom('commitmentInvoiceContacts').select('userId').where('tenantId', '=', tenantId).where('commitmentId', '=', commitmentId),
         ),
       ]),
     )
@@ -329,6 +342,7 @@ export async function listPrivateList(db: DbOrTrx, commitmentId: string): Promis
 
 export async function isNumberTaken(
   db: DbOrTrx,
+  tenantId: string,
   projectId: string,
   number: string,
   exceptId?: string,
@@ -336,6 +350,7 @@ export async function isNumberTaken(
   let q = db
     .selectFrom('commitments')
     .select('id')
+    .where('tenantId', '=', tenantId)
     .where('projectId', '=', projectId)
     .where('number', '=', number);
   if (exceptId) q = q.where('id', '<>', exceptId);
@@ -345,6 +360,7 @@ export async function isNumberTaken(
 /** Original contract sum (Σ SOV) and net approved change orders of one commitment. */
 export async function getCommitmentTotals(
   db: DbOrTrx,
+  tenantId: string,
   commitmentId: string,
 ): Promise<{ originalContractSumCents: number; approvedChangeOrdersCents: number }> {
   const row = await db
@@ -352,12 +368,14 @@ export async function getCommitmentTotals(
       eb
         .selectFrom('sovLines as s')
         .select(sql<number>`coalesce(sum(s.scheduled_value_cents), 0)::bigint`.as('t'))
+        .where('s.tenantId', '=', tenantId)
         .where('s.commitmentId', '=', commitmentId)
         .as('original'),
       eb
         .selectFrom('changeOrderLines as l')
-        .innerJoin('changeOrders as co', 'co.id', 'l.changeOrderId')
+        .innerJoin('changeOrders as co', (join) => join.onRef('co.tenantId', '=', 'l.tenantId').onRef('co.id', '=', 'l.changeOrderId'))
         .select(sql<number>`coalesce(sum(l.amount_cents), 0)::bigint`.as('t'))
+        .where('co.tenantId', '=', tenantId)
         .where('co.commitmentId', '=', commitmentId)
         .where('co.status', '=', 'approved')
         .as('approved'),

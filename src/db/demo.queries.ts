@@ -2,6 +2,10 @@
 import type { CompanyKind } from '../domain/directory.ts';
 import type { CommitmentsPermission } from '../domain/permissions.ts';
 import type { DbOrTrx } from './database.ts';
+import { crossTenant } from './tenant-check.ts';
+
+/** The demo's account list names every project a person is on, whichever general contractor's. */
+const ACROSS_TENANTS = crossTenant("the demo's accounts and the projects they are on");
 
 export async function hasAnyUser(db: DbOrTrx): Promise<boolean> {
   const row = await db.selectFrom('users').select('id').limit(1).executeTakeFirst();
@@ -64,28 +68,31 @@ export async function findDemoAccountFacts(db: DbOrTrx, emails: string[]): Promi
   const ids = users.map((u) => u.id);
   const projects = await db
     .selectFrom('projectUsers as pu')
-    .innerJoin('projects as p', 'p.id', 'pu.projectId')
+    .innerJoin('projects as p', (join) => join.onRef('p.tenantId', '=', 'pu.tenantId').onRef('p.id', '=', 'pu.projectId'))
     .select(['pu.userId', 'p.name', 'pu.commitmentsPermission'])
     .where('pu.userId', 'in', ids)
     .orderBy('p.name')
+    .modifyEnd(ACROSS_TENANTS)
     .execute();
   const contacts = await db
     .selectFrom('commitmentInvoiceContacts as cic')
-    .innerJoin('commitments as cm', 'cm.id', 'cic.commitmentId')
-    .innerJoin('projects as p', 'p.id', 'cm.projectId')
+    .innerJoin('commitments as cm', (join) => join.onRef('cm.tenantId', '=', 'cic.tenantId').onRef('cm.id', '=', 'cic.commitmentId'))
+    .innerJoin('projects as p', (join) => join.onRef('p.tenantId', '=', 'cm.tenantId').onRef('p.id', '=', 'cm.projectId'))
     .select(['cic.userId', 'p.name', 'cm.number'])
     .where('cic.userId', 'in', ids)
     .orderBy('p.name')
     .orderBy('cm.number')
+    .modifyEnd(ACROSS_TENANTS)
     .execute();
   const listed = await db
     .selectFrom('commitmentPrivateUsers as cpu')
-    .innerJoin('commitments as cm', 'cm.id', 'cpu.commitmentId')
-    .innerJoin('projects as p', 'p.id', 'cm.projectId')
+    .innerJoin('commitments as cm', (join) => join.onRef('cm.tenantId', '=', 'cpu.tenantId').onRef('cm.id', '=', 'cpu.commitmentId'))
+    .innerJoin('projects as p', (join) => join.onRef('p.tenantId', '=', 'cm.tenantId').onRef('p.id', '=', 'cm.projectId'))
     .select(['cpu.userId', 'p.name', 'cm.number', 'cm.privateSovVisible'])
     .where('cpu.userId', 'in', ids)
     .orderBy('p.name')
     .orderBy('cm.number')
+    .modifyEnd(ACROSS_TENANTS)
     .execute();
   return users.map((u) => ({
     userId: u.id,

@@ -197,14 +197,24 @@ export type EmailRecord = {
   nextAttemptAt: Date;
 };
 
+/**
+ * Outgoing email, newest first: of one project, or (`tenantId`) of every project of a general
+ * contractor together with the messages about no project (account invitations, password resets).
+ */
 export async function listEmails(
   db: DbOrTrx,
-  filter: { projectId?: string; statuses?: EmailStatus[]; transport?: string; limit: number; beforeId?: number },
+  filter: { projectId?: string; tenantId?: string; statuses?: EmailStatus[]; transport?: string; limit: number; beforeId?: number },
 ): Promise<EmailRecord[]> {
   let q = db
     .selectFrom('emailMessages')
     .select(['id', 'kind', 'projectId', 'toUserId', 'toAddress', 'status', 'skipReason', 'attempts', 'lastError', 'transport', 'subject', 'createdAt', 'sentAt', 'nextAttemptAt']);
   if (filter.projectId) q = q.where('projectId', '=', filter.projectId);
+  const tenantId = filter.tenantId;
+  if (tenantId) {
+    q = q.where((eb) =>
+      eb.or([eb('projectId', 'is', null), eb('projectId', 'in', eb.selectFrom('projects as p').select('p.id').where('p.tenantId', '=', tenantId))]),
+    );
+  }
   if (filter.statuses && filter.statuses.length > 0) q = q.where('status', 'in', filter.statuses);
   if (filter.transport) q = q.where('transport', '=', filter.transport);
   if (filter.beforeId) q = q.where('id', '<', filter.beforeId);

@@ -1,9 +1,11 @@
 /** Invite to Bill records: one per commitment per billing period. */
 import type { InviteResponse, InvoiceType } from '../domain/invite-to-bill.ts';
 import type { DbOrTrx } from './database.ts';
+import { crossTenant } from './tenant-check.ts';
 
 export type Invite = {
   id: string;
+  tenantId: string;
   projectId: string;
   billingPeriodId: string;
   commitmentId: string;
@@ -36,15 +38,15 @@ function inviteFromRow(row: InviteRow): Invite {
   return { ...row, invoiceType: row.invoiceType as InvoiceType, response: row.response as InviteResponse | null };
 }
 
-export async function findInvite(db: DbOrTrx, billingPeriodId: string, commitmentId: string, options: { forUpdate?: boolean } = {}): Promise<Invite | undefined> {
-  let q = invites(db).where('i.billingPeriodId', '=', billingPeriodId).where('i.commitmentId', '=', commitmentId);
+export async function findInvite(db: DbOrTrx, tenantId: string, billingPeriodId: string, commitmentId: string, options: { forUpdate?: boolean } = {}): Promise<Invite | undefined> {
+  let q = invites(db).where('i.tenantId', '=', tenantId).where('i.billingPeriodId', '=', billingPeriodId).where('i.commitmentId', '=', commitmentId);
   if (options.forUpdate) q = q.forUpdate('i');
   const row = await q.executeTakeFirst();
   return row && inviteFromRow(row);
 }
 
-export async function findInviteById(db: DbOrTrx, inviteId: string): Promise<Invite | undefined> {
-  const row = await invites(db).where('i.id', '=', inviteId).executeTakeFirst();
+export async function findInviteById(db: DbOrTrx, tenantId: string, inviteId: string): Promise<Invite | undefined> {
+  const row = await invites(db).where('i.tenantId', '=', tenantId).where('i.id', '=', inviteId).executeTakeFirst();
   return row && inviteFromRow(row);
 }
 
@@ -52,6 +54,7 @@ export async function findInviteById(db: DbOrTrx, inviteId: string): Promise<Inv
 export async function upsertInvite(
   db: DbOrTrx,
   invite: {
+    tenantId: string;
     projectId: string;
     billingPeriodId: string;
     commitmentId: string;
@@ -67,7 +70,7 @@ export async function upsertInvite(
     .insertInto('billingInvites')
     .values(invite)
     .onConflict((oc) =>
-      oc.columns(['billingPeriodId', 'commitmentId']).doUpdateSet({
+      oc.columns(['tenantId', 'billingPeriodId', 'commitmentId']).doUpdateSet({
         invoiceType: invite.invoiceType,
         message: invite.message,
         requestAttachments: invite.requestAttachments,
@@ -81,21 +84,22 @@ export async function upsertInvite(
     )
     .returning('id')
     .executeTakeFirstOrThrow();
-  const saved = await findInviteById(db, row.id);
+  const saved = await findInviteById(db, invite.tenantId, row.id);
   if (!saved) throw new Error('invite vanished after saving');
   return saved;
 }
 
-export async function setInviteResponse(db: DbOrTrx, inviteId: string, response: InviteResponse, userId: string, at: Date): Promise<void> {
+export async function setInviteResponse(db: DbOrTrx, tenantId: string, inviteId: string, response: InviteResponse, userId: string, at: Date): Promise<void> {
   await db
     .updateTable('billingInvites')
     .set({ response, respondedBy: userId, respondedAt: at })
+    .where('tenantId', '=', tenantId)
     .where('id', '=', inviteId)
     .execute();
 }
 
-export async function listInvitesOfPeriod(db: DbOrTrx, billingPeriodId: string): Promise<Invite[]> {
-  const rows = await invites(db).where('i.billingPeriodId', '=', billingPeriodId).execute();
+export async function listInvitesOfPeriod(db: DbOrTrx, tenantId: string, billingPeriodId: string): Promise<Invite[]> {
+  const rows = await invites(db).where('i.tenantId', '=', tenantId).where('i.billingPeriodId', '=', billingPeriodId).execute();
   return rows.map(inviteFromRow);
 }
 
@@ -109,11 +113,12 @@ export type InviteDetails = Invite & {
   hasInvoice: boolean;
 };
 
+/** An invite found by its id alone — what a one-click link's token names — with its tenant. */
 export async function findInviteDetails(db: DbOrTrx, inviteId: string): Promise<InviteDetails | undefined> {
   const row = await invites(db)
-    .innerJoin('projects as p', 'p.id', 'i.projectId')
-    .innerJoin('commitments as c', 'c.id', 'i.commitmentId')
-    .innerJoin('billingPeriods as bp', 'bp.id', 'i.billingPeriodId')
+    .innerJoin('projects as p', (join) => join.onRef('p.tenantId', '=', 'i.tenantId').onRef('p.id', '=', 'i.projectId'))
+    .innerJoin('commitments as c', (join) => join.onRef('c.tenantId', '=', 'i.tenantId').onRef('c.id', '=', 'i.commitmentId'))
+    .innerJoin('billingPeriods as bp', (join) => join.onRef('bp.tenantId', '=', 'i.tenantId').onRef('bp.id', '=', 'i.billingPeriodId'))
     .leftJoin('users as r', 'r.id', 'i.respondedBy')
     .select((eb) => [
       'p.name as projectName',
@@ -126,10 +131,18 @@ export async function findInviteDetails(db: DbOrTrx, inviteId: string): Promise<
       'bp.dueOn as periodDueOn',
       'r.name as respondedByName',
       eb
-        .exists(eb.selectFrom('invoices as v').select('v.id').whereRef('v.commitmentId', '=', 'i.commitmentId').whereRef('v.billingPeriodId', '=', 'i.billingPeriodId'))
+        .exists(
+          eb
+            .selectFrom('invoices as v')
+            .select('v.id')
+            .whereRef('v.tenantId', '=', 'i.tenantId')
+            .whereRef('v.commitmentId', '=', 'i.commitmentId')
+            .whereRef('v.billingPeriodId', '=', 'i.billingPeriodId'),
+        )
         .as('hasInvoice'),
     ])
     .where('i.id', '=', inviteId)
+    .modifyEnd(crossTenant("resolves a one-click link's invite and its tenant from the invite's id"))
     .executeTakeFirst();
   if (!row) return undefined;
   const {
@@ -161,7 +174,7 @@ export async function findInviteDetails(db: DbOrTrx, inviteId: string): Promise<
  */
 export async function upsertInvites(
   db: DbOrTrx,
-  common: { projectId: string; billingPeriodId: string; invoiceType: InvoiceType; message: string; requestAttachments: boolean; attachmentsNote: string | null; invitedBy: string; invitedAt: Date },
+  common: { tenantId: string; projectId: string; billingPeriodId: string; invoiceType: InvoiceType; message: string; requestAttachments: boolean; attachmentsNote: string | null; invitedBy: string; invitedAt: Date },
   commitmentIds: readonly string[],
 ): Promise<Invite[]> {
   if (commitmentIds.length === 0) return [];
@@ -171,7 +184,7 @@ export async function upsertInvites(
         .insertInto('billingInvites')
         .values(commitmentIds.map((commitmentId) => ({ ...common, commitmentId })))
         .onConflict((oc) =>
-          oc.columns(['billingPeriodId', 'commitmentId']).doUpdateSet({
+          oc.columns(['tenantId', 'billingPeriodId', 'commitmentId']).doUpdateSet({
             invoiceType: common.invoiceType,
             message: common.message,
             requestAttachments: common.requestAttachments,

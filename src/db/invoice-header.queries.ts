@@ -20,6 +20,7 @@ import { billingPeriodFromRow } from './billing-periods.queries.ts';
 import { commitmentFromRow } from './commitments.queries.ts';
 import type { DbOrTrx } from './database.ts';
 import { isUuid } from './ids.ts';
+import { crossTenant } from './tenant-check.ts';
 import { invoiceFromRow } from './invoices.queries.ts';
 import { getProjectWithAccess, projectFromRow } from './projects.queries.ts';
 import type { BillingPeriodRow, CommitmentRow, InvoiceRow, ProjectRow } from './tables.ts';
@@ -50,7 +51,7 @@ export type InvoiceHeader = {
   };
 };
 
-const PROJECT_COLUMNS = ['id', 'name', 'number', 'address', 'currency', 'locale', 'timeZone', 'terminology', 'createdAt', 'updatedAt'] as const;
+const PROJECT_COLUMNS = ['id', 'tenantId', 'name', 'number', 'address', 'currency', 'locale', 'timeZone', 'terminology', 'createdAt', 'updatedAt'] as const;
 const COMMITMENT_COLUMNS = [
   'id',
   'projectId',
@@ -71,6 +72,9 @@ const COMMITMENT_COLUMNS = [
   'updatedAt',
 ] as const;
 
+/** Where an invoice request learns its tenant: the invoice is found by its project and id (decision 025). */
+const RESOLVES_TENANT = crossTenant("resolves the invoice's tenant from its project and id, once per request");
+
 type SubmissionJson = { revision: number; linesRecorded: boolean; lines: { id: string; w: number | null; p: number | null; mn: number; mi: number; rr: number }[] | null };
 
 export async function getInvoiceHeader(
@@ -84,11 +88,13 @@ export async function getInvoiceHeader(
   if (!isUuid(invoiceId)) throw notFound('The invoice');
   let q = db
     .selectFrom('invoices as i')
-    .innerJoin('projects as p', 'p.id', 'i.projectId')
-    .innerJoin('billingPeriods as bp', 'bp.id', 'i.billingPeriodId')
-    .innerJoin('commitments as c', 'c.id', 'i.commitmentId')
-    .leftJoin('projectUsers as pu', (join) => join.onRef('pu.projectId', '=', 'p.id').on('pu.userId', '=', viewer.userId))
-    .leftJoin('projectSettings as ps', 'ps.projectId', 'i.projectId')
+    .innerJoin('projects as p', (join) => join.onRef('p.tenantId', '=', 'i.tenantId').onRef('p.id', '=', 'i.projectId'))
+    .innerJoin('billingPeriods as bp', (join) => join.onRef('bp.tenantId', '=', 'i.tenantId').onRef('bp.id', '=', 'i.billingPeriodId'))
+    .innerJoin('commitments as c', (join) => join.onRef('c.tenantId', '=', 'i.tenantId').onRef('c.id', '=', 'i.commitmentId'))
+    .leftJoin('projectUsers as pu', (join) =>
+      join.onRef('pu.tenantId', '=', 'i.tenantId').onRef('pu.projectId', '=', 'p.id').on('pu.userId', '=', viewer.userId),
+    )
+    .leftJoin('projectSettings as ps', (join) => join.onRef('ps.tenantId', '=', 'i.tenantId').onRef('ps.projectId', '=', 'i.projectId'))
     .leftJoin('companies as cc', 'cc.id', 'c.contractCompanyId')
     .selectAll('i')
     .select(PROJECT_COLUMNS.map((column) => `p.${column} as prj_${column}` as const))
@@ -99,36 +105,51 @@ export async function getInvoiceHeader(
       'cc.name as contractCompanyName',
       sql<boolean>`coalesce(ps.allow_overbilling, true)`.as('allowOverbillingSetting'),
       sql<boolean>`coalesce(ps.approval_notices_enabled, false)`.as('approvalNoticesEnabled'),
-      sql<boolean>`coalesce((select cs.prevent_overbilling_all_projects from company_settings cs limit 1), false)`.as('preventOverbillingAllProjects'),
+      sql<boolean>`coalesce((select cs.prevent_overbilling_all_projects from company_settings cs where cs.tenant_id = i.tenant_id), false)`.as('preventOverbillingAllProjects'),
       sql<string | null>`(select u.name from users u where u.id = ${viewer.userId})`.as('viewerName'),
       eb
-        .exists(eb.selectFrom('commitmentPrivateUsers as cpu').select('cpu.userId').whereRef('cpu.commitmentId', '=', 'c.id').where('cpu.userId', '=', viewer.userId))
+        .exists(
+          eb
+            .selectFrom('commitmentPrivateUsers as cpu')
+            .select('cpu.userId')
+            .whereRef('cpu.tenantId', '=', 'c.tenantId')
+            .whereRef('cpu.commitmentId', '=', 'c.id')
+            .where('cpu.userId', '=', viewer.userId),
+        )
         .as('viewerIsExplicitlyListed'),
       eb
-        .exists(eb.selectFrom('commitmentInvoiceContacts as cic').select('cic.userId').whereRef('cic.commitmentId', '=', 'c.id').where('cic.userId', '=', viewer.userId))
+        .exists(
+          eb
+            .selectFrom('commitmentInvoiceContacts as cic')
+            .select('cic.userId')
+            .whereRef('cic.tenantId', '=', 'c.tenantId')
+            .whereRef('cic.commitmentId', '=', 'c.id')
+            .where('cic.userId', '=', viewer.userId),
+        )
         .as('viewerIsInvoiceContact'),
     ])
     .$if(Boolean(options.forSubmission), (qb) =>
       qb.select([
         sql<{ requestAttachments: boolean; attachmentsNote: string } | null>`(select jsonb_build_object('requestAttachments', bi.request_attachments, 'attachmentsNote', bi.attachments_note)
-            from billing_invites bi where bi.billing_period_id = i.billing_period_id and bi.commitment_id = i.commitment_id)`.as('invite'),
-        sql<number>`(select count(*)::int from invoice_attachments a where a.invoice_id = i.id and a.deleted_at is null)`.as('attachmentCount'),
+            from billing_invites bi where bi.tenant_id = i.tenant_id and bi.billing_period_id = i.billing_period_id and bi.commitment_id = i.commitment_id)`.as('invite'),
+        sql<number>`(select count(*)::int from invoice_attachments a where a.tenant_id = i.tenant_id and a.invoice_id = i.id and a.deleted_at is null)`.as('attachmentCount'),
         // The latest submission and what it claimed on each line (short keys: it can be thousands of lines).
         sql<SubmissionJson | null>`(select jsonb_build_object('revision', s.revision, 'linesRecorded', s.lines_recorded, 'lines',
               case when s.lines_recorded then (select jsonb_agg(jsonb_build_array(l.invoice_line_id, l.claimed_work_cents, l.claimed_percent_bp,
                 l.claimed_materials_new_cents, l.claimed_materials_installed_cents, l.claimed_retainage_released_cents))
-                from invoice_submission_lines l where l.submission_id = s.id) end)
-            from invoice_submissions s where s.invoice_id = i.id order by s.revision desc limit 1)`.as('latestSubmission'),
+                from invoice_submission_lines l where l.tenant_id = s.tenant_id and l.submission_id = s.id) end)
+            from invoice_submissions s where s.tenant_id = i.tenant_id and s.invoice_id = i.id order by s.revision desc limit 1)`.as('latestSubmission'),
       ]),
     )
     .where('i.projectId', '=', projectId)
-    .where('i.id', '=', invoiceId);
+    .where('i.id', '=', invoiceId)
+    .modifyEnd(RESOLVES_TENANT);
   if (options.forUpdate) q = q.forUpdate(['i']);
   const row = await q.executeTakeFirst();
   if (!row) return explainMissingInvoice(db, viewer, projectId);
   const r = row as unknown as Record<string, unknown>;
   const pick = <T>(prefix: string, columns: readonly string[]) => Object.fromEntries(columns.map((column) => [column, r[`${prefix}${column[0]?.toUpperCase()}${column.slice(1)}`]])) as T;
-  const access: ProjectAccess = { viewer, projectId, directoryPermission: (row.commitmentsPermission as CommitmentsPermission | null) ?? null };
+  const access: ProjectAccess = { viewer, projectId, tenantId: row.tenantId, directoryPermission: (row.commitmentsPermission as CommitmentsPermission | null) ?? null };
   if (!canSeeProject(access)) throw notFound('The project');
   const commitment = commitmentFromRow(pick<CommitmentRow>('cmt', COMMITMENT_COLUMNS));
   const latest = (row as { latestSubmission?: unknown }).latestSubmission as unknown;

@@ -11,17 +11,18 @@ export type RecordedSubmission = {
 };
 
 /** The invoice's latest submission, or undefined when it was never submitted. */
-export async function findLatestSubmission(db: DbOrTrx, invoiceId: string): Promise<RecordedSubmission | undefined> {
+export async function findLatestSubmission(db: DbOrTrx, tenantId: string, invoiceId: string): Promise<RecordedSubmission | undefined> {
   const submission = await db
     .selectFrom('invoiceSubmissions')
     .select(['id', 'revision', 'submittedAt', 'linesRecorded'])
+    .where('tenantId', '=', tenantId)
     .where('invoiceId', '=', invoiceId)
     .orderBy('revision', 'desc')
     .limit(1)
     .executeTakeFirst();
   if (!submission) return undefined;
   if (!submission.linesRecorded) return { revision: submission.revision, submittedAt: submission.submittedAt, claimed: null };
-  const lines = await db.selectFrom('invoiceSubmissionLines').selectAll().where('submissionId', '=', submission.id).execute();
+  const lines = await db.selectFrom('invoiceSubmissionLines').selectAll().where('tenantId', '=', tenantId).where('submissionId', '=', submission.id).execute();
   return {
     revision: submission.revision,
     submittedAt: submission.submittedAt,
@@ -45,15 +46,17 @@ export async function findLatestSubmission(db: DbOrTrx, invoiceId: string): Prom
  * under an id chosen here, and a copy of every line's claimed amounts as they are before the
  * statement runs.
  */
-export function submissionWrites(trx: Trx, input: { id: string; invoiceId: string; revision: number; submittedAt: Date; submittedBy: string }) {
+export function submissionWrites(trx: Trx, input: { tenantId: string; id: string; invoiceId: string; revision: number; submittedAt: Date; submittedBy: string }) {
   return [
-    trx.insertInto('invoiceSubmissions').values({ id: input.id, invoiceId: input.invoiceId, revision: input.revision, submittedAt: input.submittedAt, submittedBy: input.submittedBy }),
+    trx
+      .insertInto('invoiceSubmissions')
+      .values({ tenantId: input.tenantId, id: input.id, invoiceId: input.invoiceId, revision: input.revision, submittedAt: input.submittedAt, submittedBy: input.submittedBy }),
     sql`
-    insert into invoice_submission_lines (submission_id, invoice_line_id, claimed_work_cents, claimed_percent_bp,
+    insert into invoice_submission_lines (tenant_id, submission_id, invoice_line_id, claimed_work_cents, claimed_percent_bp,
                                           claimed_materials_new_cents, claimed_materials_installed_cents, claimed_retainage_released_cents)
-    select ${input.id}::uuid, l.id, l.claimed_work_cents, l.claimed_percent_bp, l.claimed_materials_new_cents, l.claimed_materials_installed_cents, l.claimed_retainage_released_cents
+    select l.tenant_id, ${input.id}::uuid, l.id, l.claimed_work_cents, l.claimed_percent_bp, l.claimed_materials_new_cents, l.claimed_materials_installed_cents, l.claimed_retainage_released_cents
       from invoice_lines l
-     where l.invoice_id = ${input.invoiceId}`,
+     where l.tenant_id = ${input.tenantId} and l.invoice_id = ${input.invoiceId}`,
   ] as const;
 }
 

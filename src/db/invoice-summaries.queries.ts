@@ -39,11 +39,11 @@ export type InvoiceHeaderWithStoredSummary = {
 };
 
 /** The invoices of some commitments in sequence order, each with its stored summary when current. */
-export async function listInvoiceHeadersWithSummaries(db: DbOrTrx, projectId: string, commitmentIds: readonly string[]): Promise<InvoiceHeaderWithStoredSummary[]> {
+export async function listInvoiceHeadersWithSummaries(db: DbOrTrx, tenantId: string, projectId: string, commitmentIds: readonly string[]): Promise<InvoiceHeaderWithStoredSummary[]> {
   if (commitmentIds.length === 0) return [];
   const rows = await db
     .selectFrom('invoices as i')
-    .leftJoin('invoiceSummaries as s', 's.invoiceId', 'i.id')
+    .leftJoin('invoiceSummaries as s', (join) => join.onRef('s.tenantId', '=', 'i.tenantId').onRef('s.invoiceId', '=', 'i.id'))
     .select([
       'i.id',
       'i.projectId',
@@ -81,6 +81,7 @@ export async function listInvoiceHeadersWithSummaries(db: DbOrTrx, projectId: st
       's.balanceToFinishInclRetainageCents',
       's.overbilledLineCount',
     ])
+    .where('i.tenantId', '=', tenantId)
     .where('i.projectId', '=', projectId)
     .where('i.commitmentId', 'in', [...commitmentIds])
     .orderBy('i.commitmentId')
@@ -119,20 +120,20 @@ const SET_FROM_EXCLUDED = sql.join([...G702_COLUMNS.map(([, column]) => column),
  * Stores freshly computed summaries of invoices the caller has just written, in its transaction:
  * one statement for any number of invoices; each row becomes current and its generation moves on.
  */
-export async function storeInvoiceSummaryRows(db: DbOrTrx, items: readonly InvoiceSummaryToStore[]): Promise<void> {
+export async function storeInvoiceSummaryRows(db: DbOrTrx, tenantId: string, items: readonly InvoiceSummaryToStore[]): Promise<void> {
   if (items.length === 0) return;
-  await storeInvoiceSummaryRowsQuery(items).execute(db);
+  await storeInvoiceSummaryRowsQuery(tenantId, items).execute(db);
 }
 
 /**
  * The upsert `storeInvoiceSummaryRows` sends (at least one item), not yet sent: for
  * `executeWritesTogether`, in a statement AFTER the writes whose triggers mark these rows stale.
  */
-export function storeInvoiceSummaryRowsQuery(items: readonly InvoiceSummaryToStore[]) {
+export function storeInvoiceSummaryRowsQuery(tenantId: string, items: readonly InvoiceSummaryToStore[]) {
   return sql`
-    insert into invoice_summaries (invoice_id, is_stale, generation, ${COLUMN_LIST})
-    select t.invoice_id, false, t.generation, ${COLUMN_LIST} from (${upsertSource(items.map((i) => ({ ...i, generation: 1 })))}) t
-    on conflict (invoice_id) do update set is_stale = false, generation = invoice_summaries.generation + 1, ${SET_FROM_EXCLUDED}
+    insert into invoice_summaries (tenant_id, invoice_id, is_stale, generation, ${COLUMN_LIST})
+    select ${tenantId}::uuid, t.invoice_id, false, t.generation, ${COLUMN_LIST} from (${upsertSource(items.map((i) => ({ ...i, generation: 1 })))}) t
+    on conflict (tenant_id, invoice_id) do update set is_stale = false, generation = invoice_summaries.generation + 1, ${SET_FROM_EXCLUDED}
   `;
 }
 
@@ -141,12 +142,12 @@ export function storeInvoiceSummaryRowsQuery(items: readonly InvoiceSummaryToSto
  * still at the generation read (0: no row): a write that happened meanwhile has already stored or
  * invalidated it, and wins.
  */
-export async function fillInvoiceSummaryRows(db: DbOrTrx, items: readonly (InvoiceSummaryToStore & { generation: number })[]): Promise<void> {
+export async function fillInvoiceSummaryRows(db: DbOrTrx, tenantId: string, items: readonly (InvoiceSummaryToStore & { generation: number })[]): Promise<void> {
   if (items.length === 0) return;
   await sql`
-    insert into invoice_summaries (invoice_id, is_stale, generation, ${COLUMN_LIST})
-    select t.invoice_id, false, t.generation, ${COLUMN_LIST} from (${upsertSource(items)}) t
-    on conflict (invoice_id) do update set is_stale = false, ${SET_FROM_EXCLUDED}
+    insert into invoice_summaries (tenant_id, invoice_id, is_stale, generation, ${COLUMN_LIST})
+    select ${tenantId}::uuid, t.invoice_id, false, t.generation, ${COLUMN_LIST} from (${upsertSource(items)}) t
+    on conflict (tenant_id, invoice_id) do update set is_stale = false, ${SET_FROM_EXCLUDED}
       where invoice_summaries.is_stale and invoice_summaries.generation = excluded.generation
   `.execute(db);
 }

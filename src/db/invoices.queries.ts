@@ -11,7 +11,7 @@ import type { DbOrTrx, Trx } from './database.ts';
 import { isUuid } from './ids.ts';
 import type { InvoiceRow } from './tables.ts';
 
-export function invoiceFromRow(row: InvoiceRow): Invoice {
+export function invoiceFromRow(row: Omit<InvoiceRow, 'tenantId'>): Invoice {
   return {
     id: row.id,
     projectId: row.projectId,
@@ -40,12 +40,13 @@ export function invoiceFromRow(row: InvoiceRow): Invoice {
 
 export async function getInvoice(
   db: DbOrTrx,
+  tenantId: string,
   projectId: string,
   invoiceId: string,
   options: { forUpdate?: boolean } = {},
 ): Promise<Invoice> {
   if (!isUuid(invoiceId)) throw notFound('The invoice');
-  let q = db.selectFrom('invoices').selectAll().where('projectId', '=', projectId).where('id', '=', invoiceId);
+  let q = db.selectFrom('invoices').selectAll().where('tenantId', '=', tenantId).where('projectId', '=', projectId).where('id', '=', invoiceId);
   if (options.forUpdate) q = q.forUpdate();
   const row = await q.executeTakeFirst();
   if (!row) throw notFound('The invoice');
@@ -53,8 +54,8 @@ export async function getInvoice(
 }
 
 /** Every invoice of a commitment, in sequence order. */
-export async function listCommitmentInvoices(db: DbOrTrx, commitmentId: string): Promise<Invoice[]> {
-  const rows = await db.selectFrom('invoices').selectAll().where('commitmentId', '=', commitmentId).orderBy('sequence').execute();
+export async function listCommitmentInvoices(db: DbOrTrx, tenantId: string, commitmentId: string): Promise<Invoice[]> {
+  const rows = await db.selectFrom('invoices').selectAll().where('tenantId', '=', tenantId).where('commitmentId', '=', commitmentId).orderBy('sequence').execute();
   return rows.map(invoiceFromRow);
 }
 
@@ -156,7 +157,7 @@ function lineFromTuple(t: LineTuple): InvoiceLine {
  * commitment in the joins lets PostgreSQL read just those through their index rather than hash
  * every SOV line of the database.
  */
-export async function listInvoiceLines(db: DbOrTrx, invoiceIds: string[]): Promise<Map<string, InvoiceLine[]>> {
+export async function listInvoiceLines(db: DbOrTrx, tenantId: string, invoiceIds: string[]): Promise<Map<string, InvoiceLine[]>> {
   const result = new Map<string, InvoiceLine[]>(invoiceIds.map((id) => [id, []]));
   if (invoiceIds.length === 0) return result;
   const { rows } = await sql<{ invoiceId: string; lines: LineTuple[] }>`
@@ -176,13 +177,13 @@ export async function listInvoiceLines(db: DbOrTrx, invoiceIds: string[]): Promi
       order by case when il.source = 'sov' then 0 else 1 end, coalesce(s.position, 0), il.sov_line_id, coalesce(d.position, 0),
                co.approved_at, coalesce(col.position, 0), il.id) as lines
     from invoice_lines il
-    left join sov_lines s on s.id = il.sov_line_id
-      and s.commitment_id in (select i.commitment_id from invoices i where i.id = any(${invoiceIds}::uuid[]))
-    left join ssov_lines d on d.id = il.ssov_line_id
-      and d.commitment_id in (select i.commitment_id from invoices i where i.id = any(${invoiceIds}::uuid[]))
-    left join change_order_lines col on col.id = il.change_order_line_id
-    left join change_orders co on co.id = col.change_order_id
-    where il.invoice_id = any(${invoiceIds}::uuid[])
+    left join sov_lines s on s.tenant_id = il.tenant_id and s.id = il.sov_line_id
+      and s.commitment_id in (select i.commitment_id from invoices i where i.tenant_id = ${tenantId} and i.id = any(${invoiceIds}::uuid[]))
+    left join ssov_lines d on d.tenant_id = il.tenant_id and d.id = il.ssov_line_id
+      and d.commitment_id in (select i.commitment_id from invoices i where i.tenant_id = ${tenantId} and i.id = any(${invoiceIds}::uuid[]))
+    left join change_order_lines col on col.tenant_id = il.tenant_id and col.id = il.change_order_line_id
+    left join change_orders co on co.tenant_id = col.tenant_id and co.id = col.change_order_id
+    where il.tenant_id = ${tenantId} and il.invoice_id = any(${invoiceIds}::uuid[])
     group by il.invoice_id
   `.execute(db);
   for (const row of rows) if (result.has(row.invoiceId)) result.set(row.invoiceId, row.lines.map(lineFromTuple));
@@ -196,45 +197,46 @@ export async function listInvoiceLines(db: DbOrTrx, invoiceIds: string[]): Promi
  * each carrying the SOV line it rolls up to. Run when an invoice is created, an SOV line is added,
  * a change order is approved, or an approved SSOV gains lines.
  */
-export async function addMissingInvoiceLines(db: DbOrTrx, commitmentId: string, onlyInvoiceId?: string): Promise<void> {
+export async function addMissingInvoiceLines(db: DbOrTrx, tenantId: string, commitmentId: string, onlyInvoiceId?: string): Promise<void> {
   const invoiceFilter = onlyInvoiceId ? sql`and i.id = ${onlyInvoiceId}` : sql``;
   // One statement for the three kinds of line (SOV, SSOV detail, approved change order).
   await sql`
-    insert into invoice_lines (invoice_id, source, sov_line_id, ssov_line_id, change_order_line_id, claimed_work_cents, certified_work_cents, work_retainage_bp, materials_retainage_bp)
-    select i.id, 'sov', s.id, null::uuid, null::uuid, 0, 0, c.retainage_work_bp, c.retainage_materials_bp
+    insert into invoice_lines (tenant_id, invoice_id, source, sov_line_id, ssov_line_id, change_order_line_id, claimed_work_cents, certified_work_cents, work_retainage_bp, materials_retainage_bp)
+    select i.tenant_id, i.id, 'sov', s.id, null::uuid, null::uuid, 0, 0, c.retainage_work_bp, c.retainage_materials_bp
       from invoices i
-      join commitments c on c.id = i.commitment_id
-      join sov_lines s on s.commitment_id = i.commitment_id
-     where i.commitment_id = ${commitmentId} and i.status not in ('approved','approved_as_noted') ${invoiceFilter}
+      join commitments c on c.tenant_id = i.tenant_id and c.id = i.commitment_id
+      join sov_lines s on s.tenant_id = i.tenant_id and s.commitment_id = i.commitment_id
+     where i.tenant_id = ${tenantId} and i.commitment_id = ${commitmentId} and i.status not in ('approved','approved_as_noted') ${invoiceFilter}
        and not c.ssov_enabled
-       and not exists (select 1 from invoice_lines x where x.invoice_id = i.id and x.sov_line_id = s.id)
+       and not exists (select 1 from invoice_lines x where x.tenant_id = i.tenant_id and x.invoice_id = i.id and x.sov_line_id = s.id)
     union all
-    select i.id, 'sov', d.sov_line_id, d.id, null::uuid, 0, 0, c.retainage_work_bp, c.retainage_materials_bp
+    select i.tenant_id, i.id, 'sov', d.sov_line_id, d.id, null::uuid, 0, 0, c.retainage_work_bp, c.retainage_materials_bp
       from invoices i
-      join commitments c on c.id = i.commitment_id and c.ssov_enabled
-      join ssovs v on v.commitment_id = i.commitment_id and v.status = 'approved'
-      join ssov_lines d on d.commitment_id = i.commitment_id
-     where i.commitment_id = ${commitmentId} and i.status not in ('approved','approved_as_noted') ${invoiceFilter}
-       and not exists (select 1 from invoice_lines x where x.invoice_id = i.id and x.ssov_line_id = d.id)
+      join commitments c on c.tenant_id = i.tenant_id and c.id = i.commitment_id and c.ssov_enabled
+      join ssovs v on v.tenant_id = i.tenant_id and v.commitment_id = i.commitment_id and v.status = 'approved'
+      join ssov_lines d on d.tenant_id = i.tenant_id and d.commitment_id = i.commitment_id
+     where i.tenant_id = ${tenantId} and i.commitment_id = ${commitmentId} and i.status not in ('approved','approved_as_noted') ${invoiceFilter}
+       and not exists (select 1 from invoice_lines x where x.tenant_id = i.tenant_id and x.invoice_id = i.id and x.ssov_line_id = d.id)
     union all
-    select i.id, 'change_order', null::uuid, null::uuid, l.id, 0, 0, c.retainage_work_bp, c.retainage_materials_bp
+    select i.tenant_id, i.id, 'change_order', null::uuid, null::uuid, l.id, 0, 0, c.retainage_work_bp, c.retainage_materials_bp
       from invoices i
-      join commitments c on c.id = i.commitment_id
-      join change_orders co on co.commitment_id = i.commitment_id and co.status = 'approved'
-      join change_order_lines l on l.change_order_id = co.id
-     where i.commitment_id = ${commitmentId} and i.status not in ('approved','approved_as_noted') ${invoiceFilter}
-       and not exists (select 1 from invoice_lines x where x.invoice_id = i.id and x.change_order_line_id = l.id)
+      join commitments c on c.tenant_id = i.tenant_id and c.id = i.commitment_id
+      join change_orders co on co.tenant_id = i.tenant_id and co.commitment_id = i.commitment_id and co.status = 'approved'
+      join change_order_lines l on l.tenant_id = co.tenant_id and l.change_order_id = co.id
+     where i.tenant_id = ${tenantId} and i.commitment_id = ${commitmentId} and i.status not in ('approved','approved_as_noted') ${invoiceFilter}
+       and not exists (select 1 from invoice_lines x where x.tenant_id = i.tenant_id and x.invoice_id = i.id and x.change_order_line_id = l.id)
   `.execute(db);
 }
 
 /** SOV lines an invoice has billed (non-zero entries, or any approved invoice): they cannot be deleted. */
-export async function findBilledSovLineIds(db: DbOrTrx, sovLineIds: string[]): Promise<string[]> {
+export async function findBilledSovLineIds(db: DbOrTrx, tenantId: string, sovLineIds: string[]): Promise<string[]> {
   if (sovLineIds.length === 0) return [];
   const rows = await db
     .selectFrom('invoiceLines as il')
-    .innerJoin('invoices as i', 'i.id', 'il.invoiceId')
+    .innerJoin('invoices as i', (join) => join.onRef('i.tenantId', '=', 'il.tenantId').onRef('i.id', '=', 'il.invoiceId'))
     .select('il.sovLineId')
     .distinct()
+    .where('il.tenantId', '=', tenantId)
     .where('il.sovLineId', 'in', sovLineIds)
     .where((eb) =>
       eb.or([
@@ -253,17 +255,18 @@ export async function findBilledSovLineIds(db: DbOrTrx, sovLineIds: string[]): P
 }
 
 /** Removes not-yet-billed invoice lines of SOV lines about to be deleted. */
-export async function deleteUnbilledInvoiceLines(db: DbOrTrx, sovLineIds: string[]): Promise<void> {
+export async function deleteUnbilledInvoiceLines(db: DbOrTrx, tenantId: string, sovLineIds: string[]): Promise<void> {
   if (sovLineIds.length === 0) return;
-  await db.deleteFrom('invoiceLines').where('sovLineId', 'in', sovLineIds).execute();
+  await db.deleteFrom('invoiceLines').where('tenantId', '=', tenantId).where('sovLineId', 'in', sovLineIds).execute();
 }
 
-export async function hasInvoiceLinesForChangeOrder(db: DbOrTrx, changeOrderId: string): Promise<boolean> {
+export async function hasInvoiceLinesForChangeOrder(db: DbOrTrx, tenantId: string, changeOrderId: string): Promise<boolean> {
   const row = await db
     .selectFrom('invoiceLines as il')
-    .innerJoin('changeOrderLines as l', 'l.id', 'il.changeOrderLineId')
-    .innerJoin('invoices as i', 'i.id', 'il.invoiceId')
+    .innerJoin('changeOrderLines as l', (join) => join.onRef('l.tenantId', '=', 'il.tenantId').onRef('l.id', '=', 'il.changeOrderLineId'))
+    .innerJoin('invoices as i', (join) => join.onRef('i.tenantId', '=', 'il.tenantId').onRef('i.id', '=', 'il.invoiceId'))
     .select('il.id')
+    .where('il.tenantId', '=', tenantId)
     .where('l.changeOrderId', '=', changeOrderId)
     .where((eb) =>
       eb.or([
@@ -280,10 +283,11 @@ export async function hasInvoiceLinesForChangeOrder(db: DbOrTrx, changeOrderId: 
 }
 
 /** Attachments on an invoice (not removed). */
-export async function countInvoiceAttachments(db: DbOrTrx, invoiceId: string): Promise<number> {
+export async function countInvoiceAttachments(db: DbOrTrx, tenantId: string, invoiceId: string): Promise<number> {
   const row = await db
     .selectFrom('invoiceAttachments')
     .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('tenantId', '=', tenantId)
     .where('invoiceId', '=', invoiceId)
     .where('deletedAt', 'is', null)
     .executeTakeFirst();
@@ -295,7 +299,7 @@ export async function countInvoiceAttachments(db: DbOrTrx, invoiceId: string): P
  * (`UPDATE … FROM jsonb_to_recordset`), however many lines changed: a save's round trips do not
  * grow with its lines (issue 12, decision 022).
  */
-export async function updateInvoiceLineEntries(trx: Trx, invoiceId: string, lines: InvoiceLine[]): Promise<void> {
+export async function updateInvoiceLineEntries(trx: Trx, tenantId: string, invoiceId: string, lines: InvoiceLine[]): Promise<void> {
   if (lines.length === 0) return;
   const rows = lines.map((l) => ({
     id: l.id,
@@ -329,17 +333,16 @@ export async function updateInvoiceLineEntries(trx: Trx, invoiceId: string, line
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(
       id uuid, cw bigint, cp int, cm bigint, ci bigint, cr bigint, kw bigint, kp int, km bigint, ki bigint, kr bigint,
       adj boolean, reason text, wbp int, mbp int, ovr boolean, oc bigint, oreason text)
-    where il.id = v.id and il.invoice_id = ${invoiceId}
+    where il.id = v.id and il.tenant_id = ${tenantId} and il.invoice_id = ${invoiceId}
   `.execute(trx);
 }
 
-/** Records line review decisions of one invoice in ONE statement, however many lines (decision 022). */
 /** Line review decisions as one UPDATE, however many lines, not yet sent: for `executeWritesTogether`. */
-export function invoiceLineReviewsWrite(invoiceId: string, reviews: { lineId: string; review: LineReview }[]) {
+export function invoiceLineReviewsWrite(tenantId: string, invoiceId: string, reviews: { lineId: string; review: LineReview }[]) {
   const rows = reviews.map((r) => ({ id: r.lineId, status: r.review.status, reason: r.review.reason }));
   return sql`
     update invoice_lines il set review_status = v.status, review_reason = v.reason
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id uuid, status text, reason text)
-    where il.id = v.id and il.invoice_id = ${invoiceId}
+    where il.id = v.id and il.tenant_id = ${tenantId} and il.invoice_id = ${invoiceId}
   `;
 }

@@ -19,6 +19,7 @@ import { auditChain } from './migrations/2026_12_08_0105_audit_chain.ts';
 import { emailClaims } from './migrations/2026_12_08_0106_email_claims.ts';
 import { invoiceSummaries } from './migrations/2026_12_09_0201_invoice_summaries.ts';
 import { actionLinkSecret } from './migrations/2026_12_09_0202_action_link_secret.ts';
+import { tenantIds } from './migrations/2026_12_10_0101_tenant_ids.ts';
 import { invoiceLinesWritePaths } from './migrations/2026_12_10_0301_invoice_lines_write_paths.ts';
 import { pdfPageSize } from './migrations/2026_12_10_0501_pdf_page_size.ts';
 
@@ -39,6 +40,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_08_0106_email_claims': emailClaims,
   '2026_12_09_0201_invoice_summaries': invoiceSummaries,
   '2026_12_09_0202_action_link_secret': actionLinkSecret,
+  '2026_12_10_0101_tenant_ids': tenantIds,
   '2026_12_10_0301_invoice_lines_write_paths': invoiceLinesWritePaths,
   '2026_12_10_0501_pdf_page_size': pdfPageSize,
 };

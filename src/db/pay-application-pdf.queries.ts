@@ -20,23 +20,23 @@ type ChangeOrderJson = { id: string; approvedAt: string | null; lineIds: string[
 
 export async function getPayApplicationPrintFacts(
   db: DbOrTrx,
-  input: { projectId: string; commitmentId: string; contractCompanyId: string | null; approvedBy: string | null },
+  input: { tenantId: string; projectId: string; commitmentId: string; contractCompanyId: string | null; approvedBy: string | null },
 ): Promise<PayApplicationPrintFacts> {
   const row = await sql<{ pageSize: string | null; generalContractor: Party | null; contractCompany: Party | null; approverName: string | null; changeOrders: ChangeOrderJson[] }>`
     select
-      (select pdf_page_size from project_settings where project_id = ${input.projectId}) as "pageSize",
-      -- The directory is the general contractor's: its (first) general_contractor company.
+      (select pdf_page_size from project_settings where tenant_id = ${input.tenantId} and project_id = ${input.projectId}) as "pageSize",
+      -- The general contractor is the project's tenant (decision 025).
       (select json_build_object('name', name, 'address', address) from companies
-        where kind = 'general_contractor' order by created_at, id limit 1) as "generalContractor",
+        where id = ${input.tenantId}) as "generalContractor",
       (select json_build_object('name', name, 'address', address) from companies
         where id = ${input.contractCompanyId}) as "contractCompany",
       (select name from users where id = ${input.approvedBy}) as "approverName",
       (select coalesce(json_agg(json_build_object(
           'id', co.id,
           'approvedAt', co.approved_at,
-          'lineIds', (select coalesce(json_agg(col.id order by col.position, col.id), '[]'::json) from change_order_lines col where col.change_order_id = co.id)
+          'lineIds', (select coalesce(json_agg(col.id order by col.position, col.id), '[]'::json) from change_order_lines col where col.tenant_id = co.tenant_id and col.change_order_id = co.id)
         ) order by co.created_at, co.id), '[]'::json)
-        from change_orders co where co.commitment_id = ${input.commitmentId}) as "changeOrders"
+        from change_orders co where co.tenant_id = ${input.tenantId} and co.commitment_id = ${input.commitmentId}) as "changeOrders"
   `.execute(db);
   const facts = row.rows[0];
   return {

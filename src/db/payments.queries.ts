@@ -34,28 +34,28 @@ function paymentFromRow(row: Selectable<PaymentTable>): Payment & { commitmentId
 
 export async function insertPayment(
   db: DbOrTrx,
-  values: { projectId: string; commitmentId: string; invoiceId: string; paymentNumber: string; amountCents: number; paidOn: string; method: PaymentMethod; reference: string; notes: string; recordedBy: string; recordedAt: Date },
+  values: { tenantId: string; projectId: string; commitmentId: string; invoiceId: string; paymentNumber: string; amountCents: number; paidOn: string; method: PaymentMethod; reference: string; notes: string; recordedBy: string; recordedAt: Date },
 ): Promise<Payment & { commitmentId: string }> {
   const row = await db.insertInto('payments').values(values).returningAll().executeTakeFirstOrThrow();
   return paymentFromRow(row);
 }
 
 /** One payment of an invoice (locked for update when asked); not_found when it is not on that invoice. */
-export async function getPayment(db: DbOrTrx, invoiceId: string, paymentId: string, options: { forUpdate?: boolean } = {}): Promise<Payment & { commitmentId: string }> {
+export async function getPayment(db: DbOrTrx, tenantId: string, invoiceId: string, paymentId: string, options: { forUpdate?: boolean } = {}): Promise<Payment & { commitmentId: string }> {
   if (!isUuid(paymentId)) throw notFound('The payment');
-  let q = db.selectFrom('payments').selectAll().where('id', '=', paymentId).where('invoiceId', '=', invoiceId);
+  let q = db.selectFrom('payments').selectAll().where('tenantId', '=', tenantId).where('id', '=', paymentId).where('invoiceId', '=', invoiceId);
   if (options.forUpdate) q = q.forUpdate();
   const row = await q.executeTakeFirst();
   if (!row) throw notFound('The payment');
   return paymentFromRow(row);
 }
 
-export async function markPaymentVoided(db: DbOrTrx, paymentId: string, by: string, at: Date, reason: string): Promise<void> {
-  await db.updateTable('payments').set({ voidedAt: at, voidedBy: by, voidReason: reason }).where('id', '=', paymentId).where('voidedAt', 'is', null).execute();
+export async function markPaymentVoided(db: DbOrTrx, tenantId: string, paymentId: string, by: string, at: Date, reason: string): Promise<void> {
+  await db.updateTable('payments').set({ voidedAt: at, voidedBy: by, voidReason: reason }).where('tenantId', '=', tenantId).where('id', '=', paymentId).where('voidedAt', 'is', null).execute();
 }
 
 /** Every payment (voided too) of the given invoices, oldest first, with who recorded and voided it. */
-export async function listPaymentsOfInvoices(db: DbOrTrx, invoiceIds: string[]): Promise<PaymentWithNames[]> {
+export async function listPaymentsOfInvoices(db: DbOrTrx, tenantId: string, invoiceIds: string[]): Promise<PaymentWithNames[]> {
   if (invoiceIds.length === 0) return [];
   const rows = await db
     .selectFrom('payments as p')
@@ -63,6 +63,7 @@ export async function listPaymentsOfInvoices(db: DbOrTrx, invoiceIds: string[]):
     .leftJoin('users as v', 'v.id', 'p.voidedBy')
     .selectAll('p')
     .select(['r.name as recordedByName', 'v.name as voidedByName'])
+    .where('p.tenantId', '=', tenantId)
     .where('p.invoiceId', 'in', invoiceIds)
     .orderBy('p.paidOn')
     .orderBy('p.recordedAt')
@@ -71,6 +72,7 @@ export async function listPaymentsOfInvoices(db: DbOrTrx, invoiceIds: string[]):
     ? await db
         .selectFrom('paymentAttachments')
         .select(['id', 'paymentId', 'filename', 'contentType', 'sizeBytes'])
+        .where('tenantId', '=', tenantId)
         .where(
           'paymentId',
           'in',
@@ -89,11 +91,12 @@ export async function listPaymentsOfInvoices(db: DbOrTrx, invoiceIds: string[]):
 }
 
 /** Paid to date (voided payments excluded) per invoice, for the given commitments. */
-export async function sumPaidByInvoice(db: DbOrTrx, commitmentIds: string[]): Promise<Map<string, number>> {
+export async function sumPaidByInvoice(db: DbOrTrx, tenantId: string, commitmentIds: string[]): Promise<Map<string, number>> {
   if (commitmentIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('payments')
     .select(['invoiceId', (eb) => eb.fn.sum<string>('amountCents').as('paid')])
+    .where('tenantId', '=', tenantId)
     .where('commitmentId', 'in', commitmentIds)
     .where('voidedAt', 'is', null)
     .groupBy('invoiceId')
@@ -104,16 +107,17 @@ export async function sumPaidByInvoice(db: DbOrTrx, commitmentIds: string[]): Pr
 /** One attachment per payment: replacing it keeps the earlier file (nothing saved is lost). */
 export async function insertPaymentAttachment(
   db: DbOrTrx,
-  values: { paymentId: string; filename: string; contentType: string; sizeBytes: number; content: Buffer; uploadedBy: string; createdAt: Date },
+  values: { tenantId: string; paymentId: string; filename: string; contentType: string; sizeBytes: number; content: Buffer; uploadedBy: string; createdAt: Date },
 ): Promise<{ id: string; filename: string; contentType: string; sizeBytes: number }> {
   return db.insertInto('paymentAttachments').values(values).returning(['id', 'filename', 'contentType', 'sizeBytes']).executeTakeFirstOrThrow();
 }
 
-export async function getPaymentAttachment(db: DbOrTrx, paymentId: string, attachmentId: string): Promise<{ filename: string; contentType: string; content: Buffer } | undefined> {
+export async function getPaymentAttachment(db: DbOrTrx, tenantId: string, paymentId: string, attachmentId: string): Promise<{ filename: string; contentType: string; content: Buffer } | undefined> {
   if (!isUuid(attachmentId)) return undefined;
   return db
     .selectFrom('paymentAttachments')
     .select(['filename', 'contentType', 'content'])
+    .where('tenantId', '=', tenantId)
     .where('id', '=', attachmentId)
     .where('paymentId', '=', paymentId)
     .executeTakeFirst();

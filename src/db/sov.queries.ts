@@ -18,10 +18,11 @@ export function sovLineFromRow(row: SovLineRow): SovLine {
   };
 }
 
-export async function listSovLines(db: DbOrTrx, commitmentId: string): Promise<SovLine[]> {
+export async function listSovLines(db: DbOrTrx, tenantId: string, commitmentId: string): Promise<SovLine[]> {
   const rows = await db
     .selectFrom('sovLines')
     .selectAll()
+    .where('tenantId', '=', tenantId)
     .where('commitmentId', '=', commitmentId)
     .orderBy('position')
     .orderBy('id')
@@ -29,20 +30,22 @@ export async function listSovLines(db: DbOrTrx, commitmentId: string): Promise<S
   return rows.map(sovLineFromRow);
 }
 
-export async function countSovLines(db: DbOrTrx, commitmentId: string): Promise<number> {
+export async function countSovLines(db: DbOrTrx, tenantId: string, commitmentId: string): Promise<number> {
   const row = await db
     .selectFrom('sovLines')
     .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tenantId', '=', tenantId)
     .where('commitmentId', '=', commitmentId)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
-export async function getSovLine(db: DbOrTrx, commitmentId: string, lineId: string): Promise<SovLine> {
+export async function getSovLine(db: DbOrTrx, tenantId: string, commitmentId: string, lineId: string): Promise<SovLine> {
   if (!isUuid(lineId)) throw notFound('The SOV line');
   const row = await db
     .selectFrom('sovLines')
     .selectAll()
+    .where('tenantId', '=', tenantId)
     .where('commitmentId', '=', commitmentId)
     .where('id', '=', lineId)
     .executeTakeFirst();
@@ -50,10 +53,11 @@ export async function getSovLine(db: DbOrTrx, commitmentId: string, lineId: stri
   return sovLineFromRow(row);
 }
 
-export async function nextSovPosition(db: DbOrTrx, commitmentId: string): Promise<number> {
+export async function nextSovPosition(db: DbOrTrx, tenantId: string, commitmentId: string): Promise<number> {
   const row = await db
     .selectFrom('sovLines')
     .select((eb) => eb.fn.max('position').as('max'))
+    .where('tenantId', '=', tenantId)
     .where('commitmentId', '=', commitmentId)
     .executeTakeFirst();
   return (row?.max ?? 0) + 1;
@@ -86,16 +90,18 @@ function changeOrderFromRow(row: ChangeOrderRow, lines: ChangeOrderLine[]): Chan
 
 export async function listChangeOrders(
   db: DbOrTrx,
+  tenantId: string,
   commitmentId: string,
   filter: { statuses?: ChangeOrderStatus[] } = {},
 ): Promise<ChangeOrder[]> {
-  let q = db.selectFrom('changeOrders').selectAll().where('commitmentId', '=', commitmentId);
+  let q = db.selectFrom('changeOrders').selectAll().where('tenantId', '=', tenantId).where('commitmentId', '=', commitmentId);
   if (filter.statuses) q = q.where('status', 'in', filter.statuses);
   const rows = await q.orderBy('createdAt').orderBy('id').execute();
   if (rows.length === 0) return [];
   const lineRows = await db
     .selectFrom('changeOrderLines')
     .selectAll()
+    .where('tenantId', '=', tenantId)
     .where(
       'changeOrderId',
       'in',
@@ -114,6 +120,7 @@ export async function listChangeOrders(
 
 export async function getChangeOrder(
   db: DbOrTrx,
+  tenantId: string,
   commitmentId: string,
   changeOrderId: string,
   options: { forUpdate?: boolean } = {},
@@ -122,6 +129,7 @@ export async function getChangeOrder(
   let q = db
     .selectFrom('changeOrders')
     .selectAll()
+    .where('tenantId', '=', tenantId)
     .where('commitmentId', '=', commitmentId)
     .where('id', '=', changeOrderId);
   if (options.forUpdate) q = q.forUpdate();
@@ -130,6 +138,7 @@ export async function getChangeOrder(
   const lines = await db
     .selectFrom('changeOrderLines')
     .selectAll()
+    .where('tenantId', '=', tenantId)
     .where('changeOrderId', '=', changeOrderId)
     .orderBy('position')
     .orderBy('id')
@@ -139,6 +148,7 @@ export async function getChangeOrder(
 
 export async function isChangeOrderNumberTaken(
   db: DbOrTrx,
+  tenantId: string,
   commitmentId: string,
   number: string,
   exceptId?: string,
@@ -146,6 +156,7 @@ export async function isChangeOrderNumberTaken(
   let q = db
     .selectFrom('changeOrders')
     .select('id')
+    .where('tenantId', '=', tenantId)
     .where('commitmentId', '=', commitmentId)
     .where('number', '=', number);
   if (exceptId) q = q.where('id', '<>', exceptId);

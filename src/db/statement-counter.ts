@@ -7,9 +7,13 @@
  *
  * Zero cost when nothing counts: the AsyncLocalStorage is created by the first `countStatements`
  * (so Node's async hooks stay off in production), and until then the wrapper is one null check.
+ *
+ * The same wrapper runs the tenant check (src/db/tenant-check.ts) when it is on — in tests only:
+ * a statement on a tenant-owned table without a tenant filter fails before it is sent.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
+import { tenantCheckEnabled, tenantFilterError } from './tenant-check.ts';
 
 export type StatementCount = { count: number; statements: string[] };
 
@@ -41,6 +45,17 @@ export function instrumentClient(client: pg.PoolClient | pg.Client): void {
     if (counter) {
       counter.count += 1;
       counter.statements.push(textOf(args[0]));
+    }
+    if (tenantCheckEnabled) {
+      const refused = tenantFilterError(textOf(args[0]));
+      if (refused) {
+        const callback = args.at(-1);
+        if (typeof callback === 'function') {
+          process.nextTick(() => (callback as (error: Error) => void)(refused));
+          return undefined;
+        }
+        return Promise.reject(refused);
+      }
     }
     return (query as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof client.query;

@@ -32,6 +32,8 @@ export type UserTable = {
 };
 
 export type ProjectTable = {
+  /** The general contractor's company this row belongs to (decision 025). */
+  tenantId: string;
   id: Generated<string>;
   name: string;
   number: string;
@@ -45,12 +47,16 @@ export type ProjectTable = {
 };
 
 export type ProjectCompanyTable = {
+  /** The general contractor's company this row belongs to (decision 025). */
+  tenantId: string;
   projectId: string;
   companyId: string;
   createdAt: CreatedAt;
 };
 
 export type ProjectUserTable = {
+  /** The general contractor's company this row belongs to (decision 025). */
+  tenantId: string;
   projectId: string;
   userId: string;
   commitmentsPermission: string;
@@ -58,6 +64,8 @@ export type ProjectUserTable = {
 };
 
 export type CommitmentTable = {
+  /** The general contractor's company this row belongs to (decision 025). */
+  tenantId: string;
   id: Generated<string>;
   projectId: string;
   kind: string;
@@ -78,18 +86,24 @@ export type CommitmentTable = {
 };
 
 export type CommitmentPrivateUserTable = {
+  /** The general contractor's company this row belongs to (decision 025). */
+  tenantId: string;
   commitmentId: string;
   userId: string;
   createdAt: CreatedAt;
 };
 
 export type CommitmentInvoiceContactTable = {
+  /** The general contractor's company this row belongs to (decision 025). */
+  tenantId: string;
   commitmentId: string;
   userId: string;
   createdAt: CreatedAt;
 };
 
 export type SovLineTable = {
+  /** The general contractor's company this row belongs to (decision 025). */
+  tenantId: string;
   id: Generated<string>;
   commitmentId: string;
   position: number;
@@ -102,6 +116,8 @@ export type SovLineTable = {
 };
 
 export type ChangeOrderTable = {
+  /** The general contractor's company this row belongs to (decision 025). */
+  tenantId: string;
   id: Generated<string>;
   commitmentId: string;
   number: string;
@@ -114,6 +130,8 @@ export type ChangeOrderTable = {
 };
 
 export type ChangeOrderLineTable = {
+  /** The general contractor's company this row belongs to (decision 025). */
+  tenantId: string;
   id: Generated<string>;
   changeOrderId: string;
   position: number;
@@ -189,13 +207,16 @@ export type PasswordResetRequestTable = {
   requestedAt: Date;
 };
 
+/** One row per tenant (general contractor); a tenant without one has the defaults. */
 export type CompanySettingsTable = {
-  id: Generated<boolean>;
+  tenantId: string;
   preventOverbillingAllProjects: Generated<boolean>;
   updatedAt: UpdatedAt;
 };
 
 export type ProjectSettingsTable = {
+  /** The general contractor's company this row belongs to (decision 025). */
+  tenantId: string;
   projectId: string;
   periodStartDay: Generated<number>;
   periodEndDay: Generated<number>;
@@ -221,6 +242,8 @@ export type ProjectSettingsTable = {
 };
 
 export type BillingPeriodTable = {
+  /** The general contractor's company this row belongs to (decision 025). */
+  tenantId: string;
   id: Generated<string>;
   projectId: string;
   startsOn: string;
@@ -235,6 +258,8 @@ export type BillingPeriodTable = {
 };
 
 export type BillingInviteTable = {
+  /** The general contractor's company this row belongs to (decision 025). */
+  tenantId: string;
   id: Generated<string>;
   projectId: string;
   billingPeriodId: string;
@@ -253,6 +278,8 @@ export type BillingInviteTable = {
 };
 
 export type InvoiceTable = {
+  /** The general contractor's company this row belongs to (decision 025). */
+  tenantId: string;
   id: Generated<string>;
   projectId: string;
   commitmentId: string;
@@ -281,6 +308,8 @@ export type InvoiceTable = {
 
 /** One invoice's G702 summary as last computed (decision 023); `isStale`: recompute before use. */
 export type InvoiceSummaryTable = {
+  /** The general contractor's company this row belongs to (decision 025). */
+  tenantId: string;
   invoiceId: string;
   isStale: boolean;
   /** Bumped by every write that stores or invalidates the row: a lazy fill stores only if unchanged. */
@@ -300,6 +329,8 @@ export type InvoiceSummaryTable = {
 };
 
 export type InvoiceLineTable = {
+  /** The general contractor's company this row belongs to (decision 025). */
+  tenantId: string;
   id: Generated<string>;
   invoiceId: string;
   source: string;
@@ -329,6 +360,8 @@ export type InvoiceLineTable = {
 };
 
 export type InvoiceAttachmentTable = {
+  /** The general contractor's company this row belongs to (decision 025). */
+  tenantId: string;
   id: Generated<string>;
   invoiceId: string;
   filename: string;
@@ -341,6 +374,8 @@ export type InvoiceAttachmentTable = {
 };
 
 export type CommitmentRetainageRulesTable = {
+  /** The general contractor's company this row belongs to (decision 025). */
+  tenantId: string;
   commitmentId: string;
   rules: Json;
   afterRateBp: number;
@@ -350,6 +385,8 @@ export type CommitmentRetainageRulesTable = {
 };
 
 export type PaymentTable = {
+  /** The general contractor's company this row belongs to (decision 025). */
+  tenantId: string;
   id: Generated<string>;
   projectId: string;
   commitmentId: string;
@@ -368,6 +405,8 @@ export type PaymentTable = {
 };
 
 export type PaymentAttachmentTable = {
+  /** The general contractor's company this row belongs to (decision 025). */
+  tenantId: string;
   id: Generated<string>;
   paymentId: string;
   filename: string;
@@ -379,6 +418,8 @@ export type PaymentAttachmentTable = {
 };
 
 export type SsovTable = {
+  /** The general contractor's company this row belongs to (decision 025). */
+  tenantId: string;
   commitmentId: string;
   status: Generated<string>;
   version: Generated<number>;
@@ -396,6 +437,8 @@ export type SsovTable = {
 };
 
 export type SsovLineTable = {
+  /** The general contractor's company this row belongs to (decision 025). */
+  tenantId: string;
   id: Generated<string>;
   commitmentId: string;
   sovLineId: string;
@@ -444,6 +487,8 @@ export type EmailMessageTable = {
 };
 
 export type ProjectInvoiceDistributionTable = {
+  /** The general contractor's company this row belongs to (decision 025). */
+  tenantId: string;
   projectId: string;
   userId: string;
   createdAt: CreatedAt;
@@ -462,6 +507,8 @@ export type ActionTokenTable = {
 
 /** One row per submission of an invoice (revision 0 is the first), with what was claimed on each line. */
 export type InvoiceSubmissionTable = {
+  /** The general contractor's company this row belongs to (decision 025). */
+  tenantId: string;
   id: Generated<string>;
   invoiceId: string;
   revision: number;
@@ -472,6 +519,8 @@ export type InvoiceSubmissionTable = {
 };
 
 export type InvoiceSubmissionLineTable = {
+  /** The general contractor's company this row belongs to (decision 025). */
+  tenantId: string;
   submissionId: string;
   invoiceLineId: string;
   claimedWorkCents: number | null;

@@ -30,9 +30,9 @@ async function personByEmail(db: Db, email: string): Promise<Person> {
   return { userId: row.id, companyId: row.companyId, isCompanyAdmin: row.isCompanyAdmin, name: row.name };
 }
 
-async function commitmentByNumber(db: Db, projectId: string, number: string): Promise<{ id: string; contactIds: string[] }> {
-  const row = await db.selectFrom('commitments').select('id').where('projectId', '=', projectId).where('number', '=', number).executeTakeFirstOrThrow();
-  const contacts = await db.selectFrom('commitmentInvoiceContacts').select('userId').where('commitmentId', '=', row.id).execute();
+async function commitmentByNumber(db: Db, tenantId: string, projectId: string, number: string): Promise<{ id: string; contactIds: string[] }> {
+  const row = await db.selectFrom('commitments').select('id').where('tenantId', '=', tenantId).where('projectId', '=', projectId).where('number', '=', number).executeTakeFirstOrThrow();
+  const contacts = await db.selectFrom('commitmentInvoiceContacts').select('userId').where('tenantId', '=', tenantId).where('commitmentId', '=', row.id).execute();
   return { id: row.id, contactIds: contacts.map((c) => c.userId) };
 }
 
@@ -42,9 +42,9 @@ async function viewerOf(db: Db, userId: string): Promise<Viewer> {
 }
 
 /** Bills `percentBp` complete to date on every line of an invoice (as its author). */
-async function billPercent(db: Db, who: Viewer, projectId: string, invoiceId: string, percentBp: number, now: Date): Promise<void> {
-  const invoice = await getInvoice(db, projectId, invoiceId);
-  const lines = (await listInvoiceLines(db, [invoiceId])).get(invoiceId) ?? [];
+async function billPercent(db: Db, who: Viewer, tenantId: string, projectId: string, invoiceId: string, percentBp: number, now: Date): Promise<void> {
+  const invoice = await getInvoice(db, tenantId, projectId, invoiceId);
+  const lines = (await listInvoiceLines(db, tenantId, [invoiceId])).get(invoiceId) ?? [];
   await saveInvoiceLines(
     db,
     who,
@@ -55,16 +55,16 @@ async function billPercent(db: Db, who: Viewer, projectId: string, invoiceId: st
   );
 }
 
-async function version(db: Db, projectId: string, invoiceId: string): Promise<number> {
-  return (await getInvoice(db, projectId, invoiceId)).version;
+async function version(db: Db, tenantId: string, projectId: string, invoiceId: string): Promise<number> {
+  return (await getInvoice(db, tenantId, projectId, invoiceId)).version;
 }
 
-export async function loadBillingDemo(db: Db, projectName: string, now: Date): Promise<void> {
-  const project = await db.selectFrom('projects').select(['id', 'timeZone']).where('name', '=', projectName).executeTakeFirstOrThrow();
+export async function loadBillingDemo(db: Db, tenantId: string, projectName: string, now: Date): Promise<void> {
+  const project = await db.selectFrom('projects').select(['id', 'timeZone']).where('tenantId', '=', tenantId).where('name', '=', projectName).executeTakeFirstOrThrow();
   const projectId = project.id;
   const accountant = await personByEmail(db, 'priya.raman@northwind.example');
   const manager = await personByEmail(db, 'marcus.bell@northwind.example');
-  const settings = await getProjectSettings(db, projectId);
+  const settings = await getProjectSettings(db, tenantId, projectId);
   await updateProjectSettings(
     db,
     accountant,
@@ -80,11 +80,11 @@ export async function loadBillingDemo(db: Db, projectName: string, now: Date): P
   // Last month: closed, two invoices approved.
   await createBillingPeriod(db, accountant, projectId, { startsOn: lastMonth, endsOn: addDays(thisMonth, -1), dueOn: dayOfMonth(lastMonth, 25) }, now);
   for (const number of ['SC-001', 'SC-002']) {
-    const commitment = await commitmentByNumber(db, projectId, number);
+    const commitment = await commitmentByNumber(db, tenantId, projectId, number);
     const invoice = await createInvoice(db, accountant, projectId, commitment.id, {}, now);
-    await billPercent(db, accountant, projectId, invoice.id, 1500, now);
-    await changeInvoiceStatus(db, accountant, projectId, invoice.id, { action: 'submit', version: await version(db, projectId, invoice.id) }, now);
-    await changeInvoiceStatus(db, accountant, projectId, invoice.id, { action: 'approve', version: await version(db, projectId, invoice.id) }, now);
+    await billPercent(db, accountant, tenantId, projectId, invoice.id, 1500, now);
+    await changeInvoiceStatus(db, accountant, projectId, invoice.id, { action: 'submit', version: await version(db, tenantId, projectId, invoice.id) }, now);
+    await changeInvoiceStatus(db, accountant, projectId, invoice.id, { action: 'approve', version: await version(db, tenantId, projectId, invoice.id) }, now);
     // Paid outside payapp and recorded here: SC-001 in full, SC-002 half so far.
     const { dueCents } = await getInvoicePayments(db, accountant, projectId, invoice.id, now);
     const amountCents = number === 'SC-001' ? dueCents : Math.floor(dueCents / 2);
@@ -98,52 +98,55 @@ export async function loadBillingDemo(db: Db, projectName: string, now: Date): P
   const invitable = await db
     .selectFrom('commitments as c')
     .select('c.id')
+    .where('c.tenantId', '=', tenantId)
     .where('c.projectId', '=', projectId)
     .where('c.status', 'in', ['approved', 'complete'])
-    .where((eb) => eb.exists(eb.selectFrom('commitmentInvoiceContacts as k').select('k.userId').whereRef('k.commitmentId', '=', 'c.id')))
+    .where((eb) =>
+      eb.exists(eb.selectFrom('commitmentInvoiceContacts as k').select('k.userId').whereRef('k.tenantId', '=', 'c.tenantId').whereRef('k.commitmentId', '=', 'c.id')),
+    )
     .execute();
   await sendInvites(db, accountant, projectId, { commitmentIds: invitable.map((c) => c.id), invoiceType: 'work_and_materials' }, now);
 
   // SC-001's contact answered Yes and submitted; SC-002's was sent back for one line.
-  const underReview = await commitmentByNumber(db, projectId, 'SC-001');
+  const underReview = await commitmentByNumber(db, tenantId, projectId, 'SC-001');
   const hector = await viewerOf(db, underReview.contactIds[0] ?? '');
   await respondToInvite(db, hector, projectId, underReview.id, 'accepted', now);
   const submitted = await createInvoice(db, hector, projectId, underReview.id, { number: 'GF-2231' }, now);
-  await billPercent(db, hector, projectId, submitted.id, 3000, now);
+  await billPercent(db, hector, tenantId, projectId, submitted.id, 3000, now);
   // Extra layout work on the last line, billed at 106% while a change order is negotiated: allowed
   // on this project, and flagged for the reviewer.
-  const lastLine = ((await listInvoiceLines(db, [submitted.id])).get(submitted.id) ?? []).at(-1);
+  const lastLine = ((await listInvoiceLines(db, tenantId, [submitted.id])).get(submitted.id) ?? []).at(-1);
   if (lastLine) {
     await saveInvoiceLines(
       db,
       hector,
       projectId,
       submitted.id,
-      { version: await version(db, projectId, submitted.id), mode: 'claim', lines: [{ lineId: lastLine.id, percentCompleteToDateBp: 10_600 }] },
+      { version: await version(db, tenantId, projectId, submitted.id), mode: 'claim', lines: [{ lineId: lastLine.id, percentCompleteToDateBp: 10_600 }] },
       now,
     );
   }
-  await changeInvoiceStatus(db, hector, projectId, submitted.id, { action: 'submit', version: await version(db, projectId, submitted.id) }, now);
+  await changeInvoiceStatus(db, hector, projectId, submitted.id, { action: 'submit', version: await version(db, tenantId, projectId, submitted.id) }, now);
 
-  const sentBack = await commitmentByNumber(db, projectId, 'SC-002');
+  const sentBack = await commitmentByNumber(db, tenantId, projectId, 'SC-002');
   const omar = await viewerOf(db, sentBack.contactIds[0] ?? '');
   const second = await createInvoice(db, omar, projectId, sentBack.id, { number: 'IS-0417' }, now);
-  await billPercent(db, omar, projectId, second.id, 3500, now);
-  await changeInvoiceStatus(db, omar, projectId, second.id, { action: 'submit', version: await version(db, projectId, second.id) }, now);
-  const firstLine = ((await listInvoiceLines(db, [second.id])).get(second.id) ?? [])[0];
+  await billPercent(db, omar, tenantId, projectId, second.id, 3500, now);
+  await changeInvoiceStatus(db, omar, projectId, second.id, { action: 'submit', version: await version(db, tenantId, projectId, second.id) }, now);
+  const firstLine = ((await listInvoiceLines(db, tenantId, [second.id])).get(second.id) ?? [])[0];
   if (firstLine) {
     await reviewInvoice(
       db,
       accountant,
       projectId,
       second.id,
-      { version: await version(db, projectId, second.id), lines: [{ lineId: firstLine.id, decision: 'rejected', reason: 'Site walk shows 25% in place, not 35%. Please revise this line.' }] },
+      { version: await version(db, tenantId, projectId, second.id), lines: [{ lineId: firstLine.id, decision: 'rejected', reason: 'Site walk shows 25% in place, not 35%. Please revise this line.' }] },
       now,
     );
   }
 
   // SC-003 holds retainage on a sliding scale; SC-004's contact is asked for a Subcontractor SOV.
-  const drywall = await commitmentByNumber(db, projectId, 'SC-003');
+  const drywall = await commitmentByNumber(db, tenantId, projectId, 'SC-003');
   await setRetainageRules(
     db,
     accountant,
@@ -152,8 +155,13 @@ export async function loadBillingDemo(db: Db, projectName: string, now: Date): P
     { version: 0, scale: { rules: [{ kind: 'until_percent_of_original', rateBp: 1000, thresholdBp: 500 }], afterRateBp: 0 } },
     now,
   );
-  const electrical = await commitmentByNumber(db, projectId, 'SC-004');
-  const { version: electricalVersion } = await db.selectFrom('commitments').select('version').where('id', '=', electrical.id).executeTakeFirstOrThrow();
+  const electrical = await commitmentByNumber(db, tenantId, projectId, 'SC-004');
+  const { version: electricalVersion } = await db
+    .selectFrom('commitments')
+    .select('version')
+    .where('tenantId', '=', tenantId)
+    .where('id', '=', electrical.id)
+    .executeTakeFirstOrThrow();
   await updateCommitment(db, accountant, projectId, electrical.id, { version: electricalVersion, ssovEnabled: true }, now);
   await requestSsov(db, accountant, projectId, electrical.id, { message: 'Please break the electrical SOV down by floor before your first invoice.' }, now);
 }

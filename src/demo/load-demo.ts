@@ -97,8 +97,9 @@ async function loadDemoSteps(db: Db, now: Date): Promise<void> {
   for (const project of PROJECTS) await loadProject(db, viewer, project, ids, now);
 
   // A project mid-cycle, so the board, the mailbox and My work have something to show.
-  await loadBillingDemo(db, 'Riverside Medical Office Building', now);
-  await loadAttentionDemo(db, 'Riverside Medical Office Building', now);
+  // The demo GC's company is the tenant of every demo project (decision 025).
+  await loadBillingDemo(db, admin.companyId, 'Riverside Medical Office Building', now);
+  await loadAttentionDemo(db, admin.companyId, 'Riverside Medical Office Building', now);
 
   // People who left their company stay in the directories they were in, inactive.
   for (const company of COMPANIES) {

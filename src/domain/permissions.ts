@@ -1,7 +1,8 @@
 /**
  * Who may see and change what. The Commitments tool's permission level on a project is the only
- * project role: Admin on Commitments *is* the invoice administrator. A company admin (of the GC's
- * payapp account) acts as Admin on every project.
+ * project role: Admin on Commitments *is* the invoice administrator. A company admin of a general
+ * contractor acts as Admin on every project of that GC — its tenant (decision 025) — and on no
+ * other GC's.
  */
 import { DomainError } from './errors.ts';
 
@@ -19,8 +20,15 @@ export type Viewer = {
 export type ProjectAccess = {
   viewer: Viewer;
   projectId: string;
+  /** The project's tenant: the general contractor's company it belongs to (decision 025). */
+  tenantId: string;
   directoryPermission: CommitmentsPermission | null;
 };
+
+/** A company admin administers their own company's projects only: a company admin of one GC is nobody on another's. */
+export function isTenantAdmin(viewer: Viewer, tenantId: string): boolean {
+  return viewer.isCompanyAdmin && viewer.companyId === tenantId;
+}
 
 const RANK: Record<CommitmentsPermission, number> = { none: 0, read_only: 1, standard: 2, admin: 3 };
 
@@ -28,9 +36,9 @@ export function permissionAtLeast(level: CommitmentsPermission | null, minimum: 
   return level !== null && RANK[level] >= RANK[minimum];
 }
 
-/** Company admins are Admin everywhere; everyone else has what the project directory gives them. */
+/** Company admins are Admin on every project of their company; everyone else has what the project directory gives them. */
 export function effectivePermission(access: ProjectAccess): CommitmentsPermission {
-  if (access.viewer.isCompanyAdmin) return 'admin';
+  if (isTenantAdmin(access.viewer, access.tenantId)) return 'admin';
   return access.directoryPermission ?? 'none';
 }
 
@@ -38,9 +46,9 @@ export function isInvoiceAdministrator(access: ProjectAccess): boolean {
   return effectivePermission(access) === 'admin';
 }
 
-/** A project is visible to company admins and to everyone in its directory (even with None). */
+/** A project is visible to its company's company admins and to everyone in its directory (even with None). */
 export function canSeeProject(access: ProjectAccess): boolean {
-  return access.viewer.isCompanyAdmin || access.directoryPermission !== null;
+  return isTenantAdmin(access.viewer, access.tenantId) || access.directoryPermission !== null;
 }
 
 /**

@@ -11,6 +11,8 @@ export const CONTACT_INVOICE_TYPES = ['work_and_materials', 'work_materials_reta
 export type ContactInvoiceType = (typeof CONTACT_INVOICE_TYPES)[number];
 
 export type ProjectSettings = {
+  /** The project's tenant (decision 025). */
+  tenantId: string;
   projectId: string;
   periodDefaults: PeriodDefaults;
   automatic: AutomaticSchedule;

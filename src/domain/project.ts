@@ -13,6 +13,8 @@ export type Terminology = (typeof TERMINOLOGIES)[number];
 
 export type Project = {
   id: string;
+  /** The general contractor's company the project belongs to: its tenant (decision 025). */
+  tenantId: string;
   name: string;
   number: string;
   address: string;

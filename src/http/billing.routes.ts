@@ -37,18 +37,19 @@ const writeErrors = { 400: errors[400], 401: errors[401], 403: errors[403], 404:
 const PeriodParams = ProjectParams.extend({ periodId: Id });
 
 async function settingsBody(db: DbOrTrx, settings: ProjectSettings) {
-  const company = await getCompanySettings(db);
+  const company = await getCompanySettings(db, settings.tenantId);
   const distribution = await db
     .selectFrom('projectInvoiceDistribution as d')
     .innerJoin('users as u', 'u.id', 'd.userId')
     .select(['u.id as userId', 'u.name', 'u.email'])
+    .where('d.tenantId', '=', settings.tenantId)
     .where('d.projectId', '=', settings.projectId)
     .orderBy('u.name')
     .execute();
   return {
     ...presentSettings(settings, company.preventOverbillingAllProjects),
     invoiceDistribution: distribution,
-    invoiceDistributionFollowsAdministrators: await distributionFollowsAdministrators(db, settings.projectId),
+    invoiceDistributionFollowsAdministrators: await distributionFollowsAdministrators(db, settings.tenantId, settings.projectId),
   };
 }
 
@@ -118,7 +119,7 @@ export const billingRoutes = createRouter()
       const { db } = c.get('deps');
       const access = await getProjectAccess(db, requireViewer(c), c.req.valid('param').projectId);
       assertInvoiceAdministrator(access, "see the project's invoicing settings");
-      const settings = await getProjectSettings(db, access.projectId);
+      const settings = await getProjectSettings(db, access.tenantId, access.projectId);
       c.header('ETag', etagFor(settings.version));
       return c.json(await settingsBody(db, settings), 200);
     },
@@ -152,8 +153,8 @@ export const billingRoutes = createRouter()
     async (c) => {
       const { db, clock } = c.get('deps');
       const { projectId } = c.req.valid('param');
-      await setInvoiceDistribution(db, requireViewer(c), projectId, c.req.valid('json').userIds, clock());
-      return c.json(await settingsBody(db, await getProjectSettings(db, projectId)), 200);
+      const settings = await setInvoiceDistribution(db, requireViewer(c), projectId, c.req.valid('json').userIds, clock());
+      return c.json(await settingsBody(db, settings), 200);
     },
   )
   .openapi(
@@ -165,8 +166,8 @@ export const billingRoutes = createRouter()
       responses: { 200: { description: 'Settings.', ...json(z.object({ preventOverbillingAllProjects: z.boolean() })) }, 401: errors[401] },
     }),
     async (c) => {
-      requireViewer(c);
-      return c.json(await getCompanySettings(c.get('deps').db), 200);
+      // A general contractor's people read their company's settings; anyone else, the defaults.
+      return c.json(await getCompanySettings(c.get('deps').db, requireViewer(c).companyId), 200);
     },
   )
   .openapi(
@@ -180,8 +181,9 @@ export const billingRoutes = createRouter()
     }),
     async (c) => {
       const { db, clock } = c.get('deps');
-      await updateCompanySettings(db, requireViewer(c), c.req.valid('json'), clock());
-      return c.json(await getCompanySettings(db), 200);
+      const viewer = requireViewer(c);
+      await updateCompanySettings(db, viewer, c.req.valid('json'), clock());
+      return c.json(await getCompanySettings(db, viewer.companyId), 200);
     },
   )
   .openapi(
@@ -196,7 +198,7 @@ export const billingRoutes = createRouter()
     async (c) => {
       const { db } = c.get('deps');
       const access = await getProjectAccess(db, requireViewer(c), c.req.valid('param').projectId);
-      const periods = await listBillingPeriods(db, access.projectId);
+      const periods = await listBillingPeriods(db, access.tenantId, access.projectId);
       return c.json({ data: periods.map(presentPeriod) }, 200);
     },
   )

@@ -58,13 +58,13 @@ async function commitmentDetail(
   const isAdmin = isInvoiceAdministrator(access);
   const canSeeSovItems = canSeeSovLines(access, facts);
   const company = commitment.contractCompanyId ? await findCompany(db, commitment.contractCompanyId) : undefined;
-  const totals = canSeeSovItems ? await getCommitmentTotals(db, commitment.id) : null;
+  const totals = canSeeSovItems ? await getCommitmentTotals(db, access.tenantId, commitment.id) : null;
   c.header('ETag', etagFor(commitment.version));
   return {
     commitment: presentCommitment(commitment),
     contractCompany: company ? { id: company.id, name: company.name } : null,
-    invoiceContacts: await listInvoiceContacts(db, commitment.id),
-    privateList: isAdmin ? await listPrivateList(db, commitment.id) : null,
+    invoiceContacts: await listInvoiceContacts(db, access.tenantId, commitment.id),
+    privateList: isAdmin ? await listPrivateList(db, access.tenantId, commitment.id) : null,
     totals: totals && {
       ...totals,
       revisedContractSumCents: revisedContractSum(totals.originalContractSumCents, totals.approvedChangeOrdersCents),
@@ -203,8 +203,8 @@ export const commitmentRoutes = createRouter()
       const { commitment } = await getVisibleCommitment(db, access, commitmentId);
       assertInvoiceAdministrator(access, 'designate invoice contacts');
       if (!commitment.contractCompanyId) return c.json({ data: [] }, 200);
-      const current = new Set((await listInvoiceContacts(db, commitmentId)).map((p) => p.userId));
-      const candidates = await listCompanyCandidates(db, projectId, commitment.contractCompanyId);
+      const current = new Set((await listInvoiceContacts(db, access.tenantId, commitmentId)).map((p) => p.userId));
+      const candidates = await listCompanyCandidates(db, access.tenantId, projectId, commitment.contractCompanyId);
       const data = candidates.map((candidate) => {
         const result = checkContactEligibility(commitment.contractCompanyId, candidate);
         return {

@@ -102,7 +102,8 @@ export const emailRoutes = createRouter()
       const viewer = requireViewer(c);
       assertCompanyAdmin(viewer, 'see all outgoing email');
       const q = c.req.valid('query');
-      const rows = await listEmails(c.get('deps').db, { limit: q.limit, ...(q.status && { statuses: q.status }), ...(q.before && { beforeId: q.before }) });
+      // A company admin's own company's projects (its tenant), and the messages about no project.
+      const rows = await listEmails(c.get('deps').db, { tenantId: viewer.companyId, limit: q.limit, ...(q.status && { statuses: q.status }), ...(q.before && { beforeId: q.before }) });
       return c.json({ data: rows.map(present) }, 200);
     },
   );

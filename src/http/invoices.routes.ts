@@ -78,7 +78,7 @@ invoiceRoutes
       });
       const numbers = new Map(items.map((i) => [i.id, i.number]));
       const ids = q.commitmentId ? items.filter((i) => i.id === q.commitmentId).map((i) => i.id) : items.map((i) => i.id);
-      const invoices = (await listInvoicesWithSummaries(db, access.projectId, ids)).filter(
+      const invoices = (await listInvoicesWithSummaries(db, access.tenantId, access.projectId, ids)).filter(
         (i) => (!q.billingPeriodId || i.billingPeriodId === q.billingPeriodId) && (!q.status || q.status.includes(i.status)),
       );
       return c.json(
@@ -309,11 +309,12 @@ invoiceRoutes
     async (c) => {
       const { db, clock } = c.get('deps');
       const { projectId, invoiceId, attachmentId } = c.req.valid('param');
-      await loadInvoiceContext(db, requireViewer(c), projectId, invoiceId, clock());
+      const { tenantId } = (await loadInvoiceContext(db, requireViewer(c), projectId, invoiceId, clock())).access;
       const file = isUuid(attachmentId)
         ? await db
             .selectFrom('invoiceAttachments')
             .select(['filename', 'contentType', 'content'])
+            .where('tenantId', '=', tenantId)
             .where('id', '=', attachmentId)
             .where('invoiceId', '=', invoiceId)
             .where('deletedAt', 'is', null)

@@ -1,6 +1,6 @@
 /** Projects, their directories and their audit history. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { assertInvoiceAdministrator } from '../domain/permissions.ts';
+import { assertInvoiceAdministrator, effectivePermission } from '../domain/permissions.ts';
 import { listAudit } from '../db/audit.queries.ts';
 import { listCompanies } from '../db/directory.queries.ts';
 import {
@@ -75,9 +75,9 @@ export const projectRoutes = createRouter()
       const { db } = c.get('deps');
       const viewer = requireViewer(c);
       const access = await getProjectAccess(db, viewer, c.req.valid('param').projectId);
-      const project = await findProject(db, access.projectId);
+      const project = await findProject(db, access.tenantId, access.projectId);
       if (!project) throw new Error('project vanished');
-      const level = viewer.isCompanyAdmin ? 'admin' : (access.directoryPermission ?? 'none');
+      const level = effectivePermission(access);
       return c.json({ ...presentProject(project), commitmentsPermission: level }, 200);
     },
   )
@@ -120,8 +120,8 @@ export const projectRoutes = createRouter()
       const { db } = c.get('deps');
       const access = await getProjectAccess(db, requireViewer(c), c.req.valid('param').projectId);
       assertInvoiceAdministrator(access, "see the project's directory");
-      const companies = await listCompanies(db, { ids: await listProjectCompanyIds(db, access.projectId) });
-      const users = await listProjectUsers(db, access.projectId);
+      const companies = await listCompanies(db, { ids: await listProjectCompanyIds(db, access.tenantId, access.projectId) });
+      const users = await listProjectUsers(db, access.tenantId, access.projectId);
       return c.json({ companies: companies.map((co) => ({ id: co.id, name: co.name, kind: co.kind })), users }, 200);
     },
   )

@@ -44,12 +44,12 @@ async function assertSovVisible(c: Context<Env>, projectId: string, commitmentId
   const access = await getProjectAccess(db, requireViewer(c), projectId);
   const visible = await getVisibleCommitment(db, access, commitmentId);
   assertCanSeeSovItems(access, visible.facts);
-  return visible.commitment;
+  return { commitment: visible.commitment, tenantId: access.tenantId };
 }
 
 async function sovBody(c: Context<Env>, projectId: string, commitmentId: string) {
-  const commitment = await assertSovVisible(c, projectId, commitmentId);
-  const lines = await listSovLines(c.get('deps').db, commitmentId);
+  const { commitment, tenantId } = await assertSovVisible(c, projectId, commitmentId);
+  const lines = await listSovLines(c.get('deps').db, tenantId, commitmentId);
   c.header('ETag', etagFor(commitment.version));
   return {
     version: commitment.version,
@@ -153,8 +153,8 @@ export const sovRoutes = createRouter()
     }),
     async (c) => {
       const { projectId, commitmentId } = c.req.valid('param');
-      await assertSovVisible(c, projectId, commitmentId);
-      const changeOrders = await listChangeOrders(c.get('deps').db, commitmentId);
+      const { tenantId } = await assertSovVisible(c, projectId, commitmentId);
+      const changeOrders = await listChangeOrders(c.get('deps').db, tenantId, commitmentId);
       return c.json({ data: changeOrders.map(presentChangeOrder) }, 200);
     },
   )
@@ -185,8 +185,8 @@ export const sovRoutes = createRouter()
     }),
     async (c) => {
       const { projectId, commitmentId, changeOrderId } = c.req.valid('param');
-      await assertSovVisible(c, projectId, commitmentId);
-      const changeOrder = await getChangeOrder(c.get('deps').db, commitmentId, changeOrderId);
+      const { tenantId } = await assertSovVisible(c, projectId, commitmentId);
+      const changeOrder = await getChangeOrder(c.get('deps').db, tenantId, commitmentId, changeOrderId);
       c.header('ETag', etagFor(changeOrder.version));
       return c.json(presentChangeOrder(changeOrder), 200);
     },

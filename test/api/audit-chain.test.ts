@@ -171,7 +171,7 @@ describe('the database keeps the log append-only', () => {
     await refused(`update audit_log set hash = repeat('0', 64)`);
     await refused(`delete from audit_log where id = ${last.id}`);
     await refused('truncate audit_log');
-    await refused(`delete from projects where id = '${project.id}'`);
+    await refused(`delete from projects where tenant_id = '${project.tenantId}' and id = '${project.id}'`);
     // An insert that brings its own chain values gets the database's instead.
     await sql`insert into audit_log (occurred_at, project_id, entity_type, entity_id, action, chain_seq, prev_hash, hash)
               values (now(), ${project.id}::uuid, 'note', 'forged', 'forge', 1, 'x', 'y')`.execute(database.db);

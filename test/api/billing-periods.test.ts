@@ -327,7 +327,7 @@ describe('automatic periods', () => {
     return s;
   }
 
-  const run = (s: BillingSetup, now: string) => createDueAutomaticPeriods(t.db, [{ projectId: s.project.id, timeZone: 'America/New_York' }], new Date(now));
+  const run = (s: BillingSetup, now: string) => createDueAutomaticPeriods(t.db, [{ tenantId: s.project.tenantId, projectId: s.project.id, timeZone: 'America/New_York' }], new Date(now));
 
   test('a schedule needs its start day', async () => {
     const s = await billingProject(t, seen);
@@ -385,7 +385,7 @@ describe('automatic periods', () => {
       for (const [i, startsOn] of ['2027-03-01', '2027-04-01', '2027-05-01'].entries()) {
         const s = await automatic('monthly', startsOn);
         const now = new Date(`${startsOn}T15:00:00Z`);
-        const schedule = [{ projectId: s.project.id, timeZone: 'America/New_York' }];
+        const schedule = [{ tenantId: s.project.tenantId, projectId: s.project.id, timeZone: 'America/New_York' }];
         const results = await Promise.all(workers.flatMap((w) => [createDueAutomaticPeriods(w.db, schedule, now), createDueAutomaticPeriods(w.db, schedule, now)]));
         assert.equal(results.flat().length, 1, `round ${i}: exactly one creation across both processes`);
         const list = await periods(s);

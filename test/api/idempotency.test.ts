@@ -46,7 +46,7 @@ const auth = () => ({ authorization: `Bearer ${seed.token}` });
 const newKey = (what: string) => ({ 'idempotency-key': `${what}-${randomUUID()}` });
 
 async function invoicesOf(commitmentId: string) {
-  return t.db.selectFrom('invoices').select(['id', 'status', 'version', 'comments']).where('commitmentId', '=', commitmentId).execute();
+  return t.db.selectFrom('invoices').select(['id', 'status', 'version', 'comments']).where('tenantId', '=', seed.project.tenantId).where('commitmentId', '=', commitmentId).execute();
 }
 
 async function storedKey(key: Record<string, string>) {
@@ -189,7 +189,7 @@ describe('the real routes: the answer fails to be stored after the write', () =>
     assert.equal(replay.status, 200, JSON.stringify(replay.body));
     assert.equal(replay.headers.get('idempotent-replayed'), 'true');
     assert.deepEqual(replay.body, retry.body);
-    const submissions = await t.db.selectFrom('invoiceSubmissions').select('id').where('invoiceId', '=', id).execute();
+    const submissions = await t.db.selectFrom('invoiceSubmissions').select('id').where('tenantId', '=', seed.project.tenantId).where('invoiceId', '=', id).execute();
     assert.equal(submissions.length, 1, 'submitted once');
   });
 });

@@ -83,7 +83,7 @@ describe('sending many invites', () => {
       }
     }
     // Re-sending asks again: the earlier links stop working (one token pair per contact remains).
-    const tokens = await t.db.selectFrom('actionTokens as a').innerJoin('billingInvites as i', 'i.id', 'a.inviteId').select('a.id').where('i.commitmentId', 'in', few.map((c) => c.id)).execute();
+    const tokens = await t.db.selectFrom('actionTokens as a').innerJoin('billingInvites as i', 'i.id', 'a.inviteId').select('a.id').where('i.tenantId', '=', s.project.tenantId).where('i.commitmentId', 'in', few.map((c) => c.id)).execute();
     assert.equal(tokens.length, few.length * 2 * 2);
     const audit = await t.db.selectFrom('auditLog').select('entityId').where('action', '=', 'invite_to_bill').where('projectId', '=', s.project.id).execute();
     assert.equal(audit.length, few.length * 2 + many.length, 'one audit entry per commitment per send');

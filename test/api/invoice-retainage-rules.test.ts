@@ -277,7 +277,7 @@ describe('item 5: invoices that existed before rules were stored on invoices', (
     await retainageRulesOnInvoice.down(db);
     await retainageRulesOnInvoice.up(db);
 
-    const stored = await t.db.selectFrom('invoices').select(['id', 'retainageRules']).where('id', 'in', [jun.invoice.id, jul.invoice.id, flatInvoice.invoice.id]).execute();
+    const stored = await t.db.selectFrom('invoices').select(['id', 'retainageRules']).where('tenantId', '=', s.project.tenantId).where('id', 'in', [jun.invoice.id, jul.invoice.id, flatInvoice.invoice.id]).execute();
     const rulesOf = new Map(stored.map((r) => [r.id, r.retainageRules]));
     assert.deepEqual(rulesOf.get(jul.invoice.id), { rules: TEN_UNTIL_FIVE_PERCENT, afterRateBp: 0 });
     assert.equal(rulesOf.get(jun.invoice.id), null, 'approved: read from its snapshot');

@@ -41,13 +41,14 @@ const G702_FIELDS = [
   'balanceToFinishInclRetainageCents',
 ] as const;
 
-async function storedRows(projectId: string) {
+async function storedRows(project: { tenantId: string; id: string }) {
   return t.db
     .selectFrom('invoiceSummaries as s')
-    .innerJoin('invoices as i', 'i.id', 's.invoiceId')
+    .innerJoin('invoices as i', (join) => join.onRef('i.tenantId', '=', 's.tenantId').onRef('i.id', '=', 's.invoiceId'))
     .selectAll('s')
     .select('i.commitmentId')
-    .where('i.projectId', '=', projectId)
+    .where('i.tenantId', '=', project.tenantId)
+    .where('i.projectId', '=', project.id)
     .execute();
 }
 
@@ -56,8 +57,8 @@ async function storedRows(projectId: string) {
  * request just wrote) must have been stored by the write itself, current, not left for a read.
  */
 async function assertStoredSummariesExact(s: BillingSetup, what: string, written: string[] = []): Promise<void> {
-  const rows = await storedRows(s.project.id);
-  const recomputed = await computeInvoiceSummaries(t.db, s.project.id, [...new Set(rows.map((r) => r.commitmentId))]);
+  const rows = await storedRows(s.project);
+  const recomputed = await computeInvoiceSummaries(t.db, s.project.tenantId, s.project.id, [...new Set(rows.map((r) => r.commitmentId))]);
   for (const id of written) {
     const row = rows.find((r) => r.invoiceId === id);
     assert.ok(row && !row.isStale, `${what}: the write stored the summary of invoice ${id}`);
@@ -79,11 +80,11 @@ async function assertListsExact(s: BillingSetup, what: string): Promise<void> {
   assertOk(board);
   const list = await s.admin.get(`${s.p}/invoices`);
   assertOk(list);
-  const rows = await storedRows(s.project.id);
-  const invoices = await t.db.selectFrom('invoices').select(['id', 'commitmentId']).where('projectId', '=', s.project.id).execute();
+  const rows = await storedRows(s.project);
+  const invoices = await t.db.selectFrom('invoices').select(['id', 'commitmentId']).where('tenantId', '=', s.project.tenantId).where('projectId', '=', s.project.id).execute();
   assert.equal(rows.filter((r) => !r.isStale).length, invoices.length, `${what}: every invoice has a current summary after a read`);
   await assertStoredSummariesExact(s, what);
-  const recomputed = await computeInvoiceSummaries(t.db, s.project.id, [...new Set(invoices.map((i) => i.commitmentId))]);
+  const recomputed = await computeInvoiceSummaries(t.db, s.project.tenantId, s.project.id, [...new Set(invoices.map((i) => i.commitmentId))]);
   for (const item of list.body.data as { id: string; currentPaymentDueCents: number; totalCompletedAndStoredCents: number; overbilledLineCount: number }[]) {
     const expected = recomputed.get(item.id);
     assert.deepEqual(
@@ -176,7 +177,7 @@ describe('stored invoice summaries', () => {
     const cp = `${s.p}/commitments/${c.id}`;
     const line1 = (await s.admin.get(inv(s, b.invoice.id))).body.lines[0] as { key: string };
     assertOk(await s.admin.patch(`${cp}/sov/lines/${line1.key.slice(4)}`, { scheduledValueCents: 12_345_67 }));
-    const staleAfterSov = (await storedRows(s.project.id)).find((r) => r.invoiceId === b.invoice.id);
+    const staleAfterSov = (await storedRows(s.project)).find((r) => r.invoiceId === b.invoice.id);
     assert.equal(staleAfterSov?.isStale, true, 'a scheduled value change marks the open invoice stale');
     await assertListsExact(s, 'scheduled value changed');
     const board = (await s.admin.get(`${s.p}/billing-board`)).body.rows.find((r: any) => r.commitmentId === c.id);
@@ -205,7 +206,7 @@ describe('stored invoice summaries', () => {
 
     // September's invoice, still under review, is certified at 1,500.00: October's D column follows.
     await save(s, s.admin, a, [{ lineId: a.lines[0]!.id, workCompletedThisPeriodCents: 1_500_00, differenceReason: 'Less on site.' }], 'certify');
-    assert.equal((await storedRows(s.project.id)).find((r) => r.invoiceId === b.invoice.id)?.isStale, true, 'the later invoice is marked stale');
+    assert.equal((await storedRows(s.project)).find((r) => r.invoiceId === b.invoice.id)?.isStale, true, 'the later invoice is marked stale');
     await assertListsExact(s, 'earlier invoice certified');
     const board = (await s.admin.get(`${s.p}/billing-board`)).body.rows.find((r: any) => r.commitmentId === c.id);
     assert.equal(board.latestInvoice.totalCompletedAndStoredCents, 2_500_00);
@@ -239,7 +240,7 @@ describe('stored invoice summaries', () => {
     const c = await approvedCommitment(t, s);
     let a = await create(s, s.contactApi, c);
     a = await save(s, s.contactApi, a, [{ lineId: a.lines[1]!.id, workCompletedThisPeriodCents: 4_999_99 }]);
-    await t.db.deleteFrom('invoiceSummaries').where('invoiceId', '=', a.invoice.id).execute();
+    await t.db.deleteFrom('invoiceSummaries').where('tenantId', '=', s.project.tenantId).where('invoiceId', '=', a.invoice.id).execute();
     await assertListsExact(s, 'backfilled on read');
   });
 });

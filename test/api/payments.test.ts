@@ -149,7 +149,7 @@ describe('payments on an invoice', () => {
     const kept = voided.body.payments[0];
     assert.deepEqual([kept.id, kept.voided, kept.voidReason, kept.voidedByName, kept.amountCents], [paymentId, true, 'Check returned by the bank', 'Invoice Admin', 900_00]);
     assertError(await s.admin.post(`${s.p}/invoices/${id}/payments/${paymentId}/void`, { reason: 'again' }), 422, 'payment_voided');
-    assert.equal(Number((await t.db.selectFrom('payments').select((eb) => eb.fn.countAll().as('n')).where('invoiceId', '=', id).executeTakeFirstOrThrow()).n), 1, 'never deleted');
+    assert.equal(Number((await t.db.selectFrom('payments').select((eb) => eb.fn.countAll().as('n')).where('tenantId', '=', s.project.tenantId).where('invoiceId', '=', id).executeTakeFirstOrThrow()).n), 1, 'never deleted');
 
     // Paid again after the void: the full amount can be recorded once more.
     assertOk(await pay(s, s.admin, id, { amountCents: 900_00, method: 'card' }), 201);
@@ -275,7 +275,7 @@ describe('roll-ups', () => {
     assert.equal(mine.body.project.paidToDateCents, 5_500_00);
 
     // The board: October's invoice is partially paid; its row carries the commitment roll-up.
-    const board = await s.admin.get(`${s.p}/billing-board?billingPeriodId=${(await t.db.selectFrom('billingPeriods').select('id').where('projectId', '=', s.project.id).where('startsOn', '=', '2026-10-01').executeTakeFirstOrThrow()).id}`);
+    const board = await s.admin.get(`${s.p}/billing-board?billingPeriodId=${(await t.db.selectFrom('billingPeriods').select('id').where('tenantId', '=', s.project.tenantId).where('projectId', '=', s.project.id).where('startsOn', '=', '2026-10-01').executeTakeFirstOrThrow()).id}`);
     assertOk(board);
     const row = board.body.rows.find((r: any) => r.commitmentId === c.id);
     assert.deepEqual([row.latestInvoice.paidStatus, row.latestInvoice.paidCents], ['partially_paid', 1_000_00]);

@@ -138,7 +138,7 @@ describe('every kind of response carries the security headers', () => {
     ] as const) {
       const row = await t.db
         .insertInto('invoiceAttachments')
-        .values({ invoiceId, filename, contentType: type, sizeBytes: 24, content: Buffer.from('<script>alert(1)</script>'), uploadedBy: s.contact.id, createdAt: new Date() })
+        .values({ tenantId: s.project.tenantId, invoiceId, filename, contentType: type, sizeBytes: 24, content: Buffer.from('<script>alert(1)</script>'), uploadedBy: s.contact.id, createdAt: new Date() })
         .returning('id')
         .executeTakeFirstOrThrow();
       const served = await download(t, s.contactApi.token, `${invoicePath}/attachments/${row.id}`);

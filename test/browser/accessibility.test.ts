@@ -15,6 +15,7 @@ import { respondToInvite } from '../../src/services/billing/invites.ts';
 import { requestPasswordReset } from '../../src/services/auth/request-password-reset.ts';
 import { setRetainageRules } from '../../src/services/commitments/retainage-rules.ts';
 import { browserUnavailable, describeViolations, nothingLoading, openBrowser, screenshot, seriousA11yViolations, startBrowserServer, type BrowserServer, type BrowserSession } from './support/browser.ts';
+import { everyTenant } from '../support/tenants.ts';
 
 const skip = browserUnavailable();
 
@@ -120,7 +121,7 @@ describe('accessibility of every main page, on a laptop and a tablet', { skip: s
     const db = server.database.db;
     const now = new Date();
     [browser] = await Promise.all([openBrowser({ viewport: LAPTOP }), loadDemo(db, now)]);
-    const project = await db.selectFrom('projects').select('id').where('name', '=', 'Riverside Medical Office Building').executeTakeFirstOrThrow();
+    const project = await db.selectFrom('projects').select('id').where('name', '=', 'Riverside Medical Office Building').modifyEnd(everyTenant).executeTakeFirstOrThrow();
     ids.project = project.id;
     // The demo's invoice under review (SC-001's GF-2231), for the reviewer.
     const underReview = await db
@@ -129,6 +130,7 @@ describe('accessibility of every main page, on a laptop and a tablet', { skip: s
       .select(['i.id', 'c.id as commitmentId'])
       .where('c.projectId', '=', project.id)
       .where('i.status', '=', 'under_review')
+      .modifyEnd(everyTenant)
       .executeTakeFirstOrThrow();
     ids.underReview = underReview.commitmentId;
     ids.underReviewInvoice = underReview.id;
@@ -142,13 +144,14 @@ describe('accessibility of every main page, on a laptop and a tablet', { skip: s
       .select('c.id')
       .where('c.projectId', '=', project.id)
       .where('k.userId', '=', rosa.id)
+      .modifyEnd(everyTenant)
       .executeTakeFirstOrThrow();
     ids.rosaCommitment = commitment.id;
     await respondToInvite(db, rosaViewer, project.id, commitment.id, 'accepted', now);
     ids.rosaInvoice = (await createInvoice(db, rosaViewer, project.id, commitment.id, {}, now)).id;
     // Then SC-003's sliding-scale rules change: her invoice keeps its own, and an administrator is told.
     const priya = await db.selectFrom('users').select(['id', 'companyId', 'isCompanyAdmin']).where('email', '=', ACCOUNTS.accountant).executeTakeFirstOrThrow();
-    const rules = await db.selectFrom('commitmentRetainageRules').select('version').where('commitmentId', '=', commitment.id).executeTakeFirstOrThrow();
+    const rules = await db.selectFrom('commitmentRetainageRules').select('version').where('commitmentId', '=', commitment.id).modifyEnd(everyTenant).executeTakeFirstOrThrow();
     await setRetainageRules(
       db,
       { userId: priya.id, companyId: priya.companyId, isCompanyAdmin: priya.isCompanyAdmin },

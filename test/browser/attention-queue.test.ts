@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { DEMO_PASSWORD } from '../../src/demo/demo-data.ts';
 import { loadDemo } from '../../src/demo/load-demo.ts';
 import { browserUnavailable, hasText, openBrowser, screenshot, signIn, startBrowserServer, type BrowserServer, type BrowserSession } from './support/browser.ts';
+import { everyTenant } from '../support/tenants.ts';
 
 const skip = browserUnavailable();
 const LAPTOP = { width: 1366, height: 900 };
@@ -22,10 +23,10 @@ describe('where administrators and contacts start', { skip: skip ?? false }, () 
     server = await startBrowserServer();
     const db = server.database.db;
     [browser] = await Promise.all([openBrowser({ viewport: LAPTOP }), loadDemo(db, new Date())]);
-    const project = await db.selectFrom('projects').select('id').where('name', '=', 'Riverside Medical Office Building').executeTakeFirstOrThrow();
+    const project = await db.selectFrom('projects').select('id').where('name', '=', 'Riverside Medical Office Building').modifyEnd(everyTenant).executeTakeFirstOrThrow();
     ids.project = project.id;
-    ids.underReview = (await db.selectFrom('invoices').select('id').where('projectId', '=', project.id).where('status', '=', 'under_review').executeTakeFirstOrThrow()).id;
-    const commitment = (number: string) => db.selectFrom('commitments').select('id').where('projectId', '=', project.id).where('number', '=', number).executeTakeFirstOrThrow();
+    ids.underReview = (await db.selectFrom('invoices').select('id').where('projectId', '=', project.id).where('status', '=', 'under_review').modifyEnd(everyTenant).executeTakeFirstOrThrow()).id;
+    const commitment = (number: string) => db.selectFrom('commitments').select('id').where('projectId', '=', project.id).where('number', '=', number).modifyEnd(everyTenant).executeTakeFirstOrThrow();
     ids.rosaCommitment = (await commitment('SC-003')).id;
     ids.ssovCommitment = (await commitment('SC-006')).id;
   });

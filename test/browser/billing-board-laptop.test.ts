@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../src/demo/demo-data.ts';
 import { loadDemo } from '../../src/demo/load-demo.ts';
 import { browserUnavailable, eventually, hasText, nothingLoading, openBrowser, screenshot, signIn, startBrowserServer, type BrowserServer, type BrowserSession } from './support/browser.ts';
+import { everyTenant } from '../support/tenants.ts';
 
 const skip = browserUnavailable();
 const LAPTOP = { width: 1366, height: 900 };
@@ -41,7 +42,7 @@ describe('the billing board on a laptop', { skip: skip ?? false }, () => {
     server = await startBrowserServer();
     const db = server.database.db;
     [browser] = await Promise.all([openBrowser({ viewport: LAPTOP }), loadDemo(db, new Date())]);
-    const project = await db.selectFrom('projects').select('id').where('name', '=', 'Riverside Medical Office Building').executeTakeFirstOrThrow();
+    const project = await db.selectFrom('projects').select('id').where('name', '=', 'Riverside Medical Office Building').modifyEnd(everyTenant).executeTakeFirstOrThrow();
     board = `${server.url}/projects/${project.id}/invoicing`;
     periods = `${server.url}/projects/${project.id}/billing-periods`;
     priyaId = (await db.selectFrom('users').select('id').where('email', '=', PRIYA).executeTakeFirstOrThrow()).id;

@@ -72,7 +72,7 @@ describe('email notices on screen', { skip: skip ?? false }, () => {
     await db.updateTable('users').set({ emailEnabled: false }).where((eb) => eb.or([eb('isCompanyAdmin', '=', true), eb('id', '=', admin.id)])).execute();
     await createBillingPeriod(db, viewerOf(admin), project.id, {}, now);
     const invoice = await createInvoice(db, viewerOf(contact), project.id, commitment.id, {}, now);
-    const [line] = (await listInvoiceLines(db, [invoice.id])).get(invoice.id) ?? [];
+    const [line] = (await listInvoiceLines(db, project.tenantId, [invoice.id])).get(invoice.id) ?? [];
     assert.ok(line);
     const saved = await saveInvoiceLines(db, viewerOf(contact), project.id, invoice.id, { version: invoice.version, mode: 'claim', lines: [{ lineId: line.id, workCompletedThisPeriodCents: 1_000_00 }] }, now);
     await changeInvoiceStatus(db, viewerOf(contact), project.id, invoice.id, { action: 'submit', version: saved.version }, now);

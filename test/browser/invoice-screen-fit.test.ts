@@ -20,6 +20,7 @@ import { addToProject, makeCommitment, makeCompany, makeProject, makeUser, syste
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ARTIFACTS, browserUnavailable, eventually, hasText, hasValue, openBrowser, screenshot, signIn, startBrowserServer, type BrowserServer, type BrowserSession } from './support/browser.ts';
+import { everyTenant } from '../support/tenants.ts';
 
 const skip = browserUnavailable();
 
@@ -220,7 +221,7 @@ describe('the invoice fits the screen: a phone bills end to end; the action bar 
     await screenshot(page, 'phone-03-invoice-submitted');
 
     const db = server.database.db;
-    const invoice = await db.selectFrom('invoices').select(['status', 'submittedBy']).where('id', '=', invoiceId).executeTakeFirstOrThrow();
+    const invoice = await db.selectFrom('invoices').select(['status', 'submittedBy']).where('id', '=', invoiceId).modifyEnd(everyTenant).executeTakeFirstOrThrow();
     assert.deepEqual(invoice, { status: 'under_review', submittedBy: contact.id });
     const saved = await db
       .selectFrom('invoiceLines as l')
@@ -228,6 +229,7 @@ describe('the invoice fits the screen: a phone bills end to end; the action bar 
       .select(['s.itemNumber', 'l.claimedWorkCents', 'l.claimedPercentBp', 'l.claimedMaterialsNewCents'])
       .where('l.invoiceId', '=', invoiceId)
       .orderBy('s.position')
+      .modifyEnd(everyTenant)
       .execute();
     assert.deepEqual(
       saved.map((l) => [l.itemNumber, l.claimedWorkCents === null ? null : Number(l.claimedWorkCents), l.claimedPercentBp === null ? null : Number(l.claimedPercentBp), Number(l.claimedMaterialsNewCents)]),

@@ -15,6 +15,7 @@ import { addDays, dayOfMonth, todayIn } from '../../src/domain/calendar.ts';
 import { formatDay, formatDayRange } from '../../src/domain/format.ts';
 import { addToProject, makeCompany, makeProject, makeUser } from '../support/factories.ts';
 import { browserUnavailable, eventually, hasText, hasValue, openBrowser, screenshot, signIn, startBrowserServer, type BrowserServer, type BrowserSession } from './support/browser.ts';
+import { everyTenant } from '../support/tenants.ts';
 
 const skip = browserUnavailable();
 
@@ -214,7 +215,7 @@ describe('the monthly billing cycle, end to end in the browser', { skip: skip ??
     }
     assert.equal(await page.getByRole('button').count(), 1, 'one button');
     await screenshot(page, 'cycle-05b-answer-page');
-    const unanswered = await db.selectFrom('billingInvites').select(['response']).where('projectId', '=', project.id).execute();
+    const unanswered = await db.selectFrom('billingInvites').select(['response']).where('projectId', '=', project.id).modifyEnd(everyTenant).execute();
     assert.deepEqual(unanswered, [{ response: null }], 'opening the link answered nothing');
     await page.getByRole('button', { name: 'Yes, I will bill this period' }).click();
     await page.getByRole('heading', { name: 'Thank you, Dana Contact' }).waitFor();
@@ -363,15 +364,15 @@ describe('the monthly billing cycle, end to end in the browser', { skip: skip ??
     await page.getByRole('region', { name: 'Nothing needs you right now' }).waitFor();
 
     // ---- And the database agrees ----------------------------------------------------------------
-    const commitment = await db.selectFrom('commitments').selectAll().where('projectId', '=', project.id).where('number', '=', number).executeTakeFirstOrThrow();
+    const commitment = await db.selectFrom('commitments').selectAll().where('projectId', '=', project.id).where('number', '=', number).modifyEnd(everyTenant).executeTakeFirstOrThrow();
     assert.equal(commitment.status, 'approved');
     assert.equal(commitment.contractCompanyId, sub.id);
-    const contacts = await db.selectFrom('commitmentInvoiceContacts').select('userId').where('commitmentId', '=', commitment.id).execute();
+    const contacts = await db.selectFrom('commitmentInvoiceContacts').select('userId').where('commitmentId', '=', commitment.id).modifyEnd(everyTenant).execute();
     assert.deepEqual(contacts.map((c) => c.userId), [contact.id]);
-    const inviteRow = await db.selectFrom('billingInvites').selectAll().where('commitmentId', '=', commitment.id).executeTakeFirstOrThrow();
+    const inviteRow = await db.selectFrom('billingInvites').selectAll().where('commitmentId', '=', commitment.id).modifyEnd(everyTenant).executeTakeFirstOrThrow();
     assert.equal(inviteRow.response, 'accepted');
     assert.equal(inviteRow.respondedBy, contact.id);
-    const invoices = await db.selectFrom('invoices').selectAll().where('commitmentId', '=', commitment.id).execute();
+    const invoices = await db.selectFrom('invoices').selectAll().where('commitmentId', '=', commitment.id).modifyEnd(everyTenant).execute();
     assert.equal(invoices.length, 1);
     const invoice = invoices[0]!;
     assert.equal(invoiceUrl.endsWith(`/invoices/${invoice.id}`), true);
@@ -397,7 +398,7 @@ describe('the monthly billing cycle, end to end in the browser', { skip: skip ??
     assert.equal(snapshot.summary.totalCompletedAndStoredCents, 3_000_000);
     assert.equal(snapshot.summary.totalRetainageCents, 300_000);
     assert.equal(snapshot.summary.currentPaymentDueCents, 2_700_000);
-    const lines = await db.selectFrom('invoiceLines').selectAll().where('invoiceId', '=', invoice.id).execute();
+    const lines = await db.selectFrom('invoiceLines').selectAll().where('invoiceId', '=', invoice.id).modifyEnd(everyTenant).execute();
     assert.deepEqual(lines.map((l) => l.reviewStatus).sort(), ['approved', 'approved', 'approved']);
 
     await contactContext.close();

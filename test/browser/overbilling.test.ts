@@ -17,6 +17,7 @@ import { respondToInvite, sendInvites } from '../../src/services/billing/invites
 import { updateProjectSettings } from '../../src/services/billing/save-settings.ts';
 import { addToProject, makeCommitment, makeCompany, makeProject, makeUser, systemAdminOf, unique, viewerOf } from '../support/factories.ts';
 import { browserUnavailable, describeViolations, eventually, hasText, openBrowser, screenshot, seriousA11yViolations, signIn, startBrowserServer, type BrowserServer, type BrowserSession } from './support/browser.ts';
+import { everyTenant } from '../support/tenants.ts';
 
 const skip = browserUnavailable();
 const PASSWORD = 'correct horse battery';
@@ -44,7 +45,7 @@ describe('overbilling is visible end to end', { skip: skip ?? false }, () => {
     const { gc } = await systemAdminOf(db);
     const admin = await makeUser(db, gc, { name: 'Ivy Admin', password: PASSWORD });
     await addToProject(db, project, admin, 'admin');
-    const settings = await getProjectSettings(db, project.id);
+    const settings = await getProjectSettings(db, project.tenantId, project.id);
     await updateProjectSettings(db, viewerOf(admin), project.id, { version: settings.version, allowOverbilling }, now);
     const sub = await makeCompany(db, 'subcontractor', unique('Coastal Framing'));
     const contact = await makeUser(db, sub, { name: 'Rae Contact', password: PASSWORD });
@@ -139,7 +140,7 @@ describe('overbilling is visible end to end', { skip: skip ?? false }, () => {
     await eventually('every line back', async () => (await g703(page).locator('tbody tr[data-line-id]').count()) === 3);
 
     // The contact's invoice as the server says it: one line over, by 2,000.00.
-    const stored = await server.database.db.selectFrom('invoiceLines').select(['claimedWorkCents']).where('invoiceId', '=', invoiceId).execute();
+    const stored = await server.database.db.selectFrom('invoiceLines').select(['claimedWorkCents']).where('invoiceId', '=', invoiceId).modifyEnd(everyTenant).execute();
     assert.ok(stored.some((l) => Number(l.claimedWorkCents) === 12_000_00));
     await adminContext.close();
   });

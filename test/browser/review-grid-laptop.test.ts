@@ -13,6 +13,7 @@ import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../src/demo/demo-data.ts';
 import { loadDemo } from '../../src/demo/load-demo.ts';
 import { browserUnavailable, describeViolations, eventually, openBrowser, screenshot, seriousA11yViolations, signIn, startBrowserServer, type BrowserServer, type BrowserSession } from './support/browser.ts';
+import { everyTenant } from '../support/tenants.ts';
 
 const skip = browserUnavailable();
 const LAPTOP = { width: 1366, height: 900 };
@@ -54,7 +55,7 @@ describe('the review grid on a laptop', { skip: skip ?? false }, () => {
     server = await startBrowserServer();
     const db = server.database.db;
     [browser] = await Promise.all([openBrowser({ viewport: LAPTOP }), loadDemo(db, new Date())]);
-    const invoice = await db.selectFrom('invoices').select(['id', 'projectId']).where('status', '=', 'under_review').executeTakeFirstOrThrow();
+    const invoice = await db.selectFrom('invoices').select(['id', 'projectId']).where('status', '=', 'under_review').modifyEnd(everyTenant).executeTakeFirstOrThrow();
     url = `${server.url}/projects/${invoice.projectId}/invoices/${invoice.id}`;
     priyaId = (await db.selectFrom('users').select('id').where('email', '=', PRIYA).executeTakeFirstOrThrow()).id;
   });

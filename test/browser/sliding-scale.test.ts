@@ -72,7 +72,7 @@ describe('sliding-scale retention in the browser', { skip: skip ?? false }, () =
     // Two invoices: the first holds 500.00 of the 750.00 cap; the second only has 250.00 of room.
     const bill = async (work: number[]) => {
       const invoice = await createInvoice(db, adminViewer, project.id, commitment.id, {}, now);
-      const lines = (await listInvoiceLines(db, [invoice.id])).get(invoice.id) ?? [];
+      const lines = (await listInvoiceLines(db, project.tenantId, [invoice.id])).get(invoice.id) ?? [];
       await saveInvoiceLines(
         db,
         adminViewer,
@@ -81,11 +81,11 @@ describe('sliding-scale retention in the browser', { skip: skip ?? false }, () =
         { version: invoice.version, mode: 'claim', lines: work.map((w, i) => ({ lineId: lines[i]!.id, workCompletedThisPeriodCents: w })) },
         now,
       );
-      await changeInvoiceStatus(db, adminViewer, project.id, invoice.id, { action: 'submit', version: (await getInvoice(db, project.id, invoice.id)).version }, now);
+      await changeInvoiceStatus(db, adminViewer, project.id, invoice.id, { action: 'submit', version: (await getInvoice(db, project.tenantId, project.id, invoice.id)).version }, now);
       return invoice.id;
     };
     const first = await bill([5_000_00, 0]);
-    await changeInvoiceStatus(db, adminViewer, project.id, first, { action: 'approve', version: (await getInvoice(db, project.id, first)).version }, now);
+    await changeInvoiceStatus(db, adminViewer, project.id, first, { action: 'approve', version: (await getInvoice(db, project.tenantId, project.id, first)).version }, now);
     const second = await bill([3_000_00, 2_000_00]);
 
     await page.goto(`${server.url}/projects/${project.id}/invoices/${second}`);
@@ -108,7 +108,7 @@ describe('sliding-scale retention in the browser', { skip: skip ?? false }, () =
     await form.getByRole('button', { name: 'Override retainage' }).click();
     await card.getByText(/Override by administrator: Punch list still open/).waitFor();
     assert.match(await rowText(1), /\$40\.00\s*rules: \$/);
-    const saved = (await listInvoiceLines(db, [second])).get(second)?.[1];
+    const saved = (await listInvoiceLines(db, project.tenantId, [second])).get(second)?.[1];
     assert.deepEqual(saved?.retainageOverride, { workRetainageThisPeriodCents: 40_00, reason: 'Punch list still open' });
   });
   test('the grid shows the rate applied this period and its rule, live and as the server says; changed rules can be applied, audited', async () => {
@@ -144,10 +144,10 @@ describe('sliding-scale retention in the browser', { skip: skip ?? false }, () =
     );
     // A first invoice, approved, holds 700.00: the first rule's cap is reached.
     const first = await createInvoice(db, adminViewer, project.id, commitment.id, {}, now);
-    const firstLines = (await listInvoiceLines(db, [first.id])).get(first.id) ?? [];
+    const firstLines = (await listInvoiceLines(db, project.tenantId, [first.id])).get(first.id) ?? [];
     await saveInvoiceLines(db, adminViewer, project.id, first.id, { version: first.version, mode: 'claim', lines: [{ lineId: firstLines[0]!.id, workCompletedThisPeriodCents: 7_000_00 }] }, now);
-    await changeInvoiceStatus(db, adminViewer, project.id, first.id, { action: 'submit', version: (await getInvoice(db, project.id, first.id)).version }, now);
-    await changeInvoiceStatus(db, adminViewer, project.id, first.id, { action: 'approve', version: (await getInvoice(db, project.id, first.id)).version }, now);
+    await changeInvoiceStatus(db, adminViewer, project.id, first.id, { action: 'submit', version: (await getInvoice(db, project.tenantId, project.id, first.id)).version }, now);
+    await changeInvoiceStatus(db, adminViewer, project.id, first.id, { action: 'approve', version: (await getInvoice(db, project.tenantId, project.id, first.id)).version }, now);
     // The second, this period's, entered by the administrator on the contact's behalf.
     const second = await createInvoice(db, adminViewer, project.id, commitment.id, {}, now);
     const url = `${server.url}/projects/${project.id}/invoices/${second.id}`;

@@ -19,6 +19,7 @@ import { createBillingPeriod } from '../../src/services/billing/billing-periods.
 import { replaceSovLines } from '../../src/services/commitments/schedule-of-values.ts';
 import { saveSsovLines } from '../../src/services/ssov/save-ssov-lines.ts';
 import { addToProject, makeCommitment, makeCompany, makeProject, makeUser, viewerOf } from '../support/factories.ts';
+import { everyTenant } from '../support/tenants.ts';
 import {
   browserUnavailable,
   describeViolations,
@@ -254,7 +255,7 @@ describe('the Subcontractor SOV and payments, end to end in the browser', { skip
 
     // Meanwhile the administrator renames a line: the contact's save is refused as a conflict, and
     // nothing is overwritten; reloading shows their version.
-    const version = (await db.selectFrom('ssovs').select('version').where('commitmentId', '=', commitment.id).executeTakeFirstOrThrow()).version;
+    const version = (await db.selectFrom('ssovs').select('version').where('commitmentId', '=', commitment.id).modifyEnd(everyTenant).executeTakeFirstOrThrow()).version;
     const storedLines = await db
       .selectFrom('ssovLines as d')
       .innerJoin('sovLines as s', 's.id', 'd.sovLineId')
@@ -262,6 +263,7 @@ describe('the Subcontractor SOV and payments, end to end in the browser', { skip
       .where('d.commitmentId', '=', commitment.id)
       .orderBy('s.position')
       .orderBy('d.position')
+      .modifyEnd(everyTenant)
       .execute();
     await saveSsovLines(
       db,
@@ -393,12 +395,12 @@ describe('the Subcontractor SOV and payments, end to end in the browser', { skip
     await screenshot(page, 'ssov-09-commitment-payments-contact');
 
     // ---- And the database agrees ----------------------------------------------------------------
-    const ssov = await db.selectFrom('ssovs').selectAll().where('commitmentId', '=', commitment.id).executeTakeFirstOrThrow();
+    const ssov = await db.selectFrom('ssovs').selectAll().where('commitmentId', '=', commitment.id).modifyEnd(everyTenant).executeTakeFirstOrThrow();
     assert.equal(ssov.status, 'approved');
     assert.equal(ssov.submittedBy, contact.id);
     assert.equal(ssov.approvedBy, admin.id);
     assert.equal(ssov.sentBackReason, reason);
-    const details = await db.selectFrom('ssovLines').selectAll().where('commitmentId', '=', commitment.id).orderBy('position').execute();
+    const details = await db.selectFrom('ssovLines').selectAll().where('commitmentId', '=', commitment.id).orderBy('position').modifyEnd(everyTenant).execute();
     assert.deepEqual(
       details.map((d) => [d.description, d.costCode, d.amountCents]).sort(),
       [
@@ -408,14 +410,14 @@ describe('the Subcontractor SOV and payments, end to end in the browser', { skip
         ['Studs, track and headers', '05-400', 6_000_00],
       ],
     );
-    const invoice = await db.selectFrom('invoices').selectAll().where('commitmentId', '=', commitment.id).executeTakeFirstOrThrow();
+    const invoice = await db.selectFrom('invoices').selectAll().where('commitmentId', '=', commitment.id).modifyEnd(everyTenant).executeTakeFirstOrThrow();
     assert.equal(invoiceUrl.endsWith(`/invoices/${invoice.id}`), true);
     assert.equal(invoice.status, 'approved');
     assert.equal(invoice.createdBy, contact.id);
-    const lines = await db.selectFrom('invoiceLines').selectAll().where('invoiceId', '=', invoice.id).execute();
+    const lines = await db.selectFrom('invoiceLines').selectAll().where('invoiceId', '=', invoice.id).modifyEnd(everyTenant).execute();
     assert.equal(lines.length, 4);
     assert.deepEqual(new Set(lines.map((l) => l.ssovLineId)), new Set(details.map((d) => d.id)), 'every invoice line is a detail line');
-    const paid = await db.selectFrom('payments').selectAll().where('invoiceId', '=', invoice.id).orderBy('recordedAt').execute();
+    const paid = await db.selectFrom('payments').selectAll().where('invoiceId', '=', invoice.id).orderBy('recordedAt').modifyEnd(everyTenant).execute();
     assert.deepEqual(
       paid.map((p) => [p.amountCents, p.reference, p.recordedBy]),
       [

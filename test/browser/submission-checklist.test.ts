@@ -18,6 +18,7 @@ import { saveInvoiceLines } from '../../src/services/billing/save-invoice-lines.
 import { listInvoiceLines } from '../../src/db/invoices.queries.ts';
 import { addToProject, makeCommitment, makeCompany, makeProject, makeUser, systemAdminOf, unique, viewerOf } from '../support/factories.ts';
 import { browserUnavailable, describeViolations, eventually, hasText, openBrowser, screenshot, seriousA11yViolations, signIn, startBrowserServer, type BrowserServer, type BrowserSession } from './support/browser.ts';
+import { everyTenant } from '../support/tenants.ts';
 
 const skip = browserUnavailable();
 const PASSWORD = 'correct horse battery';
@@ -91,7 +92,7 @@ describe('the submission checklist', { skip: skip ?? false }, () => {
     const results = page.getByRole('dialog', { name: 'Invites to bill: results' });
     await results.getByText('Invites sent for 2 commitments.', { exact: false }).waitFor();
     await results.getByRole('button', { name: 'Done' }).click();
-    const invites = await db.selectFrom('billingInvites').select(['commitmentId', 'requestAttachments', 'attachmentsNote']).execute();
+    const invites = await db.selectFrom('billingInvites').select(['commitmentId', 'requestAttachments', 'attachmentsNote']).modifyEnd(everyTenant).execute();
     assert.deepEqual(
       invites.map((i) => [i.commitmentId, i.requestAttachments, i.attachmentsNote]).sort(),
       [
@@ -138,9 +139,9 @@ describe('the submission checklist', { skip: skip ?? false }, () => {
     await screenshot(page, 'checklist-03-attached');
     await dialog.getByRole('button', { name: 'Submit for review' }).click();
     await page.getByText(/^Submitted for review\./).waitFor();
-    const raeInvoice = await db.selectFrom('invoices').select(['id', 'status']).where('commitmentId', '=', rae.commitment.id).executeTakeFirstOrThrow();
+    const raeInvoice = await db.selectFrom('invoices').select(['id', 'status']).where('commitmentId', '=', rae.commitment.id).modifyEnd(everyTenant).executeTakeFirstOrThrow();
     assert.equal(raeInvoice.status, 'under_review');
-    const files = await db.selectFrom('invoiceAttachments').select('filename').where('invoiceId', '=', raeInvoice.id).execute();
+    const files = await db.selectFrom('invoiceAttachments').select('filename').where('invoiceId', '=', raeInvoice.id).modifyEnd(everyTenant).execute();
     assert.deepEqual(files, [{ filename: PDF.name }]);
     const raeSubmit = await db.selectFrom('auditLog').select('after').where('entityId', '=', raeInvoice.id).where('action', '=', 'status_under_review').executeTakeFirstOrThrow();
     assert.equal((raeSubmit.after as Record<string, unknown>).acknowledgedMissing, undefined, 'nothing was missing');
@@ -149,7 +150,7 @@ describe('the submission checklist', { skip: skip ?? false }, () => {
     // ---- Omar: stored materials, no attachment, submits knowingly ---------------------------------
     await respondToInvite(db, viewerOf(omar.contact), project.id, omar.commitment.id, 'accepted', now);
     const omarInvoice = await createInvoice(db, viewerOf(omar.contact), project.id, omar.commitment.id, {}, now);
-    const lines = (await listInvoiceLines(db, [omarInvoice.id])).get(omarInvoice.id) ?? [];
+    const lines = (await listInvoiceLines(db, project.tenantId, [omarInvoice.id])).get(omarInvoice.id) ?? [];
     await saveInvoiceLines(db, viewerOf(omar.contact), project.id, omarInvoice.id, { version: omarInvoice.version, mode: 'claim', lines: [{ lineId: lines[0]!.id, materialsStoredNewCents: 4_000_00 }] }, now);
     const omarContext = await browser.browser.newContext({ viewport: LAPTOP });
     page = await omarContext.newPage();
@@ -181,7 +182,7 @@ describe('the submission checklist', { skip: skip ?? false }, () => {
 
     // ---- Bulk, on Lena's behalf: refused while the backup is missing, then submitted knowingly --------
     const lenaInvoice = await createInvoice(db, viewerOf(admin), project.id, lena.commitment.id, {}, now);
-    const lenaLines = (await listInvoiceLines(db, [lenaInvoice.id])).get(lenaInvoice.id) ?? [];
+    const lenaLines = (await listInvoiceLines(db, project.tenantId, [lenaInvoice.id])).get(lenaInvoice.id) ?? [];
     await saveInvoiceLines(db, viewerOf(admin), project.id, lenaInvoice.id, { version: lenaInvoice.version, mode: 'claim', lines: [{ lineId: lenaLines[1]!.id, materialsStoredNewCents: 1_200_00 }] }, now);
     const bulk = async (acknowledge: boolean) => {
       await page.goto(board);
@@ -197,7 +198,7 @@ describe('the submission checklist', { skip: skip ?? false }, () => {
       return text;
     };
     assert.match(await bulk(false), /not changedMaterials stored this period \(\$1,200\.00\) are billed without an attachment to back them \(delivery tickets, supplier invoices, insurance\)\. Attach it on the invoice, or submit again with “Submit even when attachments are missing”\.$/);
-    assert.equal((await db.selectFrom('invoices').select('status').where('id', '=', lenaInvoice.id).executeTakeFirstOrThrow()).status, 'draft');
+    assert.equal((await db.selectFrom('invoices').select('status').where('id', '=', lenaInvoice.id).modifyEnd(everyTenant).executeTakeFirstOrThrow()).status, 'draft');
     assert.match(await bulk(true), /now Under Review/);
     const lenaSubmit = await db.selectFrom('auditLog').select(['after', 'actorUserId']).where('entityId', '=', lenaInvoice.id).where('action', '=', 'status_under_review').executeTakeFirstOrThrow();
     assert.deepEqual([(lenaSubmit.after as Record<string, unknown>).acknowledgedMissing, lenaSubmit.actorUserId], [['stored_materials_backup'], admin.id]);

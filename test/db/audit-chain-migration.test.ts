@@ -40,7 +40,8 @@ test('entries written before the chain existed are linked in the order they were
     assert.equal((await sql<{ n: number }>`select count(*)::int as n from information_schema.columns where table_name = 'audit_log' and column_name = 'hash'`.execute(db)).rows[0]?.n, 0);
 
     const { rows: projects } = await sql<{ id: string }>`
-      insert into projects (name, currency, locale, time_zone) values ('A', 'USD', 'en-US', 'UTC'), ('B', 'USD', 'en-US', 'UTC') returning id`.execute(db);
+      insert into projects (name, currency, locale, time_zone) values ('A', 'USD', 'en-US', 'UTC'), ('B', 'USD', 'en-US', 'UTC') returning id
+      /* cross-tenant: projects written before the tenant column existed */`.execute(db);
     const [a, b] = projects.map((p) => p.id);
     // 12 entries in project A interleaved with B's and with entries outside any project.
     await sql`

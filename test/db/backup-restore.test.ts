@@ -21,6 +21,7 @@ import { loadDemo } from '../../src/demo/load-demo.ts';
 import { verifyAuditLog } from '../../src/services/audit/verify-audit-log.ts';
 import { fingerprint, type Fingerprint } from '../support/db-fingerprint.ts';
 import { testDatabaseUrl } from '../support/test-db.ts';
+import { everyTenant } from '../support/tenants.ts';
 
 const NOW = new Date('2026-11-20T15:00:00Z');
 const url = testDatabaseUrl();
@@ -89,11 +90,11 @@ after(async () => {
 
 /** The demo has no attachments: one with every byte value, so binary content makes the trip too. */
 async function addBinaryAttachment(db: Db): Promise<void> {
-  const invoice = await db.selectFrom('invoices').select(['id', 'createdBy']).orderBy('createdAt').executeTakeFirstOrThrow();
+  const invoice = await db.selectFrom('invoices').select(['id', 'tenantId', 'createdBy']).orderBy('createdAt').modifyEnd(everyTenant).executeTakeFirstOrThrow();
   const content = Buffer.from(Array.from({ length: 4096 }, (_, i) => i % 256));
   await db
     .insertInto('invoiceAttachments')
-    .values({ invoiceId: invoice.id, filename: 'reçu.pdf', contentType: 'application/pdf', sizeBytes: content.length, content, uploadedBy: invoice.createdBy, createdAt: NOW })
+    .values({ tenantId: invoice.tenantId, invoiceId: invoice.id, filename: 'reçu.pdf', contentType: 'application/pdf', sizeBytes: content.length, content, uploadedBy: invoice.createdBy, createdAt: NOW })
     .execute();
 }
 
@@ -128,7 +129,7 @@ test('a backup restored into a fresh database gives back every table, row for ro
     assert.equal(report.entries, auditEntries);
 
     // The restored database takes writes: ids do not collide and the audit chains carry on.
-    const project = await handle.db.selectFrom('projects').select('id').orderBy('name').executeTakeFirstOrThrow();
+    const project = await handle.db.selectFrom('projects').select('id').orderBy('name').modifyEnd(everyTenant).executeTakeFirstOrThrow();
     await sql`insert into audit_log (occurred_at, project_id, entity_type, entity_id, action) values (now(), ${project.id}::uuid, 'note', 'restored', 'after_restore')`.execute(handle.db);
     await sql`insert into sign_in_attempts (email_lower, ip, succeeded, attempted_at) values ('x@example.test', 'local', false, now())`.execute(handle.db);
     assert.deepEqual(await verifyAuditLog(handle.db), { entries: auditEntries + 1, chains: report.chains, breaks: [] });

@@ -64,7 +64,7 @@ async function holdCommitmentLock(commitmentId: string) {
   let locked!: () => void;
   const isLocked = new Promise<void>((resolve) => (locked = resolve));
   const done = holder.db.transaction().execute(async (trx) => {
-    await sql`select id from commitments where id = ${commitmentId} for update`.execute(trx);
+    await sql`select id from commitments where tenant_id = ${seed.project.tenantId} and id = ${commitmentId} for update`.execute(trx);
     locked();
     await released;
   });
@@ -91,7 +91,12 @@ const createInvoice = (commitmentId: string, headers: Record<string, string> = {
   });
 
 async function invoiceCount(commitmentId: string): Promise<number> {
-  const row = await database.db.selectFrom('invoices').select((eb) => eb.fn.countAll<number>().as('n')).where('commitmentId', '=', commitmentId).executeTakeFirstOrThrow();
+  const row = await database.db
+    .selectFrom('invoices')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tenantId', '=', seed.project.tenantId)
+    .where('commitmentId', '=', commitmentId)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

@@ -11,6 +11,7 @@ import { listAttention } from '../../src/services/billing/attention.ts';
 import { getBillingBoard } from '../../src/services/billing/billing-board.ts';
 import { getInvoiceView } from '../../src/services/billing/invoice-view.ts';
 import { countOverbilledLines, overbilledByCents } from '../../src/domain/pay-application.ts';
+import { everyTenant } from '../support/tenants.ts';
 import { openTestDatabase, type TestDatabase } from '../support/test-db.ts';
 
 const NOW = new Date('2026-11-20T15:00:00Z');
@@ -29,10 +30,10 @@ test('the demo loads and the database is no longer empty', async () => {
 });
 
 test('one project is mid-cycle: last period approved, this one open with an invoice under review and one sent back', async () => {
-  const statuses = await database.db.selectFrom('invoices').select('status').execute();
+  const statuses = await database.db.selectFrom('invoices').select('status').modifyEnd(everyTenant).execute();
   const count = (s: string) => statuses.filter((r) => r.status === s).length;
   assert.deepEqual([count('approved'), count('under_review'), count('revise_and_resubmit')], [2, 1, 1]);
-  const open = await database.db.selectFrom('billingPeriods').select(['dueOn']).where('status', '=', 'open').execute();
+  const open = await database.db.selectFrom('billingPeriods').select(['dueOn']).where('status', '=', 'open').modifyEnd(everyTenant).execute();
   assert.equal(open.length, 1);
   const emails = await database.db.selectFrom('emailMessages').select('kind').execute();
   assert.ok(emails.some((e) => e.kind === 'invite_to_bill'), 'the invites are in the mailbox');
@@ -54,7 +55,7 @@ test('the invoice under review bills a line over 100% on a project that allows i
   const db = database.db;
   const priya = await db.selectFrom('users').select(['id', 'companyId', 'isCompanyAdmin']).where('email', '=', 'priya.raman@northwind.example').executeTakeFirstOrThrow();
   const viewer = { userId: priya.id, companyId: priya.companyId, isCompanyAdmin: priya.isCompanyAdmin };
-  const project = await db.selectFrom('projects').select('id').where('name', '=', 'Riverside Medical Office Building').executeTakeFirstOrThrow();
+  const project = await db.selectFrom('projects').select('id').where('name', '=', 'Riverside Medical Office Building').modifyEnd(everyTenant).executeTakeFirstOrThrow();
   const board = await getBillingBoard(db, viewer, project.id, {});
   const flagged = board.rows.filter((r) => (r.latestInvoice?.overbilledLineCount ?? 0) > 0).map((r) => [r.commitment.number, r.latestInvoice?.overbilledLineCount]);
   assert.deepEqual(flagged, [['SC-001', 1]], 'only SC-001’s invoice is marked, with one line');
@@ -69,7 +70,7 @@ test('the invoice under review bills a line over 100% on a project that allows i
 });
 
 test('three projects, one of them Canadian', async () => {
-  const projects = await database.db.selectFrom('projects').selectAll().orderBy('number').execute();
+  const projects = await database.db.selectFrom('projects').selectAll().orderBy('number').modifyEnd(everyTenant).execute();
   assert.equal(projects.length, 3);
   const canadian = projects.filter((p) => p.currency === 'CAD');
   assert.equal(canadian.length, 1);
@@ -115,6 +116,7 @@ test('every commitment has 10–80 SOV lines in whole cents, exactly the catalog
     .selectFrom('commitments as c')
     .innerJoin('projects as p', 'p.id', 'c.projectId')
     .select(['c.id', 'c.number', 'c.kind', 'p.number as projectNumber'])
+    .modifyEnd(everyTenant)
     .execute();
   assert.equal(commitments.length, PROJECTS.reduce((n, p) => n + p.commitments.length, 0));
   assert.ok(commitments.some((c) => c.kind === 'purchase_order'));
@@ -124,6 +126,7 @@ test('every commitment has 10–80 SOV lines in whole cents, exactly the catalog
       .select(['itemNumber', 'costCode', 'description', 'scheduledValueCents'])
       .where('commitmentId', '=', c.id)
       .orderBy('position')
+      .modifyEnd(everyTenant)
       .execute();
     const label = `${c.projectNumber} ${c.number}`;
     assert.ok(lines.length >= 10 && lines.length <= 80, `${label} has ${lines.length} lines`);
@@ -148,6 +151,7 @@ test('every invoice contact is an active employee of the contract company with a
     .innerJoin('users as u', 'u.id', 'cic.userId')
     .leftJoin('projectUsers as pu', (join) => join.onRef('pu.userId', '=', 'u.id').onRef('pu.projectId', '=', 'c.projectId'))
     .select(['c.number', 'c.contractCompanyId', 'u.email', 'u.companyId', 'u.isActive', 'pu.commitmentsPermission'])
+    .modifyEnd(everyTenant)
     .execute();
   assert.ok(rows.length >= 30, `${rows.length} invoice contacts`);
   for (const row of rows) {
@@ -160,7 +164,7 @@ test('every invoice contact is an active employee of the contract company with a
 
 test('privacy, directory levels, retainage and change orders cover the promised cases', async () => {
   const db = database.db;
-  const commitments = await db.selectFrom('commitments').selectAll().execute();
+  const commitments = await db.selectFrom('commitments').selectAll().modifyEnd(everyTenant).execute();
   assert.ok(commitments.some((c) => !c.isPrivate), 'a non-private commitment');
   const sovVisible = commitments.filter((c) => c.isPrivate && c.privateSovVisible);
   assert.ok(sovVisible.length >= 1);
@@ -168,6 +172,7 @@ test('privacy, directory levels, retainage and change orders cover the promised 
     .selectFrom('commitmentPrivateUsers')
     .select('userId')
     .where('commitmentId', 'in', sovVisible.map((c) => c.id))
+    .modifyEnd(everyTenant)
     .execute();
   assert.ok(explicit.length >= 1, 'an explicit private-list user where the SOV is visible');
   assert.ok(commitments.some((c) => c.retainageWorkBp === 1000 && c.retainageMaterialsBp === 500));
@@ -178,6 +183,7 @@ test('privacy, directory levels, retainage and change orders cover the promised 
     .innerJoin('users as u', 'u.id', 'pu.userId')
     .innerJoin('companies as c', 'c.id', 'u.companyId')
     .select(['c.kind', 'u.isCompanyAdmin', 'pu.commitmentsPermission'])
+    .modifyEnd(everyTenant)
     .execute();
   const gcStaff = directory.filter((d) => d.kind === 'general_contractor' && !d.isCompanyAdmin);
   assert.ok(gcStaff.filter((d) => d.commitmentsPermission === 'admin').length >= 3);
@@ -187,10 +193,10 @@ test('privacy, directory levels, retainage and change orders cover the promised 
   assert.ok(trades.some((d) => d.commitmentsPermission === 'none'));
   assert.ok(!trades.some((d) => d.commitmentsPermission === 'admin'));
 
-  const changeOrders = await db.selectFrom('changeOrders').selectAll().execute();
+  const changeOrders = await db.selectFrom('changeOrders').selectAll().modifyEnd(everyTenant).execute();
   assert.ok(changeOrders.some((co) => co.status === 'approved' && co.approvedAt !== null));
   assert.ok(changeOrders.some((co) => co.status === 'pending'));
-  const negative = await db.selectFrom('changeOrderLines').select('amountCents').where('amountCents', '<', 0).execute();
+  const negative = await db.selectFrom('changeOrderLines').select('amountCents').where('amountCents', '<', 0).modifyEnd(everyTenant).execute();
   assert.ok(negative.length >= 1, 'a deduction line');
 });
 
@@ -232,10 +238,10 @@ test('an empty database prints a note instead of accounts', async (t) => {
 });
 
 test('the demo shows the features of issue 6: paid invoices, a sliding scale, and a Subcontractor SOV asked for', async () => {
-  const payments = await database.db.selectFrom('payments').select(['amountCents', 'voidedAt']).execute();
+  const payments = await database.db.selectFrom('payments').select(['amountCents', 'voidedAt']).modifyEnd(everyTenant).execute();
   assert.equal(payments.length, 2);
   assert.ok(payments.every((p) => p.voidedAt === null && p.amountCents > 0));
-  const rules = await database.db.selectFrom('commitmentRetainageRules').select('commitmentId').execute();
+  const rules = await database.db.selectFrom('commitmentRetainageRules').select('commitmentId').modifyEnd(everyTenant).execute();
   assert.equal(rules.length, 1);
   // SC-004's was asked for and waits on its contact; SC-006's was submitted and waits for review (issue 10).
   const ssov = await database.db
@@ -243,6 +249,7 @@ test('the demo shows the features of issue 6: paid invoices, a sliding scale, an
     .innerJoin('commitments as c', 'c.id', 'v.commitmentId')
     .select(['c.number', 'v.status', 'v.requestedAt'])
     .orderBy('c.number')
+    .modifyEnd(everyTenant)
     .execute();
   assert.deepEqual(ssov.map((v) => [v.number, v.status, v.requestedAt !== null]), [['SC-004', 'draft', true], ['SC-006', 'under_review', false]]);
   const emails = await database.db.selectFrom('emailMessages').select('kind').where('kind', '=', 'ssov_request').execute();

@@ -35,7 +35,7 @@ const LEVELS: Level[] = [null, 'none', 'read_only', 'standard', 'admin'];
 const BOOLS = [false, true] as const;
 
 function access(directoryPermission: Level, isCompanyAdmin = false): ProjectAccess {
-  return { viewer: { userId: 'u-1', companyId: 'c-1', isCompanyAdmin }, projectId: 'p-1', directoryPermission };
+  return { viewer: { userId: 'u-1', companyId: 'c-1', isCompanyAdmin }, projectId: 'p-1', tenantId: 'c-1', directoryPermission };
 }
 
 function facts(f: Partial<CommitmentPrivacyFacts> = {}): CommitmentPrivacyFacts {

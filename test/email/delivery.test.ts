@@ -682,6 +682,7 @@ describe('recipients', () => {
         trx,
         {
           kind: 'invoice_approved',
+          tenantId: s.project.tenantId,
           projectId: s.project.id,
           commitment: hidden,
           userIds: [former.id],

@@ -197,7 +197,7 @@ test('revision 2, resubmitted unchanged, says that no line changed since revisio
   const m = await resubmit([]);
   assert.match(m.subject, /\(revision 2\)$/);
   says(m, 'This is revision 2.', 'No line changed since revision 1.');
-  const rows = await t.db.selectFrom('invoiceSubmissions').select(['revision']).where('invoiceId', '=', invoice.id).orderBy('revision').execute();
+  const rows = await t.db.selectFrom('invoiceSubmissions').select(['revision']).where('tenantId', '=', project.tenantId).where('invoiceId', '=', invoice.id).orderBy('revision').execute();
   assert.deepEqual(rows.map((r) => r.revision), [0, 1, 2], 'each submission is recorded');
 });
 

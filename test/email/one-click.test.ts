@@ -32,6 +32,7 @@ import {
   subPerson,
   type EmailSetup,
 } from '../support/email-cycle.ts';
+import { systemAdminOf } from '../support/factories.ts';
 import { openTestDatabase, type TestDatabase } from '../support/test-db.ts';
 import type { Commitment } from '../../src/domain/commitment.ts';
 import type { User } from '../../src/domain/directory.ts';
@@ -111,7 +112,8 @@ function flip(text: string, index: number, alphabet: string): string {
 /** Who may have changed: every token's use, every invite's answer, the audit trail. */
 async function stateOfLinks(): Promise<unknown> {
   const tokens = await t.db.selectFrom('actionTokens').select(['id', 'usedAt']).orderBy('id').execute();
-  const invites = await t.db.selectFrom('billingInvites').select(['id', 'response', 'respondedBy', 'respondedAt']).orderBy('id').execute();
+  const { gc } = await systemAdminOf(t.db);
+  const invites = await t.db.selectFrom('billingInvites').select(['id', 'response', 'respondedBy', 'respondedAt']).where('tenantId', '=', gc.id).orderBy('id').execute();
   const userLinks = await t.db.selectFrom('userLinks').select(['id', 'usedAt', 'expiresAt']).orderBy('id').execute();
   const audit = await t.db.selectFrom('auditLog').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
   const sessions = await t.db.selectFrom('sessions').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();

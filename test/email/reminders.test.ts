@@ -190,7 +190,7 @@ describe('reminders to bill', () => {
       assertOk(await quiet.api.patch(`/api/v1/users/${quiet.user.id}`, { emailEnabled: false }));
       // The directory never lets a contact drop below Read Only; should it ever say otherwise, the
       // person who cannot see the commitment hears nothing of it.
-      await t.db.updateTable('projectUsers').set({ commitmentsPermission: 'none' }).where('projectId', '=', s.project.id).where('userId', '=', hidden.user.id).execute();
+      await t.db.updateTable('projectUsers').set({ commitmentsPermission: 'none' }).where('tenantId', '=', s.project.tenantId).where('projectId', '=', s.project.id).where('userId', '=', hidden.user.id).execute();
       await queueBillReminders(t.db, localTime(NY, '2026-11-03', 9));
       await queueBillReminders(t.db, localTime(NY, '2026-11-03', 15));
       const rows = await projectEmails(t, s.project.id, 'bill_reminder');

@@ -132,10 +132,16 @@ test('connections ended under load: the process survives, 503 database_unavailab
   const serverErrors = answers.filter((a) => a.answer.status >= 500 && a.answer.status !== 503);
   const unsuccessful = requests.filter((r) => (final.get(r)?.status ?? 0) >= 300);
 
-  const invoices = await db.selectFrom('invoices').select(['id', 'comments', 'status']).where('projectId', '=', seed.project.id).execute();
+  const invoices = await db
+    .selectFrom('invoices')
+    .select(['id', 'comments', 'status'])
+    .where('tenantId', '=', seed.project.tenantId)
+    .where('projectId', '=', seed.project.id)
+    .execute();
   const lineCounts = await db
     .selectFrom('invoiceLines')
     .select((eb) => ['invoiceId', eb.fn.countAll<number>().as('n')])
+    .where('tenantId', '=', seed.project.tenantId)
     .where('invoiceId', 'in', invoices.length > 0 ? invoices.map((i) => i.id) : [randomUUID()])
     .groupBy('invoiceId')
     .execute();
@@ -147,6 +153,7 @@ test('connections ended under load: the process survives, 503 database_unavailab
   const submissions = await db
     .selectFrom('invoiceSubmissions')
     .select('invoiceId')
+    .where('tenantId', '=', seed.project.tenantId)
     .where('invoiceId', 'in', requests.flatMap((r) => (r.invoiceId ? [r.invoiceId] : [])))
     .execute();
   const notSubmittedOnce = requests

@@ -17,6 +17,7 @@ import { insertEmail } from '../../src/db/email.queries.ts';
 import { seedBilling, type BillingSeed } from '../support/billing-seed.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp.ts';
 import { exitCode, openFaultDatabase, serve, sleep, startWorkerProcess, type FaultDatabase } from './support.ts';
+import { everyTenant } from '../support/tenants.ts';
 
 /** One GET on a fresh connection (no keep-alive): the status and JSON body, or the connection error's code. */
 function probe(url: string): Promise<{ status: number; body: any } | { error: string }> {
@@ -84,7 +85,7 @@ describe('payapp serve on SIGTERM', () => {
       await server.kill();
     }
     const { db } = await database.open();
-    const rows = await db.selectFrom('invoices').select('comments').where('comments', 'like', 'in flight %').execute();
+    const rows = await db.selectFrom('invoices').select('comments').where('comments', 'like', 'in flight %').modifyEnd(everyTenant).execute();
     assert.deepEqual(rows, [{ comments }], 'the request in flight was committed');
     await database.release();
   });

@@ -129,7 +129,12 @@ test('killed mid-load and retried with the same keys: one invoice per key, every
 
   // The database: one invoice per key, each the one its answer names; every submit applied once.
   const inspect = await database.open();
-  const invoices = await inspect.db.selectFrom('invoices').select(['id', 'comments', 'status']).where('projectId', '=', seed.project.id).execute();
+  const invoices = await inspect.db
+    .selectFrom('invoices')
+    .select(['id', 'comments', 'status'])
+    .where('tenantId', '=', seed.project.tenantId)
+    .where('projectId', '=', seed.project.id)
+    .execute();
   const byKey = new Map<string, string[]>();
   for (const invoice of invoices) byKey.set(invoice.comments, [...(byKey.get(invoice.comments) ?? []), invoice.id]);
   const creates = requests.filter((r) => r.kind === 'create');
@@ -139,6 +144,7 @@ test('killed mid-load and retried with the same keys: one invoice per key, every
   const submissions = await inspect.db
     .selectFrom('invoiceSubmissions')
     .select(['invoiceId'])
+    .where('tenantId', '=', seed.project.tenantId)
     .where('invoiceId', 'in', requests.flatMap((r) => (r.invoiceId ? [r.invoiceId] : [])))
     .execute();
   const submits = requests.filter((r) => r.kind === 'submit');

@@ -49,13 +49,17 @@ async function invitationToken(w: World, userId: string): Promise<string> {
 }
 
 const versionOf = {
-  commitment: async (w: World, id: string) => (await w.t.db.selectFrom('commitments').select('version').where('id', '=', id).executeTakeFirstOrThrow()).version,
-  invoice: async (w: World, id: string) => (await w.t.db.selectFrom('invoices').select('version').where('id', '=', id).executeTakeFirstOrThrow()).version,
-  changeOrder: async (w: World, id: string) => (await w.t.db.selectFrom('changeOrders').select('version').where('id', '=', id).executeTakeFirstOrThrow()).version,
-  ssov: async (w: World, commitmentId: string) => (await w.t.db.selectFrom('ssovs').select('version').where('commitmentId', '=', commitmentId).executeTakeFirstOrThrow()).version,
+  commitment: async (w: World, id: string) => (await w.t.db.selectFrom('commitments').select('version').where('tenantId', '=', w.project.tenantId).where('id', '=', id).executeTakeFirstOrThrow()).version,
+  invoice: async (w: World, id: string) => (await w.t.db.selectFrom('invoices').select('version').where('tenantId', '=', w.project.tenantId).where('id', '=', id).executeTakeFirstOrThrow()).version,
+  changeOrder: async (w: World, id: string) =>
+    (await w.t.db.selectFrom('changeOrders').select('version').where('tenantId', '=', w.project.tenantId).where('id', '=', id).executeTakeFirstOrThrow()).version,
+  ssov: async (w: World, commitmentId: string) =>
+    (await w.t.db.selectFrom('ssovs').select('version').where('tenantId', '=', w.project.tenantId).where('commitmentId', '=', commitmentId).executeTakeFirstOrThrow()).version,
   rules: async (w: World, commitmentId: string) =>
-    (await w.t.db.selectFrom('commitmentRetainageRules').select('version').where('commitmentId', '=', commitmentId).executeTakeFirst())?.version ?? 0,
-  settings: async (w: World) => (await w.t.db.selectFrom('projectSettings').select('version').where('projectId', '=', w.project.id).executeTakeFirstOrThrow()).version,
+    (await w.t.db.selectFrom('commitmentRetainageRules').select('version').where('tenantId', '=', w.project.tenantId).where('commitmentId', '=', commitmentId).executeTakeFirst())
+      ?.version ?? 0,
+  settings: async (w: World) =>
+    (await w.t.db.selectFrom('projectSettings').select('version').where('tenantId', '=', w.project.tenantId).where('projectId', '=', w.project.id).executeTakeFirstOrThrow()).version,
 };
 
 /** A new person of `company` in the project directory (Read Only): someone to add to, or remove from, a list. */

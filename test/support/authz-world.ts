@@ -44,6 +44,7 @@ export const ACTORS = [
   'apiToken',
   'revokedToken',
   'expiredSession',
+  'otherGcAdmin',
 ] as const;
 export type Actor = (typeof ACTORS)[number];
 export const KINDS = ['private', 'public'] as const;
@@ -100,6 +101,8 @@ export async function buildWorld(t: TestApp) {
     employee: await person(subA, 'SubA Employee'),
     otherContact: await person(subB, 'Contact Of SubB'),
     listed: await person(gc, 'Listed Estimator'),
+    // A company admin of another general contractor: another tenant, nobody on this one (decision 025).
+    otherGcAdmin: await person(await makeCompany(t.db, 'general_contractor', unique('Other GC')), 'Other GC Admin', true),
   };
   const extra = {
     signIn: await makeUser(t.db, subA, { name: 'Signs In', password: PASSWORD }),
@@ -147,7 +150,7 @@ export async function buildWorld(t: TestApp) {
       for (const u of [people.listed, people.none]) await addPrivateListUser(t.db, systemViewer, project.id, c.id, u.id, now);
     }
     const path = `${p}/commitments/${c.id}`;
-    const sovLineIds = (await t.db.selectFrom('sovLines').select('id').where('commitmentId', '=', c.id).orderBy('position').execute()).map((l) => l.id);
+    const sovLineIds = (await t.db.selectFrom('sovLines').select('id').where('tenantId', '=', gc.id).where('commitmentId', '=', c.id).orderBy('position').execute()).map((l) => l.id);
     let changeOrderId = '';
     if (options.changeOrder) {
       const co = ok(await sys.post(`${path}/change-orders`, { number: unique('CO'), title: `Change of ${s.title}`, status: 'approved', lines: [{ description: 'Extra', amountCents: s.co }] }), 'change order');
@@ -168,7 +171,7 @@ export async function buildWorld(t: TestApp) {
     const at = t.clock.now();
     const created = await createInvoice(t.db, systemViewer, project.id, c.id, {}, at);
     const id = created.id;
-    const rows = await t.db.selectFrom('invoiceLines').select(['id', 'sovLineId']).where('invoiceId', '=', id).execute();
+    const rows = await t.db.selectFrom('invoiceLines').select(['id', 'sovLineId']).where('tenantId', '=', gc.id).where('invoiceId', '=', id).execute();
     const lineIds = c.sovLineIds.map((sovLineId) => rows.find((r) => r.sovLineId === sovLineId)!.id);
     let version = (await saveInvoiceLines(t.db, systemViewer, project.id, id, { version: created.version, mode: 'claim', lines: [{ lineId: lineIds[0]!, workCompletedThisPeriodCents: SENTINELS[set].claim }] }, at)).version;
     const result: Invoice = { commitmentId: c.id, invoiceId: id, version, lineIds };

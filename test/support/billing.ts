@@ -74,10 +74,10 @@ export async function billingProject(t: TestApp, seen: Seen): Promise<BillingSet
   await addToProject(t.db, project, contact, 'read_only');
   // The administrator hears of submissions and contacts of approvals, so every transition emails someone.
   // The list is set to the administrator alone, as if edited (a new project's list also holds its creator).
-  await t.db.deleteFrom('projectInvoiceDistribution').where('projectId', '=', project.id).execute();
-  await t.db.insertInto('projectInvoiceDistribution').values({ projectId: project.id, userId: adminUser.id }).execute();
-  await t.db.updateTable('projectSettings').set({ invoiceDistributionFollowsAdmins: false }).where('projectId', '=', project.id).execute();
-  await t.db.updateTable('projectSettings').set({ approvalNoticesEnabled: true }).where('projectId', '=', project.id).execute();
+  await t.db.deleteFrom('projectInvoiceDistribution').where('tenantId', '=', project.tenantId).where('projectId', '=', project.id).execute();
+  await t.db.insertInto('projectInvoiceDistribution').values({ tenantId: project.tenantId, projectId: project.id, userId: adminUser.id }).execute();
+  await t.db.updateTable('projectSettings').set({ invoiceDistributionFollowsAdmins: false }).where('tenantId', '=', project.tenantId).where('projectId', '=', project.id).execute();
+  await t.db.updateTable('projectSettings').set({ approvalNoticesEnabled: true }).where('tenantId', '=', project.tenantId).where('projectId', '=', project.id).execute();
   return {
     project,
     sub,

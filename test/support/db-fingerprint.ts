@@ -27,7 +27,8 @@ async function checksumSql(db: Db, exclusions: Exclusions): Promise<string> {
       const row = `md5((to_jsonb(r)${(exclusions.columns?.[t.table] ?? []).map((c) => ` - ${literal(c)}`).join('')})::text)`;
       return `select ${literal(name)} as name, count(*)::int as rows, md5(coalesce(string_agg(${row}, '' order by ${row}), '')) as checksum from ${name} r`;
     })
-    .join(' union all ');
+    .join(' union all ')
+    .concat(' /* cross-tenant: a test compares whole databases */');
 }
 
 async function checksums(db: Db, statement: string): Promise<TableChecksums> {

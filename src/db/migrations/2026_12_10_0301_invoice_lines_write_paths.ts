@@ -27,25 +27,28 @@ import { runStatements } from './2026_11_25_0001_foundation.ts';
  *   transition tables and called the function for every write (each bumps the version), only to
  *   find that no status, rules or snapshot had changed. It is now a row trigger that compares
  *   them and marks only when one changed (invoices are updated one row at a time, by id).
+ *
+ * It runs after 2026_12_10_0101_tenant_ids: the staleness functions keep that migration's
+ * signatures (the tenants, then the ids) and tenant-keyed upsert.
  */
 const markStale = `
-  on conflict (invoice_id) do update set is_stale = true, generation = invoice_summaries.generation + 1`;
+  on conflict (tenant_id, invoice_id) do update set is_stale = true, generation = invoice_summaries.generation + 1`;
 
 const markInvoicesSql = `
-    insert into invoice_summaries (invoice_id, is_stale, generation)
-    select distinct i.id, true, 1
+    insert into invoice_summaries (tenant_id, invoice_id, is_stale, generation)
+    select distinct i.tenant_id, i.id, true, 1
       from invoices a
-      join invoices i on i.commitment_id = a.commitment_id
+      join invoices i on i.tenant_id = a.tenant_id and i.commitment_id = a.commitment_id
        and (i.id = a.id or (i.sequence > a.sequence and i.status not in ('approved','approved_as_noted')))
-     where a.id = any(invoice_ids)
+     where a.tenant_id = any(tenant_ids) and a.id = any(invoice_ids)
      order by i.id
     ${markStale}`;
 
 const markCommitmentsSql = `
-    insert into invoice_summaries (invoice_id, is_stale, generation)
-    select i.id, true, 1
+    insert into invoice_summaries (tenant_id, invoice_id, is_stale, generation)
+    select i.tenant_id, i.id, true, 1
       from invoices i
-     where i.commitment_id = any(commitment_ids) and i.status not in ('approved','approved_as_noted')
+     where i.tenant_id = any(tenant_ids) and i.commitment_id = any(commitment_ids) and i.status not in ('approved','approved_as_noted')
      order by i.id
     ${markStale}`;
 
@@ -56,14 +59,14 @@ const up = [
     const index = `invoice_lines_${ref === 'change_order_line' ? 'co' : ref.replace('_line', '')}_idx`;
     return [`drop index ${index}`, `create index ${index} on invoice_lines (${ref}_id) where ${ref}_id is not null`];
   }),
-  `create or replace function invoice_summaries_mark_stale(invoice_ids uuid[]) returns void language plpgsql as $$
+  `create or replace function invoice_summaries_mark_stale(tenant_ids uuid[], invoice_ids uuid[]) returns void language plpgsql as $$
   begin
     if cardinality(invoice_ids) = 0 then
       return;
     end if;
     ${markInvoicesSql};
   end $$`,
-  `create or replace function invoice_summaries_mark_commitments_stale(commitment_ids uuid[]) returns void language plpgsql as $$
+  `create or replace function invoice_summaries_mark_commitments_stale(tenant_ids uuid[], commitment_ids uuid[]) returns void language plpgsql as $$
   begin
     if cardinality(commitment_ids) = 0 then
       return;
@@ -78,7 +81,7 @@ const up = [
     if new.status is distinct from old.status
        or new.retainage_rules is distinct from old.retainage_rules
        or (new.snapshot is null) <> (old.snapshot is null) then
-      perform invoice_summaries_mark_stale(array[new.id]);
+      perform invoice_summaries_mark_stale(array[new.tenant_id], array[new.id]);
     end if;
     return null;
   end $$`,
@@ -91,9 +94,9 @@ const down = [
   `drop function if exists invoice_summaries_invoice_changed()`,
   `create trigger invoices_summaries_update after update on invoices
      referencing old table as old_rows new table as new_rows for each statement execute function invoices_summaries_stale()`,
-  `create or replace function invoice_summaries_mark_stale(invoice_ids uuid[]) returns void language sql as $$${markInvoicesSql}
+  `create or replace function invoice_summaries_mark_stale(tenant_ids uuid[], invoice_ids uuid[]) returns void language sql as $$${markInvoicesSql}
   $$`,
-  `create or replace function invoice_summaries_mark_commitments_stale(commitment_ids uuid[]) returns void language sql as $$${markCommitmentsSql}
+  `create or replace function invoice_summaries_mark_commitments_stale(tenant_ids uuid[], commitment_ids uuid[]) returns void language sql as $$${markCommitmentsSql}
   $$`,
   ...['sov_line', 'change_order_line', 'ssov_line'].flatMap((ref) => {
     const index = `invoice_lines_${ref === 'change_order_line' ? 'co' : ref.replace('_line', '')}_idx`;

@@ -38,7 +38,8 @@ export async function applyCurrentRetainageRules(
         field: 'invoiceId',
       });
     }
-    const current = await getCurrentSlidingScale(trx, ctx.invoice.commitmentId);
+    const { tenantId } = ctx.access;
+    const current = await getCurrentSlidingScale(trx, tenantId, ctx.invoice.commitmentId);
     if (sameSlidingScale(ctx.slidingScale, current)) {
       throw new DomainError('retainage_rules_unchanged', "This invoice already has the commitment's current retainage rules.", { field: 'invoiceId' });
     }
@@ -59,16 +60,18 @@ export async function applyCurrentRetainageRules(
     await trx
       .updateTable('invoices')
       .set({ retainageRules: retainageRulesColumn(current), version, updatedAt: now })
+      .where('tenantId', '=', tenantId)
       .where('id', '=', invoiceId)
       .execute();
     if (overridden.length > 0) {
       await trx
         .updateTable('invoiceLines')
         .set({ workRetainageOverrideCents: null, workRetainageOverrideReason: null })
+        .where('tenantId', '=', tenantId)
         .where('invoiceId', '=', invoiceId)
         .execute();
     }
-    await storeInvoiceSummaries(trx, [{ invoiceId, amounts: after }]);
+    await storeInvoiceSummaries(trx, tenantId, [{ invoiceId, amounts: after }]);
     await recordAudit(trx, {
       occurredAt: now,
       actorUserId: viewer.userId,

@@ -50,16 +50,18 @@ export async function buildBillingBoard(
   access: ProjectAccess,
   filter: { billingPeriodId?: string | undefined; statuses?: BillingStatus[] | undefined; search?: string | undefined },
 ): Promise<{ period: BillingPeriod | null; rows: BillingBoardRow[] }> {
-  const projectId = access.projectId;
-  const period = filter.billingPeriodId ? await getBillingPeriod(db, projectId, filter.billingPeriodId) : ((await findOpenBillingPeriod(db, projectId)) ?? null);
+  const { projectId, tenantId } = access;
+  const period = filter.billingPeriodId
+    ? await getBillingPeriod(db, tenantId, projectId, filter.billingPeriodId)
+    : ((await findOpenBillingPeriod(db, tenantId, projectId)) ?? null);
   const { items } = await listCommitments(db, access, { sort: 'number', page: 1, perPage: 10_000, ...(filter.search && { search: filter.search }) });
   // Void commitments are never billed again; every other commitment has a row.
   const commitments = items.filter((c) => c.status !== 'void');
   const ids = commitments.map((c) => c.id);
-  const facts = await listCommitmentBillingFacts(db, ids);
-  const invoices = await listInvoicesWithSummaries(db, projectId, ids);
-  const invites = period ? await listInvitesOfPeriod(db, period.id) : [];
-  const paid = await sumPaidByInvoice(db, ids);
+  const facts = await listCommitmentBillingFacts(db, tenantId, ids);
+  const invoices = await listInvoicesWithSummaries(db, tenantId, projectId, ids);
+  const invites = period ? await listInvitesOfPeriod(db, tenantId, period.id) : [];
+  const paid = await sumPaidByInvoice(db, tenantId, ids);
   const inviteByCommitment = new Map(invites.map((i) => [i.commitmentId, i]));
   const rows = commitments.map((commitment): BillingBoardRow => {
     const own = invoices.filter((i) => i.commitmentId === commitment.id);

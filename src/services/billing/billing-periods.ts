@@ -31,15 +31,16 @@ import { getProjectSettings } from '../../db/settings.queries.ts';
 
 async function insertOpenPeriod(
   trx: Trx,
-  input: { projectId: string; dates: PeriodDates; origin: 'manual' | 'automatic'; actorUserId: string | null },
+  input: { tenantId: string; projectId: string; dates: PeriodDates; origin: 'manual' | 'automatic'; actorUserId: string | null },
   now: Date,
 ): Promise<BillingPeriod> {
-  const others = await listBillingPeriods(trx, input.projectId);
+  const others = await listBillingPeriods(trx, input.tenantId, input.projectId);
   assertNoOverlap(input.dates, others);
-  const closed = await closeOpenPeriods(trx, input.projectId, now);
+  const closed = await closeOpenPeriods(trx, input.tenantId, input.projectId, now);
   const row = await trx
     .insertInto('billingPeriods')
     .values({
+      tenantId: input.tenantId,
       projectId: input.projectId,
       ...input.dates,
       status: 'open',
@@ -73,10 +74,11 @@ export async function createBillingPeriod(
 ): Promise<BillingPeriod> {
   const access = await getProjectAccess(db, viewer, projectId);
   assertInvoiceAdministrator(access, 'create billing periods');
+  const { tenantId } = access;
   return db.transaction().execute(async (trx) => {
-    await lockProjectForPeriods(trx, projectId);
-    const project = await findProject(trx, projectId);
-    const settings = await getProjectSettings(trx, projectId);
+    await lockProjectForPeriods(trx, tenantId, projectId);
+    const project = await findProject(trx, tenantId, projectId);
+    const settings = await getProjectSettings(trx, tenantId, projectId);
     const today = todayIn(project?.timeZone ?? 'UTC', now);
     assertDatesInWindow({ startsOn: input.startsOn, endsOn: input.endsOn, dueOn: input.dueOn }, today);
     const defaults = defaultMonthlyPeriod(today, settings.periodDefaults);
@@ -86,7 +88,7 @@ export async function createBillingPeriod(
       dueOn: input.dueOn ?? defaults.dueOn,
     };
     assertPeriodDates(dates);
-    return insertOpenPeriod(trx, { projectId, dates, origin: 'manual', actorUserId: viewer.userId }, now);
+    return insertOpenPeriod(trx, { tenantId, projectId, dates, origin: 'manual', actorUserId: viewer.userId }, now);
   });
 }
 
@@ -103,11 +105,12 @@ export async function updateBillingPeriod(
 ): Promise<BillingPeriod> {
   const access = await getProjectAccess(db, viewer, projectId);
   assertInvoiceAdministrator(access, 'change billing periods');
+  const { tenantId } = access;
   return db.transaction().execute(async (trx) => {
-    await lockProjectForPeriods(trx, projectId);
-    const before = await getBillingPeriod(trx, projectId, periodId, { forUpdate: true });
+    await lockProjectForPeriods(trx, tenantId, projectId);
+    const before = await getBillingPeriod(trx, tenantId, projectId, periodId, { forUpdate: true });
     assertVersion(before.version, input.version, 'billing period');
-    const project = await findProject(trx, projectId);
+    const project = await findProject(trx, tenantId, projectId);
     assertDatesInWindow({ startsOn: input.startsOn, endsOn: input.endsOn, dueOn: input.dueOn }, todayIn(project?.timeZone ?? 'UTC', now));
     const dates: PeriodDates = {
       startsOn: input.startsOn ?? before.startsOn,
@@ -115,12 +118,13 @@ export async function updateBillingPeriod(
       dueOn: input.dueOn ?? before.dueOn,
     };
     assertPeriodDates(dates);
-    assertNoOverlap(dates, await listBillingPeriods(trx, projectId), periodId);
+    assertNoOverlap(dates, await listBillingPeriods(trx, tenantId, projectId), periodId);
     const status = input.status ?? before.status;
-    if (status === 'open' && before.status === 'closed') await closeOpenPeriods(trx, projectId, now);
+    if (status === 'open' && before.status === 'closed') await closeOpenPeriods(trx, tenantId, projectId, now);
     const row = await trx
       .updateTable('billingPeriods')
       .set({ ...dates, status, version: before.version + 1, updatedAt: now })
+      .where('tenantId', '=', tenantId)
       .where('id', '=', periodId)
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -143,10 +147,11 @@ export async function updateBillingPeriod(
 export async function deleteBillingPeriod(db: Db, viewer: Viewer, projectId: string, periodId: string, now: Date): Promise<void> {
   const access = await getProjectAccess(db, viewer, projectId);
   assertInvoiceAdministrator(access, 'delete billing periods');
+  const { tenantId } = access;
   await db.transaction().execute(async (trx) => {
-    await lockProjectForPeriods(trx, projectId);
-    const before = await getBillingPeriod(trx, projectId, periodId, { forUpdate: true });
-    const invoices = await countInvoicesInPeriod(trx, periodId);
+    await lockProjectForPeriods(trx, tenantId, projectId);
+    const before = await getBillingPeriod(trx, tenantId, projectId, periodId, { forUpdate: true });
+    const invoices = await countInvoicesInPeriod(trx, tenantId, periodId);
     if (invoices > 0) {
       const has = invoices === 1 ? 'an invoice' : `${invoices} invoices`;
       throw new DomainError(
@@ -155,8 +160,8 @@ export async function deleteBillingPeriod(db: Db, viewer: Viewer, projectId: str
         { field: 'billingPeriodId', details: { invoiceCount: invoices } },
       );
     }
-    await trx.deleteFrom('billingInvites').where('billingPeriodId', '=', periodId).execute();
-    await trx.deleteFrom('billingPeriods').where('id', '=', periodId).execute();
+    await trx.deleteFrom('billingInvites').where('tenantId', '=', tenantId).where('billingPeriodId', '=', periodId).execute();
+    await trx.deleteFrom('billingPeriods').where('tenantId', '=', tenantId).where('id', '=', periodId).execute();
     await recordAudit(trx, {
       occurredAt: now,
       actorUserId: viewer.userId,
@@ -174,15 +179,15 @@ export async function deleteBillingPeriod(db: Db, viewer: Viewer, projectId: str
  * however many workers run: the project row lock serialises them and (project, start day) is
  * unique, so a second worker finds the period already there.
  */
-export async function createDueAutomaticPeriods(db: Db, projects: { projectId: string; timeZone: string }[], now: Date): Promise<BillingPeriod[]> {
+export async function createDueAutomaticPeriods(db: Db, projects: { tenantId: string; projectId: string; timeZone: string }[], now: Date): Promise<BillingPeriod[]> {
   const created: BillingPeriod[] = [];
-  for (const { projectId, timeZone } of projects) {
+  for (const { tenantId, projectId, timeZone } of projects) {
     const period = await db.transaction().execute(async (trx) => {
-      await lockProjectForPeriods(trx, projectId);
-      const settings = await getProjectSettings(trx, projectId);
+      await lockProjectForPeriods(trx, tenantId, projectId);
+      const settings = await getProjectSettings(trx, tenantId, projectId);
       const dates = automaticPeriodFor(settings.automatic, todayIn(timeZone, now), settings.periodDefaults);
       if (!dates) return null;
-      const existing = await listBillingPeriods(trx, projectId);
+      const existing = await listBillingPeriods(trx, tenantId, projectId);
       if (existing.some((p) => p.startsOn === dates.startsOn)) return null;
       try {
         assertNoOverlap(dates, existing);
@@ -190,7 +195,7 @@ export async function createDueAutomaticPeriods(db: Db, projects: { projectId: s
         // A manual period already covers these days: the administrator's choice wins.
         return null;
       }
-      return insertOpenPeriod(trx, { projectId, dates, origin: 'automatic', actorUserId: null }, now);
+      return insertOpenPeriod(trx, { tenantId, projectId, dates, origin: 'automatic', actorUserId: null }, now);
     });
     if (period) created.push(period);
   }

@@ -78,11 +78,17 @@ export async function applyInvoiceAction(
           snapshot: JSON.stringify(snapshot),
         }),
       })
+      .where('tenantId', '=', ctx.access.tenantId)
       .where('id', '=', ctx.invoice.id),
   ];
   if (resubmitted) {
     writes.push(
-      trx.updateTable('invoiceLines').set({ reviewStatus: null, reviewReason: null }).where('invoiceId', '=', ctx.invoice.id).where('reviewStatus', '=', 'rejected'),
+      trx
+        .updateTable('invoiceLines')
+        .set({ reviewStatus: null, reviewReason: null })
+        .where('tenantId', '=', ctx.access.tenantId)
+        .where('invoiceId', '=', ctx.invoice.id)
+        .where('reviewStatus', '=', 'rejected'),
     );
   }
   const email = { project: ctx.project, commitment: ctx.commitment, invoice: ctx.invoice, currentPaymentDueCents: amounts.summary.currentPaymentDueCents };
@@ -137,7 +143,7 @@ export async function applyInvoiceAction(
   const lines = resubmitted ? ctx.lines.map((l) => (l.review.status === 'rejected' ? { ...l, review: { status: null, reason: null } } : l)) : ctx.lines;
   const after: InvoiceContext = { ...ctx, invoice, lines };
   await executeWritesTogether(trx, [
-    invoiceSummariesWrite([{ invoiceId: ctx.invoice.id, amounts }]),
+    invoiceSummariesWrite(ctx.access.tenantId, [{ invoiceId: ctx.invoice.id, amounts }]),
     emails.length > 0 && insertEmailsQuery(trx, emails),
     auditEntriesQuery(trx, [
       ...(carried.audits ?? []),

@@ -42,14 +42,15 @@ export async function describeCommitmentBilling(
   now: Date,
 ): Promise<CommitmentBilling> {
   const { actor, project, commitment } = input;
-  const period = (await findOpenBillingPeriod(db, project.id)) ?? null;
-  const facts = (await listCommitmentBillingFacts(db, [commitment.id])).get(commitment.id);
-  const invoices = (await listInvoicesWithSummaries(db, project.id, [commitment.id])).map((i) => ({ ...i, label: invoiceLabel(i) }));
-  const invite = period ? ((await findInvite(db, period.id, commitment.id)) ?? null) : null;
+  const { tenantId } = project;
+  const period = (await findOpenBillingPeriod(db, tenantId, project.id)) ?? null;
+  const facts = (await listCommitmentBillingFacts(db, tenantId, [commitment.id])).get(commitment.id);
+  const invoices = (await listInvoicesWithSummaries(db, tenantId, project.id, [commitment.id])).map((i) => ({ ...i, label: invoiceLabel(i) }));
+  const invite = period ? ((await findInvite(db, tenantId, period.id, commitment.id)) ?? null) : null;
   const inPeriod = period ? invoices.filter((i) => i.billingPeriodId === period.id) : [];
   const latest = inPeriod[inPeriod.length - 1];
-  const settings = await getProjectSettings(db, project.id);
-  const company = await getCompanySettings(db);
+  const settings = await getProjectSettings(db, tenantId, project.id);
+  const company = await getCompanySettings(db, tenantId);
   let createInvoiceRefusal: string | null = null;
   if (!period) {
     createInvoiceRefusal = 'There is no open billing period yet.';
@@ -93,8 +94,8 @@ export async function describeCommitmentBilling(
 }
 
 export async function getCommitmentBilling(db: Db, viewer: Viewer, projectId: string, commitmentId: string, now: Date): Promise<CommitmentBilling> {
-  const { actor, commitment } = await resolveInvoiceActor(db, viewer, projectId, commitmentId);
-  const project = await findProject(db, projectId);
+  const { access, actor, commitment } = await resolveInvoiceActor(db, viewer, projectId, commitmentId);
+  const project = await findProject(db, access.tenantId, projectId);
   if (!project) throw new DomainError('not_found', 'The project was not found.');
   return describeCommitmentBilling(db, { actor, project, commitment }, now);
 }

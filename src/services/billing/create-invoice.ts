@@ -59,7 +59,7 @@ export async function createInvoice(
     const actor = invoiceActorOf(access, facts.privacy);
     const today = todayIn(project.timeZone, now);
     assertDatesInWindow({ billingDate: input.billingDate, periodStart: input.periodStart, periodEnd: input.periodEnd }, today);
-    const settings = facts.settings ?? (await getProjectSettings(trx, projectId));
+    const settings = facts.settings ?? (await getProjectSettings(trx, access.tenantId, projectId));
     const period = facts.period;
     if (!period) {
       throw new DomainError('rule_violation', 'There is no open billing period. An invoice administrator opens one first.', {
@@ -67,7 +67,7 @@ export async function createInvoice(
       });
     }
     // Every invoice of the commitment, read under its lock. Previous applications follow the invoice sequence, so the sequence must follow the periods.
-    const existing = await listCommitmentInvoicesWithPeriodStarts(trx, commitmentId);
+    const existing = await listCommitmentInvoicesWithPeriodStarts(trx, access.tenantId, commitmentId);
     const later = existing.find((i) => i.periodStartsOn > period.startsOn);
     if (later) {
       throw new DomainError(
@@ -93,6 +93,7 @@ export async function createInvoice(
     // Read under the commitment lock that rule changes take too: the invoice gets the rules in force now.
     const number = actor === 'admin' ? String(sequence) : input.number?.trim() || null;
     const invoice = await insertInvoiceWithLines(trx, {
+      tenantId: access.tenantId,
       projectId,
       commitmentId,
       billingPeriodId: period.id,
@@ -110,7 +111,7 @@ export async function createInvoice(
       updatedAt: now,
     });
     // The new invoice's G702 for the answer (decision 022): its lines and the earlier ones it builds on.
-    const linesById = await listInvoiceLines(trx, [invoice.id, ...existing.filter((i) => !i.snapshot).map((i) => i.id)]);
+    const linesById = await listInvoiceLines(trx, access.tenantId, [invoice.id, ...existing.filter((i) => !i.snapshot).map((i) => i.id)]);
     const ctx: InvoiceContext = {
       access,
       actor,
@@ -139,7 +140,7 @@ export async function createInvoice(
     const amounts = invoiceAmounts(ctx);
     // After the insert's triggers marked the summary stale: the summary and the audit entry in one statement.
     await executeWritesTogether(trx, [
-      invoiceSummariesWrite([{ invoiceId: invoice.id, amounts }]),
+      invoiceSummariesWrite(access.tenantId, [{ invoiceId: invoice.id, amounts }]),
       auditEntriesQuery(trx, [
         {
           occurredAt: now,

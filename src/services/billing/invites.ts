@@ -46,6 +46,7 @@ export async function sendInvites(
 ): Promise<InviteResult[]> {
   const access = await getProjectAccess(db, viewer, projectId);
   assertInvoiceAdministrator(access, 'send invites to bill');
+  const { tenantId } = access;
   const requestAttachments = input.requestAttachments ?? false;
   const attachmentsNote = input.attachmentsNote?.trim() || null;
   if (attachmentsNote !== null && !requestAttachments) {
@@ -55,13 +56,13 @@ export async function sendInvites(
   }
   // A fixed number of statements however many commitments are invited (decision 023).
   return db.transaction().execute(async (trx) => {
-    const project = await findProject(trx, projectId);
-    const settings = await getProjectSettings(trx, projectId);
-    const period = await findOpenBillingPeriod(trx, projectId);
+    const project = await findProject(trx, tenantId, projectId);
+    const settings = await getProjectSettings(trx, tenantId, projectId);
+    const period = await findOpenBillingPeriod(trx, tenantId, projectId);
     const today = todayIn(project?.timeZone ?? 'UTC', now);
     const ids = [...new Set(input.commitmentIds)];
     const visible = await listVisibleCommitmentsByIds(trx, access, ids);
-    const facts = await listCommitmentBillingFacts(trx, [...visible.keys()]);
+    const facts = await listCommitmentBillingFacts(trx, tenantId, [...visible.keys()]);
     const message = input.message ?? settings.inviteMessage;
     const decided = ids.map((commitmentId) => {
       const commitment = visible.get(commitmentId);
@@ -83,7 +84,7 @@ export async function sendInvites(
       period && toInvite.length > 0
         ? await upsertInvites(
             trx,
-            { projectId, billingPeriodId: period.id, invoiceType: input.invoiceType, message, requestAttachments, attachmentsNote, invitedBy: viewer.userId, invitedAt: now },
+            { tenantId, projectId, billingPeriodId: period.id, invoiceType: input.invoiceType, message, requestAttachments, attachmentsNote, invitedBy: viewer.userId, invitedAt: now },
             toInvite.map((c) => c.id),
           )
         : [];
@@ -131,31 +132,33 @@ export async function respondToInvite(
   now: Date,
 ): Promise<{ inviteId: string; response: InviteResponse }> {
   const access = await getProjectAccess(db, viewer, projectId);
+  const { tenantId } = access;
   return db.transaction().execute(async (trx) => {
     await getVisibleCommitment(trx, access, commitmentId);
-    if (!isInvoiceAdministrator(access) && !(await isInvoiceContact(trx, commitmentId, viewer.userId))) {
+    if (!isInvoiceAdministrator(access) && !(await isInvoiceContact(trx, tenantId, commitmentId, viewer.userId))) {
       throw new DomainError('forbidden', 'Only the invoice contacts of this commitment answer its invites.');
     }
-    const period = await findOpenBillingPeriod(trx, projectId);
-    const invite = period && (await findInvite(trx, period.id, commitmentId, { forUpdate: true }));
+    const period = await findOpenBillingPeriod(trx, tenantId, projectId);
+    const invite = period && (await findInvite(trx, tenantId, period.id, commitmentId, { forUpdate: true }));
     if (!period || !invite) {
       throw new DomainError('not_found', 'There is no invite to bill for the open billing period.');
     }
-    return answerInvite(trx, { inviteId: invite.id, projectId, commitmentId, billingPeriodId: period.id, userId: viewer.userId, response }, now);
+    return answerInvite(trx, { tenantId, inviteId: invite.id, projectId, commitmentId, billingPeriodId: period.id, userId: viewer.userId, response }, now);
   });
 }
 
 /** Records an answer (shared with the one-click email link, which authenticates by its token). */
 export async function answerInvite(
   trx: Trx,
-  input: { inviteId: string; projectId: string; commitmentId: string; billingPeriodId: string; userId: string; response: InviteResponse },
+  input: { tenantId: string; inviteId: string; projectId: string; commitmentId: string; billingPeriodId: string; userId: string; response: InviteResponse },
   now: Date,
 ): Promise<{ inviteId: string; response: InviteResponse }> {
   // The same lock invoice creation takes: an answer and a new invoice never cross.
-  await lockCommitment(trx, input.commitmentId);
+  await lockCommitment(trx, input.tenantId, input.commitmentId);
   const invoice = await trx
     .selectFrom('invoices')
     .select('id')
+    .where('tenantId', '=', input.tenantId)
     .where('commitmentId', '=', input.commitmentId)
     .where('billingPeriodId', '=', input.billingPeriodId)
     .executeTakeFirst();
@@ -164,7 +167,7 @@ export async function answerInvite(
       field: 'response',
     });
   }
-  await setInviteResponse(trx, input.inviteId, input.response, input.userId, now);
+  await setInviteResponse(trx, input.tenantId, input.inviteId, input.response, input.userId, now);
   await recordAudit(trx, {
     occurredAt: now,
     actorUserId: input.userId,

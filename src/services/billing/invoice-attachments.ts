@@ -22,6 +22,7 @@ export async function addInvoiceAttachment(
     const existing = await trx
       .selectFrom('invoiceAttachments')
       .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('tenantId', '=', ctx.access.tenantId)
       .where('invoiceId', '=', invoiceId)
       .where('deletedAt', 'is', null)
       .executeTakeFirstOrThrow();
@@ -30,7 +31,7 @@ export async function addInvoiceAttachment(
     assertAttachment({ filename, contentType, sizeBytes: file.content.length }, Number(existing.n));
     const row = await trx
       .insertInto('invoiceAttachments')
-      .values({ invoiceId, filename, contentType, sizeBytes: file.content.length, content: file.content, uploadedBy: viewer.userId, createdAt: now })
+      .values({ tenantId: ctx.access.tenantId, invoiceId, filename, contentType, sizeBytes: file.content.length, content: file.content, uploadedBy: viewer.userId, createdAt: now })
       .returning(['id', 'filename', 'contentType', 'sizeBytes'])
       .executeTakeFirstOrThrow();
     await recordAudit(trx, {
@@ -55,6 +56,7 @@ export async function removeInvoiceAttachment(db: Db, viewer: Viewer, projectId:
       ? await trx
           .updateTable('invoiceAttachments')
           .set({ deletedAt: now })
+          .where('tenantId', '=', ctx.access.tenantId)
           .where('id', '=', attachmentId)
           .where('invoiceId', '=', invoiceId)
           .where('deletedAt', 'is', null)

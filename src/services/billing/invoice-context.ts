@@ -61,7 +61,7 @@ export async function resolveInvoiceActor(
   const access = known ?? (await getProjectAccess(db, viewer, projectId));
   const { commitment, facts } = await getVisibleCommitment(db, access, commitmentId);
   if (isInvoiceAdministrator(access)) return { access, actor: 'admin', commitment };
-  if (facts.viewerIsInvoiceContact || (await isInvoiceContact(db, commitmentId, viewer.userId))) {
+  if (facts.viewerIsInvoiceContact || (await isInvoiceContact(db, access.tenantId, commitmentId, viewer.userId))) {
     return { access, actor: 'contact', commitment };
   }
   throw notFound('The invoice');
@@ -96,9 +96,9 @@ export async function loadInvoiceContext(
   const header = await getInvoiceHeader(db, viewer, projectId, invoiceId, options);
   const { access, project, invoice, period, commitment, allowOverbilling, preventOverbillingAllProjects } = header;
   const actor = invoiceActorOf(access, header.commitmentFacts, 'The invoice');
-  const all = await listCommitmentInvoices(db, invoice.commitmentId);
+  const all = await listCommitmentInvoices(db, access.tenantId, invoice.commitmentId);
   const earlierInvoices = all.filter((i) => i.sequence < invoice.sequence);
-  const linesById = await listInvoiceLines(db, [invoice.id, ...earlierInvoices.filter((i) => !i.snapshot).map((i) => i.id)]);
+  const linesById = await listInvoiceLines(db, access.tenantId, [invoice.id, ...earlierInvoices.filter((i) => !i.snapshot).map((i) => i.id)]);
   const inPeriod = all.filter((i) => i.billingPeriodId === invoice.billingPeriodId);
   return {
     access,

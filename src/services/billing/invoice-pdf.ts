@@ -21,6 +21,7 @@ export async function renderInvoicePdf(db: DbOrTrx, viewer: Viewer, projectId: s
   const ctx = await loadInvoiceContext(db, viewer, projectId, invoiceId, now);
   const amounts = invoiceAmounts(ctx);
   const facts = await getPayApplicationPrintFacts(db, {
+    tenantId: ctx.access.tenantId,
     projectId,
     commitmentId: ctx.commitment.id,
     contractCompanyId: ctx.commitment.contractCompanyId,

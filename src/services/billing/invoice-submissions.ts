@@ -15,13 +15,13 @@ import type { InvoiceContext } from './invoice-context.ts';
  */
 export async function planInvoiceSubmission(
   trx: Trx,
-  ctx: Pick<InvoiceContext, 'invoice' | 'lines' | 'submission'>,
+  ctx: Pick<InvoiceContext, 'access' | 'invoice' | 'lines' | 'submission'>,
   submittedBy: string,
   now: Date,
 ): Promise<{ revision: number; changedLines: ClaimChange[] | null; writes: ReturnType<typeof submissionWrites> }> {
-  const previous = ctx.submission ? ctx.submission.latest : ((await findLatestSubmission(trx, ctx.invoice.id)) ?? null);
+  const previous = ctx.submission ? ctx.submission.latest : ((await findLatestSubmission(trx, ctx.access.tenantId, ctx.invoice.id)) ?? null);
   const revision = previous ? previous.revision + 1 : 0;
-  const writes = submissionWrites(trx, { id: randomUUID(), invoiceId: ctx.invoice.id, revision, submittedAt: now, submittedBy });
+  const writes = submissionWrites(trx, { tenantId: ctx.access.tenantId, id: randomUUID(), invoiceId: ctx.invoice.id, revision, submittedAt: now, submittedBy });
   if (!previous) return { revision, changedLines: [], writes };
   return { revision, changedLines: previous.claimed ? changedClaims(previous.claimed, ctx.lines) : null, writes };
 }

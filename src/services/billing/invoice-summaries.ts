@@ -24,14 +24,15 @@ export type InvoiceWithSummary = InvoiceHeader & {
   overbilledLineCount: number;
 };
 
-export async function listInvoicesWithSummaries(db: DbOrTrx, projectId: string, commitmentIds: string[]): Promise<InvoiceWithSummary[]> {
-  const rows = await listInvoiceHeadersWithSummaries(db, projectId, commitmentIds);
+export async function listInvoicesWithSummaries(db: DbOrTrx, tenantId: string, projectId: string, commitmentIds: string[]): Promise<InvoiceWithSummary[]> {
+  const rows = await listInvoiceHeadersWithSummaries(db, tenantId, projectId, commitmentIds);
   const missing = rows.filter((r) => r.stored === null);
   let computed = new Map<string, StoredInvoiceSummary>();
   if (missing.length > 0) {
-    computed = await computeInvoiceSummaries(db, projectId, [...new Set(missing.map((r) => r.invoice.commitmentId))]);
+    computed = await computeInvoiceSummaries(db, tenantId, projectId, [...new Set(missing.map((r) => r.invoice.commitmentId))]);
     await fillInvoiceSummaryRows(
       db,
+      tenantId,
       missing.flatMap((r) => {
         const c = computed.get(r.invoice.id);
         return c ? [{ invoiceId: r.invoice.id, ...c, generation: r.generation }] : [];
@@ -54,24 +55,30 @@ export function summaryOf(amounts: Pick<InvoiceComputation, 'summary' | 'lines'>
  * Called by an invoice service after its writes, with the figures it computed (the approval snapshot
  * once approved): stores them in the same transaction, one statement for all the invoices given.
  */
-export async function storeInvoiceSummaries(trx: DbOrTrx, invoices: readonly { invoiceId: string; amounts: Pick<InvoiceComputation, 'summary' | 'lines'> }[]): Promise<void> {
+export async function storeInvoiceSummaries(
+  trx: DbOrTrx,
+  tenantId: string,
+  invoices: readonly { invoiceId: string; amounts: Pick<InvoiceComputation, 'summary' | 'lines'> }[],
+): Promise<void> {
   await storeInvoiceSummaryRows(
     trx,
+    tenantId,
     invoices.map((i) => ({ invoiceId: i.invoiceId, ...summaryOf(i.amounts) })),
   );
 }
 
 /** `storeInvoiceSummaries` as a write to send with others (`executeWritesTogether`). */
-export function invoiceSummariesWrite(invoices: readonly { invoiceId: string; amounts: Pick<InvoiceComputation, 'summary' | 'lines'> }[]) {
-  return storeInvoiceSummaryRowsQuery(invoices.map((i) => ({ invoiceId: i.invoiceId, ...summaryOf(i.amounts) })));
+export function invoiceSummariesWrite(tenantId: string, invoices: readonly { invoiceId: string; amounts: Pick<InvoiceComputation, 'summary' | 'lines'> }[]) {
+  return storeInvoiceSummaryRowsQuery(tenantId, invoices.map((i) => ({ invoiceId: i.invoiceId, ...summaryOf(i.amounts) })));
 }
 
 /** For a service that wrote invoices without computing them (creation): computes their chains and stores them. */
-export async function refreshInvoiceSummaries(trx: DbOrTrx, projectId: string, invoices: readonly { id: string; commitmentId: string }[]): Promise<void> {
+export async function refreshInvoiceSummaries(trx: DbOrTrx, tenantId: string, projectId: string, invoices: readonly { id: string; commitmentId: string }[]): Promise<void> {
   if (invoices.length === 0) return;
-  const computed = await computeInvoiceSummaries(trx, projectId, [...new Set(invoices.map((i) => i.commitmentId))]);
+  const computed = await computeInvoiceSummaries(trx, tenantId, projectId, [...new Set(invoices.map((i) => i.commitmentId))]);
   await storeInvoiceSummaryRows(
     trx,
+    tenantId,
     invoices.flatMap((i) => {
       const c = computed.get(i.id);
       return c ? [{ invoiceId: i.id, ...c }] : [];
@@ -83,12 +90,13 @@ export async function refreshInvoiceSummaries(trx: DbOrTrx, projectId: string, i
  * Every invoice of the commitments computed from its lines, chain by chain, each with the retainage
  * rules stored on it; an approved invoice is its snapshot. This is what a stored summary must equal.
  */
-export async function computeInvoiceSummaries(db: DbOrTrx, projectId: string, commitmentIds: readonly string[]): Promise<Map<string, StoredInvoiceSummary>> {
+export async function computeInvoiceSummaries(db: DbOrTrx, tenantId: string, projectId: string, commitmentIds: readonly string[]): Promise<Map<string, StoredInvoiceSummary>> {
   const result = new Map<string, StoredInvoiceSummary>();
   if (commitmentIds.length === 0) return result;
   const rows = await db
     .selectFrom('invoices')
     .selectAll()
+    .where('tenantId', '=', tenantId)
     .where('projectId', '=', projectId)
     .where('commitmentId', 'in', [...commitmentIds])
     .orderBy('commitmentId')
@@ -97,6 +105,7 @@ export async function computeInvoiceSummaries(db: DbOrTrx, projectId: string, co
   const invoices = rows.map(invoiceFromRow);
   const lines = await listInvoiceLines(
     db,
+    tenantId,
     invoices.filter((i) => !i.snapshot).map((i) => i.id),
   );
   // The overbilling rule only adds issues, which a summary does not keep: the figures are the same either way.

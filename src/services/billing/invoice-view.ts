@@ -113,6 +113,7 @@ export async function buildInvoiceView(db: DbOrTrx, ctx: InvoiceContext): Promis
   const attachments = await db
     .selectFrom('invoiceAttachments')
     .select(['id', 'filename', 'contentType', 'sizeBytes', 'createdAt'])
+    .where('tenantId', '=', ctx.access.tenantId)
     .where('invoiceId', '=', ctx.invoice.id)
     .where('deletedAt', 'is', null)
     .orderBy('createdAt')
@@ -123,7 +124,7 @@ export async function buildInvoiceView(db: DbOrTrx, ctx: InvoiceContext): Promis
   const contactReleaseOk = ctx.actor === 'admin' || (ctx.isLatestOfCommitment && compareDates(ctx.today, ctx.period.dueOn) <= 0);
   const retainageRulesMatchCommitment = isApproved(ctx.invoice.status)
     ? null
-    : sameSlidingScale(ctx.slidingScale, await getCurrentSlidingScale(db, ctx.invoice.commitmentId));
+    : sameSlidingScale(ctx.slidingScale, await getCurrentSlidingScale(db, ctx.access.tenantId, ctx.invoice.commitmentId));
   const meta = lineMetaMap(ctx);
   return {
     ctx,

@@ -8,6 +8,7 @@ import type { Viewer } from '../../domain/permissions.ts';
 import type { Db } from '../../db/database.ts';
 import { commitmentFromRow } from '../../db/commitments.queries.ts';
 import { projectFromRow } from '../../db/projects.queries.ts';
+import { crossTenant } from '../../db/tenant-check.ts';
 import { isEditableByContact, SSOV_STATUS_LABELS, type SsovStatus } from '../../domain/ssov.ts';
 import { describeCommitmentBilling, type CommitmentBilling } from './commitment-billing.ts';
 
@@ -50,23 +51,34 @@ export function actionsFor(billing: CommitmentBilling): WorkAction[] {
 export async function listMyWork(db: Db, viewer: Viewer, now: Date): Promise<WorkItem[]> {
   const rows = await db
     .selectFrom('commitmentInvoiceContacts as k')
-    .innerJoin('commitments as c', 'c.id', 'k.commitmentId')
-    .innerJoin('projects as p', 'p.id', 'c.projectId')
+    .innerJoin('commitments as c', (join) => join.onRef('c.tenantId', '=', 'k.tenantId').onRef('c.id', '=', 'k.commitmentId'))
+    .innerJoin('projects as p', (join) => join.onRef('p.tenantId', '=', 'c.tenantId').onRef('p.id', '=', 'c.projectId'))
     .selectAll('c')
     .select(['p.name as projectName', 'p.number as projectNumber', 'p.address as projectAddress', 'p.currency', 'p.locale', 'p.timeZone', 'p.terminology'])
     .where('k.userId', '=', viewer.userId)
     .where('c.status', '<>', 'void')
     .orderBy('p.name')
     .orderBy('c.number')
+    .modifyEnd(crossTenant("a contact's work, across the general contractors they bill"))
     .execute();
-  const withSsov = rows.filter((r) => r.ssovEnabled).map((r) => r.id);
-  const ssovRows = withSsov.length > 0 ? await db.selectFrom('ssovs').select(['commitmentId', 'status']).where('commitmentId', 'in', withSsov).execute() : [];
+  const withSsov = rows.filter((r) => r.ssovEnabled);
+  // Only the tenants the contact's commitments belong to (the rows above).
+  const ssovRows =
+    withSsov.length > 0
+      ? await db
+          .selectFrom('ssovs')
+          .select(['commitmentId', 'status'])
+          .where('tenantId', 'in', [...new Set(withSsov.map((r) => r.tenantId))])
+          .where('commitmentId', 'in', withSsov.map((r) => r.id))
+          .execute()
+      : [];
   const ssovStatus = new Map(ssovRows.map((r) => [r.commitmentId, r.status as SsovStatus]));
   const items: WorkItem[] = [];
   for (const row of rows) {
     const commitment = commitmentFromRow(row);
     const project = projectFromRow({
       id: row.projectId,
+      tenantId: row.tenantId,
       name: row.projectName,
       number: row.projectNumber,
       address: row.projectAddress,

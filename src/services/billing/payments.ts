@@ -97,7 +97,8 @@ export async function getInvoicePayments(db: Db, viewer: Viewer, projectId: stri
 }
 
 export async function describeInvoicePayments(db: DbOrTrx, ctx: InvoiceContext, viewer: Viewer): Promise<InvoicePayments> {
-  const [payments, settings] = await Promise.all([listPaymentsOfInvoices(db, [ctx.invoice.id]), getProjectSettings(db, ctx.project.id)]);
+  const { tenantId } = ctx.access;
+  const [payments, settings] = await Promise.all([listPaymentsOfInvoices(db, tenantId, [ctx.invoice.id]), getProjectSettings(db, tenantId, ctx.project.id)]);
   return describe(ctx, payments, settings.twoPersonPaymentRule, viewer);
 }
 
@@ -106,8 +107,9 @@ export async function recordPayment(db: Db, viewer: Viewer, projectId: string, i
     const ctx = await loadInvoiceContext(trx, viewer, projectId, invoiceId, now, { forUpdate: true });
     assertAdministrator(ctx, 'record payments');
     assertDatesInWindow({ paidOn: input.paidOn }, ctx.today);
-    const settings = await getProjectSettings(trx, projectId);
-    const before = await listPaymentsOfInvoices(trx, [invoiceId]);
+    const { tenantId } = ctx.access;
+    const settings = await getProjectSettings(trx, tenantId, projectId);
+    const before = await listPaymentsOfInvoices(trx, tenantId, [invoiceId]);
     assertPaymentAllowed({
       invoiceStatus: ctx.invoice.status,
       approvedBy: ctx.invoice.approvedBy,
@@ -118,6 +120,7 @@ export async function recordPayment(db: Db, viewer: Viewer, projectId: string, i
       amountCents: input.amountCents,
     });
     const payment = await insertPayment(trx, {
+      tenantId,
       projectId,
       commitmentId: ctx.invoice.commitmentId,
       invoiceId,
@@ -131,7 +134,7 @@ export async function recordPayment(db: Db, viewer: Viewer, projectId: string, i
       recordedAt: now,
     });
     await recordAudit(trx, { occurredAt: now, actorUserId: viewer.userId, projectId, entityType: 'invoice', entityId: invoiceId, action: 'record_payment', after: payment });
-    return describe(ctx, await listPaymentsOfInvoices(trx, [invoiceId]), settings.twoPersonPaymentRule, viewer);
+    return describe(ctx, await listPaymentsOfInvoices(trx, tenantId, [invoiceId]), settings.twoPersonPaymentRule, viewer);
   });
 }
 
@@ -139,9 +142,10 @@ export async function voidPayment(db: Db, viewer: Viewer, projectId: string, inv
   return db.transaction().execute(async (trx) => {
     const ctx = await loadInvoiceContext(trx, viewer, projectId, invoiceId, now, { forUpdate: true });
     assertAdministrator(ctx, 'void payments');
-    const payment = await getPayment(trx, invoiceId, paymentId, { forUpdate: true });
+    const { tenantId } = ctx.access;
+    const payment = await getPayment(trx, tenantId, invoiceId, paymentId, { forUpdate: true });
     assertVoidAllowed(payment, reason);
-    await markPaymentVoided(trx, paymentId, viewer.userId, now, reason.trim());
+    await markPaymentVoided(trx, tenantId, paymentId, viewer.userId, now, reason.trim());
     await recordAudit(trx, {
       occurredAt: now,
       actorUserId: viewer.userId,
@@ -152,8 +156,8 @@ export async function voidPayment(db: Db, viewer: Viewer, projectId: string, inv
       before: payment,
       after: { paymentId, voidReason: reason.trim() },
     });
-    const settings = await getProjectSettings(trx, projectId);
-    return describe(ctx, await listPaymentsOfInvoices(trx, [invoiceId]), settings.twoPersonPaymentRule, viewer);
+    const settings = await getProjectSettings(trx, tenantId, projectId);
+    return describe(ctx, await listPaymentsOfInvoices(trx, tenantId, [invoiceId]), settings.twoPersonPaymentRule, viewer);
   });
 }
 
@@ -170,20 +174,21 @@ export async function attachToPayment(
   return db.transaction().execute(async (trx) => {
     const ctx = await loadInvoiceContext(trx, viewer, projectId, invoiceId, now, { forUpdate: true });
     assertAdministrator(ctx, 'attach files to payments');
-    await getPayment(trx, invoiceId, paymentId);
+    const { tenantId } = ctx.access;
+    await getPayment(trx, tenantId, invoiceId, paymentId);
     const filename = safeFilename(file.filename);
     const contentType = file.contentType.split(';')[0]?.trim().toLowerCase() ?? 'application/octet-stream';
     assertAttachment({ filename, contentType, sizeBytes: file.content.length }, 0);
-    const saved = await insertPaymentAttachment(trx, { paymentId, filename, contentType, sizeBytes: file.content.length, content: file.content, uploadedBy: viewer.userId, createdAt: now });
+    const saved = await insertPaymentAttachment(trx, { tenantId, paymentId, filename, contentType, sizeBytes: file.content.length, content: file.content, uploadedBy: viewer.userId, createdAt: now });
     await recordAudit(trx, { occurredAt: now, actorUserId: viewer.userId, projectId, entityType: 'invoice', entityId: invoiceId, action: 'attach_to_payment', after: { paymentId, ...saved } });
     return saved;
   });
 }
 
 export async function downloadPaymentAttachment(db: Db, viewer: Viewer, projectId: string, invoiceId: string, paymentId: string, attachmentId: string, now: Date) {
-  await loadInvoiceContext(db, viewer, projectId, invoiceId, now);
-  await getPayment(db, invoiceId, paymentId);
-  const file = await getPaymentAttachment(db, paymentId, attachmentId);
+  const { tenantId } = (await loadInvoiceContext(db, viewer, projectId, invoiceId, now)).access;
+  await getPayment(db, tenantId, invoiceId, paymentId);
+  const file = await getPaymentAttachment(db, tenantId, paymentId, attachmentId);
   if (!file) throw new DomainError('not_found', 'The attachment was not found.');
   return file;
 }
@@ -209,16 +214,17 @@ export async function getPaymentRollups(
     perPage: 10_000,
     ...(!isInvoiceAdministrator(access) && { contactUserId: viewer.userId }),
   });
-  return buildRollups(db, projectId, filter.commitmentId ? items.filter((c) => c.id === filter.commitmentId) : items);
+  return buildRollups(db, access.tenantId, projectId, filter.commitmentId ? items.filter((c) => c.id === filter.commitmentId) : items);
 }
 
 export async function buildRollups(
   db: DbOrTrx,
+  tenantId: string,
   projectId: string,
   commitments: readonly { id: string; number: string; title: string; contractCompanyName: string | null; originalContractSumCents: number; approvedChangeOrdersCents: number }[],
 ): Promise<{ project: PaymentRollup; commitments: CommitmentPaymentRollup[] }> {
   const ids = commitments.map((c) => c.id);
-  const [invoices, paid] = await Promise.all([listInvoicesWithSummaries(db, projectId, ids), sumPaidByInvoice(db, ids)]);
+  const [invoices, paid] = await Promise.all([listInvoicesWithSummaries(db, tenantId, projectId, ids), sumPaidByInvoice(db, tenantId, ids)]);
   const rows = commitments.map(
     (c): CommitmentPaymentRollup => ({
       commitmentId: c.id,

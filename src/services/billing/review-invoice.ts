@@ -46,7 +46,7 @@ export async function reviewInvoice(
     const lines = ctx.lines.map((l) => byId.get(l.id) ?? l);
     const changed = new Set(lines.filter((l) => reviewed.has(l.id)).map((l) => l.key));
     // One statement for every decision, however many lines (decision 022), sent with the invoice's own writes.
-    const reviews = reviewed.size > 0 ? [invoiceLineReviewsWrite(invoiceId, [...reviewed].map(([lineId, review]) => ({ lineId, review })))] : [];
+    const reviews = reviewed.size > 0 ? [invoiceLineReviewsWrite(ctx.access.tenantId, invoiceId, [...reviewed].map(([lineId, review]) => ({ lineId, review })))] : [];
     const audit: AuditEntry = {
       occurredAt: now,
       actorUserId: viewer.userId,
@@ -61,11 +61,11 @@ export async function reviewInvoice(
       return { ...sentBack, written: { ...sentBack.written, changedLineKeys: changed } };
     }
     const version = ctx.invoice.version + 1;
-    await executeWritesTogether(trx, [...reviews, trx.updateTable('invoices').set({ version, updatedAt: now }).where('id', '=', invoiceId)]);
+    await executeWritesTogether(trx, [...reviews, trx.updateTable('invoices').set({ version, updatedAt: now }).where('tenantId', '=', ctx.access.tenantId).where('id', '=', invoiceId)]);
     const after = { ...ctx, invoice: { ...ctx.invoice, version, updatedAt: now }, lines };
     const amounts = invoiceAmounts(after);
     // After the line triggers marked the summary stale: the summary and the audit entry.
-    await executeWritesTogether(trx, [invoiceSummariesWrite([{ invoiceId, amounts }]), auditEntriesQuery(trx, [audit])]);
+    await executeWritesTogether(trx, [invoiceSummariesWrite(ctx.access.tenantId, [{ invoiceId, amounts }]), auditEntriesQuery(trx, [audit])]);
     return { status: ctx.invoice.status, version, written: { ctx: after, amounts, changedLineKeys: changed } };
   });
 }

@@ -249,10 +249,10 @@ export async function saveInvoiceLines(
       });
     }
     const changedLines = lines.filter((l) => changedKeys.has(l.key));
-    await updateInvoiceLineEntries(trx, invoiceId, changedLines);
+    await updateInvoiceLineEntries(trx, ctx.access.tenantId, invoiceId, changedLines);
     const version = ctx.invoice.version + 1;
-    await trx.updateTable('invoices').set({ version, updatedAt: now }).where('id', '=', invoiceId).execute();
-    await storeInvoiceSummaries(trx, [{ invoiceId, amounts: computed }]);
+    await trx.updateTable('invoices').set({ version, updatedAt: now }).where('tenantId', '=', ctx.access.tenantId).where('id', '=', invoiceId).execute();
+    await storeInvoiceSummaries(trx, ctx.access.tenantId, [{ invoiceId, amounts: computed }]);
     const changes = changedLines.flatMap((l) => {
       const was = before.get(l.id);
       const diff = was && fieldChanges(was, l);

@@ -1,9 +1,9 @@
-/** Project invoicing settings (Admins on Commitments) and the company-wide overbilling lock (company admins). */
+/** Project invoicing settings (Admins on Commitments) and the company-wide overbilling lock (company admins, for their company's projects). */
 import { AUTOMATIC_FREQUENCIES, type AutomaticFrequency } from '../../domain/billing-period.ts';
 import { assertDatesInWindow, isCalendarDate, todayIn, type CalendarDate } from '../../domain/calendar.ts';
 import { assertVersion } from '../../domain/commitment.ts';
 import { DomainError } from '../../domain/errors.ts';
-import { assertCompanyAdmin, assertInvoiceAdministrator, type Viewer } from '../../domain/permissions.ts';
+import { assertCompanyAdmin, assertInvoiceAdministrator, isTenantAdmin, type Viewer } from '../../domain/permissions.ts';
 import {
   assertOverbillingSettingChangeable,
   assertPeriodDefaults,
@@ -55,12 +55,13 @@ export async function updateProjectSettings(
   if (input.automaticStartsOn && !isCalendarDate(input.automaticStartsOn)) {
     throw new DomainError('validation_failed', 'Dates are calendar days like 2026-12-01.', { field: 'automaticStartsOn' });
   }
+  const { tenantId } = access;
   return db.transaction().execute(async (trx) => {
-    const before = await getProjectSettings(trx, projectId, { forUpdate: true });
+    const before = await getProjectSettings(trx, tenantId, projectId, { forUpdate: true });
     assertVersion(before.version, input.version, 'settings');
-    const project = await findProject(trx, projectId);
+    const project = await findProject(trx, tenantId, projectId);
     assertDatesInWindow({ automaticStartsOn: input.automaticStartsOn }, todayIn(project?.timeZone ?? 'UTC', now));
-    const company = await getCompanySettings(trx);
+    const company = await getCompanySettings(trx, tenantId);
     assertOverbillingSettingChangeable(company.preventOverbillingAllProjects, input.allowOverbilling);
     const frequency = input.automaticFrequency ?? before.automatic.frequency;
     const startsOn = input.automaticStartsOn === undefined ? before.automatic.startsOn : input.automaticStartsOn;
@@ -89,10 +90,11 @@ export async function updateProjectSettings(
         version: before.version + 1,
         updatedAt: now,
       })
+      .where('tenantId', '=', tenantId)
       .where('projectId', '=', projectId)
       .returning('projectId')
       .executeTakeFirstOrThrow();
-    const after = await getProjectSettings(trx, row.projectId);
+    const after = await getProjectSettings(trx, tenantId, row.projectId);
     await recordAudit(trx, {
       occurredAt: now,
       actorUserId: viewer.userId,
@@ -107,11 +109,17 @@ export async function updateProjectSettings(
   });
 }
 
+/** A company admin's company is the tenant whose projects the settings apply to (decision 025). */
 export async function updateCompanySettings(db: Db, viewer: Viewer, input: { preventOverbillingAllProjects: boolean }, now: Date): Promise<void> {
   assertCompanyAdmin(viewer, 'change company-wide settings');
+  const tenantId = viewer.companyId;
   await db.transaction().execute(async (trx) => {
-    const before = await getCompanySettings(trx);
-    await trx.updateTable('companySettings').set({ preventOverbillingAllProjects: input.preventOverbillingAllProjects, updatedAt: now }).execute();
+    const before = await getCompanySettings(trx, tenantId);
+    await trx
+      .insertInto('companySettings')
+      .values({ tenantId, preventOverbillingAllProjects: input.preventOverbillingAllProjects, updatedAt: now })
+      .onConflict((oc) => oc.column('tenantId').doUpdateSet({ preventOverbillingAllProjects: input.preventOverbillingAllProjects, updatedAt: now }))
+      .execute();
     await recordAudit(trx, {
       occurredAt: now,
       actorUserId: viewer.userId,
@@ -131,23 +139,25 @@ export async function updateCompanySettings(db: Db, viewer: Viewer, input: { pre
  * project's list follows its Admins on Commitments until it is set here; an empty list (or one
  * nobody on which can receive email) falls back to the project's invoice administrators at send time.
  */
-export async function setInvoiceDistribution(db: Db, viewer: Viewer, projectId: string, userIds: string[], now: Date): Promise<string[]> {
+/** Answers the project's settings as they stand after the change. */
+export async function setInvoiceDistribution(db: Db, viewer: Viewer, projectId: string, userIds: string[], now: Date): Promise<ProjectSettings> {
   const access = await getProjectAccess(db, viewer, projectId);
   assertInvoiceAdministrator(access, "change the project's invoice distribution list");
+  const { tenantId } = access;
   const wanted = [...new Set(userIds)];
   const ids = wanted.filter(isUuid);
   return db.transaction().execute(async (trx) => {
     const eligible = ids.length
       ? await trx
           .selectFrom('users as u')
-          .leftJoin('projectUsers as pu', (join) => join.onRef('pu.userId', '=', 'u.id').on('pu.projectId', '=', projectId))
-          .select(['u.id', 'u.name', 'u.isCompanyAdmin', 'pu.commitmentsPermission'])
+          .leftJoin('projectUsers as pu', (join) => join.onRef('pu.userId', '=', 'u.id').on('pu.tenantId', '=', tenantId).on('pu.projectId', '=', projectId))
+          .select(['u.id', 'u.name', 'u.companyId', 'u.isCompanyAdmin', 'pu.commitmentsPermission'])
           .where('u.id', 'in', ids)
           .execute()
       : [];
     wanted.forEach((userId, index) => {
       const person = eligible.find((e) => e.id === userId);
-      if (!person || !(person.isCompanyAdmin || person.commitmentsPermission === 'admin')) {
+      if (!person || !(isTenantAdmin({ userId: person.id, companyId: person.companyId, isCompanyAdmin: person.isCompanyAdmin }, tenantId) || person.commitmentsPermission === 'admin')) {
         throw new DomainError(
           'rule_violation',
           `${person?.name ?? 'That person'} is not an invoice administrator (Admin on Commitments) of this project.`,
@@ -155,13 +165,15 @@ export async function setInvoiceDistribution(db: Db, viewer: Viewer, projectId: 
         );
       }
     });
-    const before = (await trx.selectFrom('projectInvoiceDistribution').select('userId').where('projectId', '=', projectId).execute()).map((r) => r.userId);
-    await trx.deleteFrom('projectInvoiceDistribution').where('projectId', '=', projectId).execute();
+    const before = (
+      await trx.selectFrom('projectInvoiceDistribution').select('userId').where('tenantId', '=', tenantId).where('projectId', '=', projectId).execute()
+    ).map((r) => r.userId);
+    await trx.deleteFrom('projectInvoiceDistribution').where('tenantId', '=', tenantId).where('projectId', '=', projectId).execute();
     if (wanted.length > 0) {
-      await trx.insertInto('projectInvoiceDistribution').values(wanted.map((userId) => ({ projectId, userId, createdAt: now }))).execute();
+      await trx.insertInto('projectInvoiceDistribution').values(wanted.map((userId) => ({ tenantId, projectId, userId, createdAt: now }))).execute();
     }
     // Edited: from now on the list is what the administrators chose, not the project's Admins.
-    await stopFollowingAdministrators(trx, projectId);
+    await stopFollowingAdministrators(trx, tenantId, projectId);
     await recordAudit(trx, {
       occurredAt: now,
       actorUserId: viewer.userId,
@@ -172,6 +184,6 @@ export async function setInvoiceDistribution(db: Db, viewer: Viewer, projectId: 
       before,
       after: wanted,
     });
-    return wanted;
+    return getProjectSettings(trx, tenantId, projectId);
   });
 }

@@ -13,7 +13,8 @@ import type { InvoiceContext } from './invoice-context.ts';
  * `attachmentCount`: when the caller has counted them already (the view lists them). A context
  * loaded `forSubmission` has the invite and the count already: nothing is read.
  */
-export async function loadSubmissionChecklist(db: DbOrTrx, ctx: Pick<InvoiceContext, 'invoice' | 'lines' | 'submission'>, attachmentCount?: number): Promise<SubmissionChecklist> {
+export async function loadSubmissionChecklist(db: DbOrTrx, ctx: Pick<InvoiceContext, 'access' | 'invoice' | 'lines' | 'submission'>, attachmentCount?: number): Promise<SubmissionChecklist> {
+  const { tenantId } = ctx.access;
   if (ctx.submission) {
     return submissionChecklist({
       invite: ctx.submission.invite,
@@ -21,10 +22,10 @@ export async function loadSubmissionChecklist(db: DbOrTrx, ctx: Pick<InvoiceCont
       lines: ctx.lines.map((l) => ({ lineId: l.id, itemNumber: l.itemNumber, description: l.description, materialsStoredNewCents: l.claimed.materialsStoredNewCents })),
     });
   }
-  const invite = await findInvite(db, ctx.invoice.billingPeriodId, ctx.invoice.commitmentId);
+  const invite = await findInvite(db, tenantId, ctx.invoice.billingPeriodId, ctx.invoice.commitmentId);
   return submissionChecklist({
     invite: invite ? { requestAttachments: invite.requestAttachments, attachmentsNote: invite.attachmentsNote } : null,
-    attachmentCount: attachmentCount ?? (await countInvoiceAttachments(db, ctx.invoice.id)),
+    attachmentCount: attachmentCount ?? (await countInvoiceAttachments(db, tenantId, ctx.invoice.id)),
     // The claim is what a submission submits (the contact's entries; certified amounts follow review).
     lines: ctx.lines.map((l) => ({ lineId: l.id, itemNumber: l.itemNumber, description: l.description, materialsStoredNewCents: l.claimed.materialsStoredNewCents })),
   });

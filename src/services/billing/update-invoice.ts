@@ -49,7 +49,7 @@ export async function updateInvoice(
       ...(input.periodEnd !== undefined && { periodEnd: input.periodEnd }),
       ...(input.comments !== undefined && { comments: input.comments }),
     };
-    await trx.updateTable('invoices').set({ ...changes, version, updatedAt: now }).where('id', '=', invoiceId).execute();
+    await trx.updateTable('invoices').set({ ...changes, version, updatedAt: now }).where('tenantId', '=', ctx.access.tenantId).where('id', '=', invoiceId).execute();
     await recordAudit(trx, {
       occurredAt: now,
       actorUserId: viewer.userId,

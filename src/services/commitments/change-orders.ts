@@ -37,13 +37,14 @@ function assertLines(lines: ChangeOrderLineInput[]): void {
   });
 }
 
-async function writeLines(trx: Trx, changeOrderId: string, lines: ChangeOrderLineInput[]): Promise<void> {
-  await trx.deleteFrom('changeOrderLines').where('changeOrderId', '=', changeOrderId).execute();
+async function writeLines(trx: Trx, tenantId: string, changeOrderId: string, lines: ChangeOrderLineInput[]): Promise<void> {
+  await trx.deleteFrom('changeOrderLines').where('tenantId', '=', tenantId).where('changeOrderId', '=', changeOrderId).execute();
   if (lines.length === 0) return;
   await trx
     .insertInto('changeOrderLines')
     .values(
       lines.map((line, index) => ({
+        tenantId,
         changeOrderId,
         position: index + 1,
         itemNumber: line.itemNumber ?? '',
@@ -56,17 +57,20 @@ async function writeLines(trx: Trx, changeOrderId: string, lines: ChangeOrderLin
 }
 
 /** Whether an invoice has billed this change order's lines (then it can no longer be voided). */
-function isChangeOrderBilled(trx: Trx, changeOrderId: string): Promise<boolean> {
-  return hasInvoiceLinesForChangeOrder(trx, changeOrderId);
+function isChangeOrderBilled(trx: Trx, tenantId: string, changeOrderId: string): Promise<boolean> {
+  return hasInvoiceLinesForChangeOrder(trx, tenantId, changeOrderId);
 }
 
 /** Approved lines join the open invoices of the commitment; voided ones leave them (unbilled only). */
-async function syncInvoiceLines(trx: Trx, commitmentId: string, changeOrderId: string, status: ChangeOrderStatus): Promise<void> {
-  if (status === 'approved') await addMissingInvoiceLines(trx, commitmentId);
+async function syncInvoiceLines(trx: Trx, tenantId: string, commitmentId: string, changeOrderId: string, status: ChangeOrderStatus): Promise<void> {
+  if (status === 'approved') await addMissingInvoiceLines(trx, tenantId, commitmentId);
   if (status === 'void') {
     await trx
       .deleteFrom('invoiceLines')
-      .where('changeOrderLineId', 'in', (eb) => eb.selectFrom('changeOrderLines').select('id').where('changeOrderId', '=', changeOrderId))
+      .where('tenantId', '=', tenantId)
+      .where('changeOrderLineId', 'in', (eb) =>
+        eb.selectFrom('changeOrderLines').select('id').where('tenantId', '=', tenantId).where('changeOrderId', '=', changeOrderId),
+      )
       .execute();
   }
 }
@@ -88,9 +92,9 @@ export async function createChangeOrder(
 ): Promise<ChangeOrder> {
   assertLines(input.lines);
   return db.transaction().execute(async (trx) => {
-    await loadCommitmentForWrite(trx, viewer, projectId, commitmentId, 'create change orders');
+    const { tenantId } = (await loadCommitmentForWrite(trx, viewer, projectId, commitmentId, 'create change orders')).access;
     const number = input.number.trim();
-    if (await isChangeOrderNumberTaken(trx, commitmentId, number)) {
+    if (await isChangeOrderNumberTaken(trx, tenantId, commitmentId, number)) {
       throw new DomainError('duplicate_number', `Change order ${number} already exists on this commitment.`, {
         field: 'number',
       });
@@ -99,6 +103,7 @@ export async function createChangeOrder(
     const row = await trx
       .insertInto('changeOrders')
       .values({
+        tenantId,
         commitmentId,
         number,
         title: input.title.trim(),
@@ -109,9 +114,9 @@ export async function createChangeOrder(
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await writeLines(trx, row.id, input.lines);
-    await syncInvoiceLines(trx, commitmentId, row.id, status);
-    const changeOrder = await getChangeOrder(trx, commitmentId, row.id);
+    await writeLines(trx, tenantId, row.id, input.lines);
+    await syncInvoiceLines(trx, tenantId, commitmentId, row.id, status);
+    const changeOrder = await getChangeOrder(trx, tenantId, commitmentId, row.id);
     await recordAudit(trx, {
       occurredAt: now,
       actorUserId: viewer.userId,
@@ -144,17 +149,17 @@ export async function updateChangeOrder(
 ): Promise<ChangeOrder> {
   if (input.lines) assertLines(input.lines);
   return db.transaction().execute(async (trx) => {
-    await loadCommitmentForWrite(trx, viewer, projectId, commitmentId, 'edit change orders');
-    const before = await getChangeOrder(trx, commitmentId, changeOrderId, { forUpdate: true });
+    const { tenantId } = (await loadCommitmentForWrite(trx, viewer, projectId, commitmentId, 'edit change orders')).access;
+    const before = await getChangeOrder(trx, tenantId, commitmentId, changeOrderId, { forUpdate: true });
     assertVersion(before.version, input.version, 'change order');
     // Lines change under the status the change order has before this save (draft or pending).
     if (input.lines) assertChangeOrderLinesEditable(before.status);
     const status =
       input.status === undefined
         ? before.status
-        : transitionChangeOrder(before.status, input.status, await isChangeOrderBilled(trx, changeOrderId));
+        : transitionChangeOrder(before.status, input.status, await isChangeOrderBilled(trx, tenantId, changeOrderId));
     const number = input.number?.trim();
-    if (number !== undefined && number !== before.number && (await isChangeOrderNumberTaken(trx, commitmentId, number, changeOrderId))) {
+    if (number !== undefined && number !== before.number && (await isChangeOrderNumberTaken(trx, tenantId, commitmentId, number, changeOrderId))) {
       throw new DomainError('duplicate_number', `Change order ${number} already exists on this commitment.`, {
         field: 'number',
       });
@@ -164,7 +169,7 @@ export async function updateChangeOrder(
         throw new DomainError('change_order_locked', `A ${before.status} change order cannot be renamed.`, { field: 'number' });
       }
     }
-    if (input.lines) await writeLines(trx, changeOrderId, input.lines);
+    if (input.lines) await writeLines(trx, tenantId, changeOrderId, input.lines);
     await trx
       .updateTable('changeOrders')
       .set({
@@ -175,10 +180,11 @@ export async function updateChangeOrder(
         version: before.version + 1,
         updatedAt: now,
       })
+      .where('tenantId', '=', tenantId)
       .where('id', '=', changeOrderId)
       .execute();
-    if (status !== before.status) await syncInvoiceLines(trx, commitmentId, changeOrderId, status);
-    const after = await getChangeOrder(trx, commitmentId, changeOrderId);
+    if (status !== before.status) await syncInvoiceLines(trx, tenantId, commitmentId, changeOrderId, status);
+    const after = await getChangeOrder(trx, tenantId, commitmentId, changeOrderId);
     await recordAudit(trx, {
       occurredAt: now,
       actorUserId: viewer.userId,

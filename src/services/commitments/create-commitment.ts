@@ -40,12 +40,12 @@ export type CreateCommitmentInput = {
 export type CreateCommitmentResult = { commitment: Commitment; warnings: string[] };
 
 /** A contract company must be in the project directory to be chosen (reference §1). */
-export async function assertContractCompanyUsable(trx: Trx, projectId: string, companyId: string): Promise<void> {
+export async function assertContractCompanyUsable(trx: Trx, tenantId: string, projectId: string, companyId: string): Promise<void> {
   const company = isUuid(companyId) ? await findCompany(trx, companyId) : undefined;
   if (!company) {
     throw new DomainError('company_not_found', 'Choose a contract company from the directory.', { field: 'contractCompanyId' });
   }
-  if (!(await isCompanyInProject(trx, projectId, companyId))) {
+  if (!(await isCompanyInProject(trx, tenantId, projectId, companyId))) {
     throw new DomainError(
       'contract_company_not_in_project',
       `${company.name} is not in this project's directory. Add it to the project first.`,
@@ -63,23 +63,25 @@ export async function createCommitment(
 ): Promise<CreateCommitmentResult> {
   const access = await getProjectAccess(db, viewer, projectId);
   assertInvoiceAdministrator(access, 'create commitments');
+  const { tenantId } = access;
   assertRetainageRate(input.retainageWorkBp ?? 0, 'retainageWorkBp');
   assertRetainageRate(input.retainageMaterialsBp ?? 0, 'retainageMaterialsBp');
   const accountingMethod = input.accountingMethod ?? 'amount';
-  const ssovEnabled = input.ssovEnabled ?? ((await getProjectSettings(db, projectId)).ssovEnabledByDefault && accountingMethod === 'amount');
+  const ssovEnabled = input.ssovEnabled ?? ((await getProjectSettings(db, tenantId, projectId)).ssovEnabledByDefault && accountingMethod === 'amount');
   assertSsovAllowed(accountingMethod, ssovEnabled);
   const contractCompanyId = input.contractCompanyId ?? null;
   return db.transaction().execute(async (trx) => {
     const number = input.number.trim();
-    if (await isNumberTaken(trx, projectId, number)) {
+    if (await isNumberTaken(trx, tenantId, projectId, number)) {
       throw new DomainError('duplicate_number', `Commitment number ${number} is already used on this project.`, {
         field: 'number',
       });
     }
-    if (contractCompanyId) await assertContractCompanyUsable(trx, projectId, contractCompanyId);
+    if (contractCompanyId) await assertContractCompanyUsable(trx, tenantId, projectId, contractCompanyId);
     const row = await trx
       .insertInto('commitments')
       .values({
+        tenantId,
         projectId,
         kind: input.kind,
         number,
@@ -104,7 +106,7 @@ export async function createCommitment(
     const contactIds: string[] = [];
     if (input.invoiceContactIds !== undefined) {
       for (const [index, userId] of input.invoiceContactIds.entries()) {
-        const candidate = await findContactCandidate(trx, projectId, userId);
+        const candidate = await findContactCandidate(trx, tenantId, projectId, userId);
         if (!candidate) {
           throw new DomainError('not_found', 'That person was not found.', { field: `invoiceContactIds.${index}` });
         }
@@ -121,7 +123,7 @@ export async function createCommitment(
     } else if (contractCompanyId) {
       const company = await findCompany(trx, contractCompanyId);
       if (company?.defaultInvoiceContactId) {
-        const candidate = await findContactCandidate(trx, projectId, company.defaultInvoiceContactId);
+        const candidate = await findContactCandidate(trx, tenantId, projectId, company.defaultInvoiceContactId);
         const eligibility = candidate && checkContactEligibility(contractCompanyId, candidate);
         if (eligibility?.eligible) contactIds.push(company.defaultInvoiceContactId);
         else if (eligibility) {
@@ -129,7 +131,7 @@ export async function createCommitment(
         }
       }
     }
-    for (const userId of new Set(contactIds)) await insertInvoiceContact(trx, commitment.id, userId, now);
+    for (const userId of new Set(contactIds)) await insertInvoiceContact(trx, tenantId, commitment.id, userId, now);
 
     await recordAudit(trx, {
       occurredAt: now,

@@ -27,11 +27,11 @@ export async function addInvoiceContact(
   now: Date,
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const { commitment } = await loadCommitmentForWrite(trx, viewer, projectId, commitmentId, 'designate invoice contacts');
-    const candidate = await findContactCandidate(trx, projectId, userId);
+    const { access: { tenantId }, commitment } = await loadCommitmentForWrite(trx, viewer, projectId, commitmentId, 'designate invoice contacts');
+    const candidate = await findContactCandidate(trx, tenantId, projectId, userId);
     if (!candidate) throw new DomainError('not_found', 'That person was not found.', { field: 'userId' });
     assertContactEligible(commitment.contractCompanyId, candidate);
-    if (await insertInvoiceContact(trx, commitmentId, userId, now)) {
+    if (await insertInvoiceContact(trx, tenantId, commitmentId, userId, now)) {
       await recordAudit(trx, {
         occurredAt: now,
         actorUserId: viewer.userId,
@@ -54,8 +54,8 @@ export async function removeInvoiceContact(
   now: Date,
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await loadCommitmentForWrite(trx, viewer, projectId, commitmentId, 'remove invoice contacts');
-    if (!(await findContactCandidate(trx, projectId, userId)) || !(await deleteInvoiceContact(trx, commitmentId, userId))) {
+    const { tenantId } = (await loadCommitmentForWrite(trx, viewer, projectId, commitmentId, 'remove invoice contacts')).access;
+    if (!(await findContactCandidate(trx, tenantId, projectId, userId)) || !(await deleteInvoiceContact(trx, tenantId, commitmentId, userId))) {
       throw new DomainError('not_found', 'That person is not an invoice contact on this commitment.', { field: 'userId' });
     }
     await recordAudit(trx, {
@@ -79,8 +79,8 @@ export async function addPrivateListUser(
   now: Date,
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await loadCommitmentForWrite(trx, viewer, projectId, commitmentId, "change a commitment's private list");
-    const candidate = await findContactCandidate(trx, projectId, userId);
+    const { tenantId } = (await loadCommitmentForWrite(trx, viewer, projectId, commitmentId, "change a commitment's private list")).access;
+    const candidate = await findContactCandidate(trx, tenantId, projectId, userId);
     if (!candidate) throw new DomainError('not_found', 'That person was not found.', { field: 'userId' });
     if (candidate.directoryPermission === null) {
       throw new DomainError(
@@ -89,7 +89,7 @@ export async function addPrivateListUser(
         { field: 'userId' },
       );
     }
-    if (await insertPrivateUser(trx, commitmentId, userId, now)) {
+    if (await insertPrivateUser(trx, tenantId, commitmentId, userId, now)) {
       await recordAudit(trx, {
         occurredAt: now,
         actorUserId: viewer.userId,
@@ -112,11 +112,11 @@ export async function removePrivateListUser(
   now: Date,
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await loadCommitmentForWrite(trx, viewer, projectId, commitmentId, "change a commitment's private list");
-    const candidate = await findContactCandidate(trx, projectId, userId);
-    const removed = candidate !== undefined && (await deletePrivateUser(trx, commitmentId, userId));
+    const { tenantId } = (await loadCommitmentForWrite(trx, viewer, projectId, commitmentId, "change a commitment's private list")).access;
+    const candidate = await findContactCandidate(trx, tenantId, projectId, userId);
+    const removed = candidate !== undefined && (await deletePrivateUser(trx, tenantId, commitmentId, userId));
     if (!removed) {
-      if (candidate && (await isInvoiceContact(trx, commitmentId, userId))) {
+      if (candidate && (await isInvoiceContact(trx, tenantId, commitmentId, userId))) {
         throw new DomainError(
           'private_list_contact',
           `${candidate.name} is on the private list because they are an invoice contact. Remove them as invoice contact instead.`,

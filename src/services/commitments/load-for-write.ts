@@ -18,6 +18,6 @@ export async function loadCommitmentForWrite(
   const access = await getProjectAccess(trx, viewer, projectId);
   await getVisibleCommitment(trx, access, commitmentId);
   assertInvoiceAdministrator(access, action);
-  const commitment = await lockCommitment(trx, commitmentId);
+  const commitment = await lockCommitment(trx, access.tenantId, commitmentId);
   return { access, commitment };
 }

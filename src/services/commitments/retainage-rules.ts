@@ -40,14 +40,14 @@ export async function getRetainageRules(db: Db, viewer: Viewer, projectId: strin
   const access = await getProjectAccess(db, viewer, projectId);
   const { facts } = await getVisibleCommitment(db, access, commitmentId);
   assertCanSeeSovItems(access, facts);
-  return present(db, commitmentId, isInvoiceAdministrator(access));
+  return present(db, access.tenantId, commitmentId, isInvoiceAdministrator(access));
 }
 
-async function present(db: DbOrTrx, commitmentId: string, isAdmin: boolean): Promise<RetainageRulesView> {
-  const stored = await getSlidingScale(db, commitmentId);
+async function present(db: DbOrTrx, tenantId: string, commitmentId: string, isAdmin: boolean): Promise<RetainageRulesView> {
+  const stored = await getSlidingScale(db, tenantId, commitmentId);
   const scale = stored && { rules: stored.rules, afterRateBp: stored.afterRateBp };
   const openInvoicesWithOtherRules = isAdmin
-    ? (await listCommitmentInvoices(db, commitmentId))
+    ? (await listCommitmentInvoices(db, tenantId, commitmentId))
         .filter((i) => !isApproved(i.status) && !sameSlidingScale(i.retainageRules, scale))
         .map((i) => ({ id: i.id, label: invoiceLabel(i), status: i.status }))
     : null;
@@ -73,14 +73,14 @@ export async function setRetainageRules(
   now: Date,
 ): Promise<RetainageRulesView> {
   return db.transaction().execute(async (trx) => {
-    await loadCommitmentForWrite(trx, viewer, projectId, commitmentId, 'set sliding-scale retention');
-    const before = await getSlidingScale(trx, commitmentId);
+    const { tenantId } = (await loadCommitmentForWrite(trx, viewer, projectId, commitmentId, 'set sliding-scale retention')).access;
+    const before = await getSlidingScale(trx, tenantId, commitmentId);
     assertVersion(before?.version ?? 0, input.version, 'set of retention rules');
     if (input.scale) {
       validateSlidingScale(input.scale);
-      await saveSlidingScale(trx, commitmentId, input.scale, (before?.version ?? 0) + 1, viewer.userId, now);
+      await saveSlidingScale(trx, tenantId, commitmentId, input.scale, (before?.version ?? 0) + 1, viewer.userId, now);
     } else {
-      await deleteSlidingScale(trx, commitmentId);
+      await deleteSlidingScale(trx, tenantId, commitmentId);
     }
     await recordAudit(trx, {
       occurredAt: now,
@@ -92,6 +92,6 @@ export async function setRetainageRules(
       before: before ? { rules: before.rules, afterRateBp: before.afterRateBp } : null,
       after: input.scale,
     });
-    return present(trx, commitmentId, true);
+    return present(trx, tenantId, commitmentId, true);
   });
 }

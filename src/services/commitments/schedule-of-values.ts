@@ -12,10 +12,11 @@ import { addMissingInvoiceLines, deleteUnbilledInvoiceLines, findBilledSovLineId
 import { getSovLine, listSovLines, nextSovPosition, sovLineFromRow } from '../../db/sov.queries.ts';
 import { loadCommitmentForWrite } from './load-for-write.ts';
 
-async function bumpCommitmentVersion(trx: Trx, commitmentId: string, now: Date): Promise<number> {
+async function bumpCommitmentVersion(trx: Trx, tenantId: string, commitmentId: string, now: Date): Promise<number> {
   const row = await trx
     .updateTable('commitments')
     .set((eb) => ({ version: eb('version', '+', 1), updatedAt: now }))
+    .where('tenantId', '=', tenantId)
     .where('id', '=', commitmentId)
     .returning('version')
     .executeTakeFirstOrThrow();
@@ -32,12 +33,13 @@ export async function createSovLine(
 ): Promise<SovLine> {
   assertSovLineInput(input);
   return db.transaction().execute(async (trx) => {
-    await loadCommitmentForWrite(trx, viewer, projectId, commitmentId, 'edit the schedule of values');
+    const { tenantId } = (await loadCommitmentForWrite(trx, viewer, projectId, commitmentId, 'edit the schedule of values')).access;
     const row = await trx
       .insertInto('sovLines')
       .values({
+        tenantId,
         commitmentId,
-        position: input.position ?? (await nextSovPosition(trx, commitmentId)),
+        position: input.position ?? (await nextSovPosition(trx, tenantId, commitmentId)),
         itemNumber: input.itemNumber ?? '',
         costCode: input.costCode ?? '',
         description: input.description.trim(),
@@ -48,8 +50,8 @@ export async function createSovLine(
       .returningAll()
       .executeTakeFirstOrThrow();
     const line = sovLineFromRow(row);
-    await addMissingInvoiceLines(trx, commitmentId);
-    await bumpCommitmentVersion(trx, commitmentId, now);
+    await addMissingInvoiceLines(trx, tenantId, commitmentId);
+    await bumpCommitmentVersion(trx, tenantId, commitmentId, now);
     await recordAudit(trx, {
       occurredAt: now,
       actorUserId: viewer.userId,
@@ -73,8 +75,8 @@ export async function updateSovLine(
   now: Date,
 ): Promise<SovLine> {
   return db.transaction().execute(async (trx) => {
-    await loadCommitmentForWrite(trx, viewer, projectId, commitmentId, 'edit the schedule of values');
-    const before = await getSovLine(trx, commitmentId, lineId);
+    const { tenantId } = (await loadCommitmentForWrite(trx, viewer, projectId, commitmentId, 'edit the schedule of values')).access;
+    const before = await getSovLine(trx, tenantId, commitmentId, lineId);
     assertSovLineInput({ ...before, ...definedOnly(input) });
     const row = await trx
       .updateTable('sovLines')
@@ -86,11 +88,12 @@ export async function updateSovLine(
         ...(input.position !== undefined && { position: input.position }),
         updatedAt: now,
       })
+      .where('tenantId', '=', tenantId)
       .where('id', '=', lineId)
       .returningAll()
       .executeTakeFirstOrThrow();
     const after = sovLineFromRow(row);
-    await bumpCommitmentVersion(trx, commitmentId, now);
+    await bumpCommitmentVersion(trx, tenantId, commitmentId, now);
     await recordAudit(trx, {
       occurredAt: now,
       actorUserId: viewer.userId,
@@ -114,11 +117,11 @@ export async function deleteSovLine(
   now: Date,
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await loadCommitmentForWrite(trx, viewer, projectId, commitmentId, 'edit the schedule of values');
-    const before = await getSovLine(trx, commitmentId, lineId);
-    await assertSovLinesDeletable(trx, [lineId]);
-    await trx.deleteFrom('sovLines').where('id', '=', lineId).execute();
-    await bumpCommitmentVersion(trx, commitmentId, now);
+    const { tenantId } = (await loadCommitmentForWrite(trx, viewer, projectId, commitmentId, 'edit the schedule of values')).access;
+    const before = await getSovLine(trx, tenantId, commitmentId, lineId);
+    await assertSovLinesDeletable(trx, tenantId, [lineId]);
+    await trx.deleteFrom('sovLines').where('tenantId', '=', tenantId).where('id', '=', lineId).execute();
+    await bumpCommitmentVersion(trx, tenantId, commitmentId, now);
     await recordAudit(trx, {
       occurredAt: now,
       actorUserId: viewer.userId,
@@ -135,8 +138,8 @@ export async function deleteSovLine(
  * SOV lines an invoice has billed cannot be deleted: approved invoices must never be rewritten.
  * Unbilled lines on draft invoices go with them.
  */
-export async function assertSovLinesDeletable(trx: Trx, lineIds: string[]): Promise<void> {
-  const billed = await findBilledSovLineIds(trx, lineIds);
+export async function assertSovLinesDeletable(trx: Trx, tenantId: string, lineIds: string[]): Promise<void> {
+  const billed = await findBilledSovLineIds(trx, tenantId, lineIds);
   if (billed.length > 0) {
     throw new DomainError(
       'sov_line_billed',
@@ -144,7 +147,7 @@ export async function assertSovLinesDeletable(trx: Trx, lineIds: string[]): Prom
       { field: 'lines', details: billed.map((lineId) => ({ path: 'lines', lineId, code: 'sov_line_billed', message: 'Billed on an invoice: it cannot be deleted.' })) },
     );
   }
-  await deleteUnbilledInvoiceLines(trx, lineIds);
+  await deleteUnbilledInvoiceLines(trx, tenantId, lineIds);
 }
 
 export type ReplaceSovInput = {
@@ -163,9 +166,10 @@ export async function replaceSovLines(
 ): Promise<{ lines: SovLine[]; version: number }> {
   input.lines.forEach((line, index) => assertSovLineInput(line, `lines.${index}.`));
   return db.transaction().execute(async (trx) => {
-    const { commitment } = await loadCommitmentForWrite(trx, viewer, projectId, commitmentId, 'edit the schedule of values');
+    const { access, commitment } = await loadCommitmentForWrite(trx, viewer, projectId, commitmentId, 'edit the schedule of values');
+    const { tenantId } = access;
     assertVersion(commitment.version, input.version, 'commitment');
-    const before = await listSovLines(trx, commitmentId);
+    const before = await listSovLines(trx, tenantId, commitmentId);
     const existing = new Map(before.map((l) => [l.id, l]));
     const seen = new Set<string>();
     input.lines.forEach((line, index) => {
@@ -178,8 +182,8 @@ export async function replaceSovLines(
       seen.add(line.id);
     });
     const removed = before.filter((l) => !seen.has(l.id)).map((l) => l.id);
-    await assertSovLinesDeletable(trx, removed);
-    if (removed.length > 0) await trx.deleteFrom('sovLines').where('id', 'in', removed).execute();
+    await assertSovLinesDeletable(trx, tenantId, removed);
+    if (removed.length > 0) await trx.deleteFrom('sovLines').where('tenantId', '=', tenantId).where('id', 'in', removed).execute();
     const inserts = [];
     for (const [index, line] of input.lines.entries()) {
       const values = {
@@ -190,16 +194,16 @@ export async function replaceSovLines(
         scheduledValueCents: line.scheduledValueCents,
         updatedAt: now,
       };
-      if (line.id) await trx.updateTable('sovLines').set(values).where('id', '=', line.id).execute();
-      else inserts.push({ ...values, commitmentId, createdAt: now });
+      if (line.id) await trx.updateTable('sovLines').set(values).where('tenantId', '=', tenantId).where('id', '=', line.id).execute();
+      else inserts.push({ ...values, tenantId, commitmentId, createdAt: now });
     }
     // One multi-row insert per 500 new lines: an SOV of hundreds of lines saves in a few statements.
     for (let i = 0; i < inserts.length; i += 500) {
       await trx.insertInto('sovLines').values(inserts.slice(i, i + 500)).execute();
     }
-    if (inserts.length > 0) await addMissingInvoiceLines(trx, commitmentId);
-    const version = await bumpCommitmentVersion(trx, commitmentId, now);
-    const lines = await listSovLines(trx, commitmentId);
+    if (inserts.length > 0) await addMissingInvoiceLines(trx, tenantId, commitmentId);
+    const version = await bumpCommitmentVersion(trx, tenantId, commitmentId, now);
+    const lines = await listSovLines(trx, tenantId, commitmentId);
     await recordAudit(trx, {
       occurredAt: now,
       actorUserId: viewer.userId,

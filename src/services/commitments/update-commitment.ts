@@ -49,22 +49,23 @@ export async function updateCommitment(
   now: Date,
 ): Promise<{ commitment: Commitment; removedContactIds: string[] }> {
   return db.transaction().execute(async (trx) => {
-    const { commitment: before } = await loadCommitmentForWrite(trx, viewer, projectId, commitmentId, 'edit commitments');
+    const { access, commitment: before } = await loadCommitmentForWrite(trx, viewer, projectId, commitmentId, 'edit commitments');
+    const { tenantId } = access;
     assertVersion(before.version, input.version, 'commitment');
     if (input.retainageWorkBp !== undefined) assertRetainageRate(input.retainageWorkBp, 'retainageWorkBp');
     if (input.retainageMaterialsBp !== undefined) assertRetainageRate(input.retainageMaterialsBp, 'retainageMaterialsBp');
     const accountingMethod = input.accountingMethod ?? before.accountingMethod;
     if (input.accountingMethod !== undefined) {
-      assertAccountingMethodChangeAllowed(before.accountingMethod, input.accountingMethod, await countSovLines(trx, commitmentId));
+      assertAccountingMethodChangeAllowed(before.accountingMethod, input.accountingMethod, await countSovLines(trx, tenantId, commitmentId));
     }
     assertSsovAllowed(accountingMethod, input.ssovEnabled ?? before.ssovEnabled);
     if (input.ssovEnabled !== undefined && input.ssovEnabled !== before.ssovEnabled) {
-      assertSsovToggleAllowed(before.ssovEnabled, input.ssovEnabled, await countCommitmentInvoices(trx, commitmentId));
+      assertSsovToggleAllowed(before.ssovEnabled, input.ssovEnabled, await countCommitmentInvoices(trx, tenantId, commitmentId));
       // Turned (back) on, the Subcontractor SOV is reviewed again from Draft; its lines stay.
-      if (input.ssovEnabled) await resetSsovToDraft(trx, commitmentId, now);
+      if (input.ssovEnabled) await resetSsovToDraft(trx, tenantId, commitmentId, now);
     }
     const number = input.number?.trim();
-    if (number !== undefined && number !== before.number && (await isNumberTaken(trx, projectId, number, commitmentId))) {
+    if (number !== undefined && number !== before.number && (await isNumberTaken(trx, tenantId, projectId, number, commitmentId))) {
       throw new DomainError('duplicate_number', `Commitment number ${number} is already used on this project.`, {
         field: 'number',
       });
@@ -72,14 +73,14 @@ export async function updateCommitment(
 
     let removedContactIds: string[] = [];
     if (input.contractCompanyId !== undefined && input.contractCompanyId !== before.contractCompanyId) {
-      if (input.contractCompanyId !== null) await assertContractCompanyUsable(trx, projectId, input.contractCompanyId);
+      if (input.contractCompanyId !== null) await assertContractCompanyUsable(trx, tenantId, projectId, input.contractCompanyId);
       const plan = planContractCompanyChange({
         currentCompanyId: before.contractCompanyId,
         nextCompanyId: input.contractCompanyId,
-        contacts: await listContactsWithCompany(trx, commitmentId),
+        contacts: await listContactsWithCompany(trx, tenantId, commitmentId),
         removeMismatchedContacts: input.removeMismatchedContacts ?? false,
       });
-      for (const userId of plan.contactsToRemove) await deleteInvoiceContact(trx, commitmentId, userId);
+      for (const userId of plan.contactsToRemove) await deleteInvoiceContact(trx, tenantId, commitmentId, userId);
       removedContactIds = plan.contactsToRemove;
     }
 
@@ -101,6 +102,7 @@ export async function updateCommitment(
         version: before.version + 1,
         updatedAt: now,
       })
+      .where('tenantId', '=', tenantId)
       .where('id', '=', commitmentId)
       .returningAll()
       .executeTakeFirstOrThrow();

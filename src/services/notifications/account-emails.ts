@@ -26,6 +26,7 @@ export async function emailAccountInvitation(
     trx,
     {
       kind: 'account_invitation',
+      tenantId: null,
       projectId: null,
       commitment: null,
       userIds: [input.userId],
@@ -50,6 +51,7 @@ export async function emailPasswordReset(trx: Trx, input: { userId: string; toke
     trx,
     {
       kind: 'password_reset',
+      tenantId: null,
       projectId: null,
       commitment: null,
       userIds: [input.userId],

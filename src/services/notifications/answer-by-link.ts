@@ -76,7 +76,7 @@ async function check(db: DbOrTrx, tokenId: string, now: Date, options: { forUpda
   if (token.usedAt) return { link: { state: 'used', facts, usedAt: token.usedAt } };
   if (token.expiresAt <= now) return refused('expired');
   if (!user.isActive) return refused('inactive');
-  if (!(await isInvoiceContact(db, invite.commitmentId, token.userId))) return refused('no_longer_contact');
+  if (!(await isInvoiceContact(db, invite.tenantId, invite.commitmentId, token.userId))) return refused('no_longer_contact');
   if (invite.hasInvoice) return refused('invoice_exists');
   return { link: { state: 'ready', facts }, ready: { token, invite } };
 }
@@ -104,7 +104,7 @@ export async function answerInviteByLink(db: Db, signed: string, posted: InviteR
     try {
       await answerInvite(
         trx,
-        { inviteId: invite.id, projectId: invite.projectId, commitmentId: invite.commitmentId, billingPeriodId: invite.billingPeriodId, userId: token.userId, response: token.response },
+        { tenantId: invite.tenantId, inviteId: invite.id, projectId: invite.projectId, commitmentId: invite.commitmentId, billingPeriodId: invite.billingPeriodId, userId: token.userId, response: token.response },
         now,
       );
     } catch (error) {

@@ -51,9 +51,9 @@ function periodRef(p: { startsOn: string; endsOn: string; dueOn: string }): Peri
 }
 
 /** The distribution list's emails: to the list, else the project's invoice administrators; a trace when nobody. */
-function toDistribution(trx: Trx, projectId: string, about: string) {
+function toDistribution(trx: Trx, project: Project, about: string) {
   return {
-    fallback: () => listInvoiceAdministratorGroups(trx, projectId),
+    fallback: () => listInvoiceAdministratorGroups(trx, project.tenantId, project.id),
     whenNobody: { reason: 'no_administrator_can_receive' as const, about },
   };
 }
@@ -72,12 +72,13 @@ export async function emailInviteToBill(
   now: Date,
 ): Promise<EnqueueResult> {
   const inviterName = await nameOf(trx, input.invite.invitedBy);
-  const contacts = input.onlyUserIds ?? (await listInvoiceContactIds(trx, input.commitment.id));
+  const contacts = input.onlyUserIds ?? (await listInvoiceContactIds(trx, input.project.tenantId, input.commitment.id));
   const expiresAt = new Date(now.getTime() + ANSWER_LINK_MS);
   return enqueueEmail(
     trx,
     {
       kind: input.kind,
+      tenantId: input.project.tenantId,
       projectId: input.project.id,
       commitment: input.commitment,
       userIds: contacts,
@@ -116,14 +117,14 @@ export async function emailInvitesToBill(
   now: Date,
 ): Promise<void> {
   if (input.invites.length === 0) return;
-  const contacts = await listInvoiceContactRecipients(trx, input.project.id, input.invites.map((i) => i.commitment.id));
+  const contacts = await listInvoiceContactRecipients(trx, input.project.tenantId, input.project.id, input.invites.map((i) => i.commitment.id));
   const sign = await linkSigner(trx);
   const expiresAt = new Date(now.getTime() + ANSWER_LINK_MS);
   const tokens: Parameters<typeof insertActionTokens>[1][number][] = [];
   const emails: NewEmail[] = [];
   for (const { commitment, invite } of input.invites) {
     for (const r of contacts.get(commitment.id) ?? []) {
-      const decision = decideRecipient('invite_to_bill', input.project.id, commitment, r);
+      const decision = decideRecipient('invite_to_bill', input.project.tenantId, input.project.id, commitment, r);
       const base = { kind: 'invite_to_bill' as const, projectId: input.project.id, toUserId: r.userId, toAddress: r.email, messageId: newMessageId(), now };
       if (!decision.send) {
         emails.push({ ...base, payload: {}, skipReason: decision.reason });
@@ -181,10 +182,11 @@ export async function planInvoiceSubmittedEmail(
     trx,
     {
       kind: 'invoice_submitted',
+      tenantId: input.project.tenantId,
       projectId: input.project.id,
       commitment: input.commitment,
       userIds: { distributionOf: input.project.id },
-      ...toDistribution(trx, input.project.id, `${invoiceAbout(input.commitment, input.invoice)} submitted for review`),
+      ...toDistribution(trx, input.project, `${invoiceAbout(input.commitment, input.invoice)} submitted for review`),
       payload: (r, how) => ({
         project: projectRef(input.project),
         commitment: commitmentRef(input.commitment),
@@ -219,6 +221,7 @@ export async function planInvoiceSentBackEmail(
     trx,
     {
       kind: 'invoice_sent_back',
+      tenantId: input.project.tenantId,
       projectId: input.project.id,
       commitment: input.commitment,
       userIds: { contactsOf: input.commitment.id },
@@ -260,6 +263,7 @@ export async function planInvoiceApprovedEmail(
     trx,
     {
       kind: 'invoice_approved',
+      tenantId: input.project.tenantId,
       projectId: input.project.id,
       commitment: input.commitment,
       userIds: { contactsOf: input.commitment.id },
@@ -291,9 +295,10 @@ export async function emailSsovRequest(
     trx,
     {
       kind: 'ssov_request',
+      tenantId: input.project.tenantId,
       projectId: input.project.id,
       commitment: input.commitment,
-      userIds: await listInvoiceContactIds(trx, input.commitment.id),
+      userIds: await listInvoiceContactIds(trx, input.project.tenantId, input.commitment.id),
       ...toContactsOrTrace(`Subcontractor SOV requested for ${input.commitment.number} – ${input.commitment.title}`),
       payload: (r) => ({
         project: projectRef(input.project),
@@ -320,10 +325,11 @@ export async function emailSsovSubmitted(
     trx,
     {
       kind: 'ssov_submitted',
+      tenantId: input.project.tenantId,
       projectId: input.project.id,
       commitment: input.commitment,
-      userIds: await listDistributionUserIds(trx, input.project.id),
-      ...toDistribution(trx, input.project.id, `Subcontractor SOV for ${input.commitment.number} – ${input.commitment.title} submitted for review`),
+      userIds: await listDistributionUserIds(trx, input.project.tenantId, input.project.id),
+      ...toDistribution(trx, input.project, `Subcontractor SOV for ${input.commitment.number} – ${input.commitment.title} submitted for review`),
       payload: (r, how) => ({
         project: projectRef(input.project),
         commitment: commitmentRef(input.commitment),
@@ -351,9 +357,10 @@ export async function emailSsovSentBack(
     trx,
     {
       kind: 'ssov_sent_back',
+      tenantId: input.project.tenantId,
       projectId: input.project.id,
       commitment: input.commitment,
-      userIds: await listInvoiceContactIds(trx, input.commitment.id),
+      userIds: await listInvoiceContactIds(trx, input.project.tenantId, input.commitment.id),
       ...toContactsOrTrace(`Subcontractor SOV for ${input.commitment.number} – ${input.commitment.title} sent back for revision`),
       payload: (r) => ({
         project: projectRef(input.project),

@@ -12,13 +12,15 @@
 import { randomUUID } from 'node:crypto';
 import type { EmailPayloads } from '../../domain/email-payloads.ts';
 import { recipientDecision, type EmailKind, type SkipReason } from '../../domain/notifications.ts';
-import { canSeeCommitment } from '../../domain/permissions.ts';
+import { canSeeCommitment, isTenantAdmin } from '../../domain/permissions.ts';
 import type { Trx } from '../../db/database.ts';
 import { insertEmails, type NewEmail } from '../../db/email.queries.ts';
 import { listRecipientFacts, type Audience, type RecipientRow } from '../../db/recipients.queries.ts';
 
 export type EnqueueInput<K extends EmailKind> = {
   kind: K;
+  /** The project's tenant (decision 025); null with `projectId` for messages about no project. */
+  tenantId: string | null;
   projectId: string | null;
   /** Set for messages about a commitment: recipients who cannot see it are skipped. */
   commitment: { id: string; isPrivate: boolean; privateSovVisible: boolean } | null;
@@ -42,29 +44,40 @@ export function newMessageId(): string {
   return `<${randomUUID()}@payapp>`;
 }
 
-function recipientCanSee(r: RecipientRow, projectId: string | null, commitment: EnqueueInput<EmailKind>['commitment']): boolean {
-  if (!commitment || !projectId) return true;
+function recipientCanSee(r: RecipientRow, tenantId: string | null, projectId: string | null, commitment: EnqueueInput<EmailKind>['commitment']): boolean {
+  if (!commitment || !projectId || !tenantId) return true;
   return canSeeCommitment(
-    { viewer: { userId: r.userId, companyId: r.companyId, isCompanyAdmin: r.isCompanyAdmin }, projectId, directoryPermission: r.directoryPermission },
+    { viewer: { userId: r.userId, companyId: r.companyId, isCompanyAdmin: r.isCompanyAdmin }, projectId, tenantId, directoryPermission: r.directoryPermission },
     { isPrivate: commitment.isPrivate, privateSovVisible: commitment.privateSovVisible, viewerIsExplicitlyListed: r.isListed, viewerIsInvoiceContact: r.isContact },
   );
 }
 
+/** Company admins of the project's tenant administer its invoices, as do its Admins on Commitments. */
+function isRecipientInvoiceAdministrator(r: RecipientRow, tenantId: string | null): boolean {
+  return (tenantId !== null && isTenantAdmin({ userId: r.userId, companyId: r.companyId, isCompanyAdmin: r.isCompanyAdmin }, tenantId)) || r.directoryPermission === 'admin';
+}
+
 /** Whether one recipient gets a message about `commitment` (null: about no commitment), and if not why. */
-export function decideRecipient(kind: EmailKind, projectId: string | null, commitment: EnqueueInput<EmailKind>['commitment'], r: RecipientRow): ReturnType<typeof recipientDecision> {
+export function decideRecipient(
+  kind: EmailKind,
+  tenantId: string | null,
+  projectId: string | null,
+  commitment: EnqueueInput<EmailKind>['commitment'],
+  r: RecipientRow,
+): ReturnType<typeof recipientDecision> {
   return recipientDecision(kind, {
     isActive: r.isActive,
     emailEnabled: r.emailEnabled,
     email: r.email,
-    canSeeCommitment: recipientCanSee(r, projectId, commitment),
-    isInvoiceAdministrator: r.isCompanyAdmin || r.directoryPermission === 'admin',
+    canSeeCommitment: recipientCanSee(r, tenantId, projectId, commitment),
+    isInvoiceAdministrator: isRecipientInvoiceAdministrator(r, tenantId),
   });
 }
 
 type Decided = { recipient: RecipientRow; decision: ReturnType<typeof recipientDecision>; viaFallback: boolean };
 
 async function decide<K extends EmailKind>(trx: Trx, input: EnqueueInput<K>, audience: Audience, viaFallback: boolean): Promise<Decided[]> {
-  const recipients = await listRecipientFacts(trx, input.projectId, input.commitment?.id ?? null, audience);
+  const recipients = await listRecipientFacts(trx, input.tenantId, input.projectId, input.commitment?.id ?? null, audience);
   return recipients.map((r) => ({
     recipient: r,
     viaFallback,
@@ -72,8 +85,8 @@ async function decide<K extends EmailKind>(trx: Trx, input: EnqueueInput<K>, aud
       isActive: r.isActive,
       emailEnabled: r.emailEnabled,
       email: r.email,
-      canSeeCommitment: recipientCanSee(r, input.projectId, input.commitment),
-      isInvoiceAdministrator: r.isCompanyAdmin || r.directoryPermission === 'admin',
+      canSeeCommitment: recipientCanSee(r, input.tenantId, input.projectId, input.commitment),
+      isInvoiceAdministrator: isRecipientInvoiceAdministrator(r, input.tenantId),
     }),
   }));
 }

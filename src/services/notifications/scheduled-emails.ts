@@ -15,15 +15,21 @@ import { lockCommitment } from '../../db/commitments.queries.ts';
 import type { Db } from '../../db/database.ts';
 import { listInvitesOfPeriod } from '../../db/invites.queries.ts';
 import { findProject } from '../../db/projects.queries.ts';
+import { crossTenant } from '../../db/tenant-check.ts';
 import { listDistributionUserIds, listInvoiceAdministratorGroups } from '../../db/recipients.queries.ts';
 import { getProjectSettings } from '../../db/settings.queries.ts';
 import { buildBillingBoard } from '../billing/billing-board.ts';
 import { emailInviteToBill, projectRef } from './billing-emails.ts';
 import { enqueueEmail } from './enqueue-email.ts';
 
-async function projectsWith(db: Db, column: 'remindersEnabled' | 'digestEnabled'): Promise<string[]> {
-  const rows = await db.selectFrom('projectSettings').select('projectId').where(column, '=', true).execute();
-  return rows.map((r) => r.projectId);
+/** The projects of every tenant that have the setting on (the worker visits them one by one). */
+async function projectsWith(db: Db, column: 'remindersEnabled' | 'digestEnabled'): Promise<{ tenantId: string; projectId: string }[]> {
+  return db
+    .selectFrom('projectSettings')
+    .select(['tenantId', 'projectId'])
+    .where(column, '=', true)
+    .modifyEnd(crossTenant('the worker finds the projects of every tenant that send reminders or digests'))
+    .execute();
 }
 
 async function existingDedupeKeys(db: Db, keys: string[]): Promise<Set<string>> {
@@ -35,18 +41,19 @@ async function existingDedupeKeys(db: Db, keys: string[]): Promise<Set<string>> 
 /** Reminders to bill, for every project that sends them. Returns how many were queued. */
 export async function queueBillReminders(db: Db, now: Date): Promise<number> {
   let queued = 0;
-  for (const projectId of await projectsWith(db, 'remindersEnabled')) {
-    const project = await findProject(db, projectId);
-    const settings = await getProjectSettings(db, projectId);
-    const period = await findOpenBillingPeriod(db, projectId);
+  for (const { tenantId, projectId } of await projectsWith(db, 'remindersEnabled')) {
+    const project = await findProject(db, tenantId, projectId);
+    const settings = await getProjectSettings(db, tenantId, projectId);
+    const period = await findOpenBillingPeriod(db, tenantId, projectId);
     if (!project || !period || weekdayAndHourIn(project.timeZone, now).hour < REMINDER_FROM_HOUR) continue;
     const today = todayIn(project.timeZone, now);
-    for (const invite of await listInvitesOfPeriod(db, period.id)) {
-      const status = await db.selectFrom('commitments').select('status').where('id', '=', invite.commitmentId).executeTakeFirst();
+    for (const invite of await listInvitesOfPeriod(db, tenantId, period.id)) {
+      const status = await db.selectFrom('commitments').select('status').where('tenantId', '=', tenantId).where('id', '=', invite.commitmentId).executeTakeFirst();
       if (!status || status.status === 'void' || status.status === 'terminated') continue;
       const submitted = await db
         .selectFrom('invoices')
         .select('id')
+        .where('tenantId', '=', tenantId)
         .where('commitmentId', '=', invite.commitmentId)
         .where('billingPeriodId', '=', period.id)
         .where('status', '<>', 'draft')
@@ -61,13 +68,15 @@ export async function queueBillReminders(db: Db, now: Date): Promise<number> {
         submitted: submitted !== undefined,
       });
       if (!due) continue;
-      const contactIds = (await db.selectFrom('commitmentInvoiceContacts').select('userId').where('commitmentId', '=', invite.commitmentId).execute()).map((r) => r.userId);
+      const contactIds = (
+        await db.selectFrom('commitmentInvoiceContacts').select('userId').where('tenantId', '=', tenantId).where('commitmentId', '=', invite.commitmentId).execute()
+      ).map((r) => r.userId);
       const keyOf = (userId: string) => `reminder:${invite.commitmentId}:${userId}:${today}`;
       const already = await existingDedupeKeys(db, contactIds.map(keyOf));
       const remaining = contactIds.filter((id) => !already.has(keyOf(id)));
       if (remaining.length === 0) continue;
       const result = await db.transaction().execute(async (trx) => {
-        const commitment = await lockCommitment(trx, invite.commitmentId);
+        const commitment = await lockCommitment(trx, tenantId, invite.commitmentId);
         return emailInviteToBill(
           trx,
           { project, commitment, period, invite, kind: 'bill_reminder', daysLeft: daysBetween(today, period.dueOn), onlyUserIds: remaining, dedupeKey: keyOf },
@@ -86,22 +95,22 @@ export async function queueBillReminders(db: Db, now: Date): Promise<number> {
  */
 export async function queueWeeklyDigests(db: Db, now: Date): Promise<number> {
   let queued = 0;
-  for (const projectId of await projectsWith(db, 'digestEnabled')) {
-    const project = await findProject(db, projectId);
+  for (const { tenantId, projectId } of await projectsWith(db, 'digestEnabled')) {
+    const project = await findProject(db, tenantId, projectId);
     if (!project || !isDigestTime(weekdayAndHourIn(project.timeZone, now))) continue;
     const monday = todayIn(project.timeZone, now);
-    const listed = await listDistributionUserIds(db, projectId);
+    const listed = await listDistributionUserIds(db, tenantId, projectId);
     const keyOf = (userId: string) => `digest:${projectId}:${userId}:${monday}`;
     const nobodyKey = `digest:${projectId}:nobody:${monday}`;
     // Written already this Monday: to everyone on the list, or — with nobody on it — to the
     // administrators who stand in for it, or as the record that it reached nobody.
-    const standIns = listed.length > 0 ? [] : [...(await listInvoiceAdministratorGroups(db, projectId)).flat().map(keyOf), nobodyKey];
+    const standIns = listed.length > 0 ? [] : [...(await listInvoiceAdministratorGroups(db, tenantId, projectId)).flat().map(keyOf), nobodyKey];
     const already = await existingDedupeKeys(db, [...listed.map(keyOf), ...standIns]);
     const done = listed.length > 0 ? listed.every((id) => already.has(keyOf(id))) : already.size > 0;
     if (done) continue;
-    // The board as a company admin sees it. Ids go into uuid comparisons, so the system viewer is the nil uuid.
+    // The board as a company admin of the project's company sees it. Ids go into uuid comparisons, so the system viewer is the nil uuid.
     const nobody = '00000000-0000-0000-0000-000000000000';
-    const system: ProjectAccess = { viewer: { userId: nobody, companyId: nobody, isCompanyAdmin: true }, projectId, directoryPermission: null };
+    const system: ProjectAccess = { viewer: { userId: nobody, companyId: tenantId, isCompanyAdmin: true }, projectId, tenantId, directoryPermission: null };
     const board = await buildBillingBoard(db, system, {});
     const item = (row: (typeof board.rows)[number]) => ({
       commitmentNumber: row.commitment.number,
@@ -119,11 +128,12 @@ export async function queueWeeklyDigests(db: Db, now: Date): Promise<number> {
         trx,
         {
           kind: 'weekly_digest',
+          tenantId,
           projectId,
           commitment: null,
           userIds: listed,
           dedupeKey: (r) => keyOf(r.userId),
-          fallback: () => listInvoiceAdministratorGroups(trx, projectId),
+          fallback: () => listInvoiceAdministratorGroups(trx, tenantId, projectId),
           whenNobody: { reason: 'no_administrator_can_receive', about: `Weekly digest of ${formatDay(monday, project.locale)}`, dedupeKey: nobodyKey },
           payload: (r, how) => ({
             project: projectRef(project),

@@ -6,6 +6,7 @@ import { DomainError } from '../../domain/errors.ts';
 import { endSentence } from '../../domain/format.ts';
 import {
   assertCanManageProjectDirectory,
+  isTenantAdmin,
   permissionAtLeast,
   type CommitmentsPermission,
   type Viewer,
@@ -26,12 +27,13 @@ export async function addProjectCompany(
 ): Promise<void> {
   const access = await getProjectAccess(db, viewer, projectId);
   assertCanManageProjectDirectory(access);
+  const { tenantId } = access;
   await db.transaction().execute(async (trx) => {
     const company = isUuid(companyId) ? await findCompany(trx, companyId) : undefined;
     if (!company) throw new DomainError('company_not_found', 'Choose a company from the directory.', { field: 'companyId' });
     const inserted = await trx
       .insertInto('projectCompanies')
-      .values({ projectId, companyId, createdAt: now })
+      .values({ tenantId, projectId, companyId, createdAt: now })
       .onConflict((oc) => oc.doNothing())
       .returning('companyId')
       .executeTakeFirst();
@@ -58,14 +60,16 @@ export async function removeProjectCompany(
 ): Promise<void> {
   const access = await getProjectAccess(db, viewer, projectId);
   assertCanManageProjectDirectory(access);
+  const { tenantId } = access;
   await db.transaction().execute(async (trx) => {
-    if (!isUuid(companyId) || !(await isCompanyInProject(trx, projectId, companyId))) {
+    if (!isUuid(companyId) || !(await isCompanyInProject(trx, tenantId, projectId, companyId))) {
       throw new DomainError('not_found', 'That company is not in this project directory.');
     }
     const people = await trx
       .selectFrom('projectUsers as pu')
       .innerJoin('users as u', 'u.id', 'pu.userId')
       .select('u.id')
+      .where('pu.tenantId', '=', tenantId)
       .where('pu.projectId', '=', projectId)
       .where('u.companyId', '=', companyId)
       .execute();
@@ -79,6 +83,7 @@ export async function removeProjectCompany(
     const commitment = await trx
       .selectFrom('commitments')
       .select('number')
+      .where('tenantId', '=', tenantId)
       .where('projectId', '=', projectId)
       .where('contractCompanyId', '=', companyId)
       .executeTakeFirst();
@@ -89,7 +94,7 @@ export async function removeProjectCompany(
         { field: 'companyId' },
       );
     }
-    await trx.deleteFrom('projectCompanies').where('projectId', '=', projectId).where('companyId', '=', companyId).execute();
+    await trx.deleteFrom('projectCompanies').where('tenantId', '=', tenantId).where('projectId', '=', projectId).where('companyId', '=', companyId).execute();
     await recordAudit(trx, {
       occurredAt: now,
       actorUserId: viewer.userId,
@@ -104,6 +109,7 @@ export async function removeProjectCompany(
 /** Invoice contacts need at least Read Only: lowering or removing a contact is refused, naming the commitments. */
 async function assertNotNeededAsContact(
   trx: Trx,
+  tenantId: string,
   projectId: string,
   userId: string,
   next: CommitmentsPermission | null,
@@ -111,8 +117,9 @@ async function assertNotNeededAsContact(
   if (next !== null && permissionAtLeast(next, 'read_only')) return;
   const commitments = await trx
     .selectFrom('commitmentInvoiceContacts as cic')
-    .innerJoin('commitments as c', 'c.id', 'cic.commitmentId')
+    .innerJoin('commitments as c', (join) => join.onRef('c.tenantId', '=', 'cic.tenantId').onRef('c.id', '=', 'cic.commitmentId'))
     .select('c.number')
+    .where('c.tenantId', '=', tenantId)
     .where('c.projectId', '=', projectId)
     .where('cic.userId', '=', userId)
     .orderBy('c.number')
@@ -137,21 +144,23 @@ export async function setProjectUser(
 ): Promise<void> {
   const access = await getProjectAccess(db, viewer, projectId);
   assertCanManageProjectDirectory(access);
+  const { tenantId } = access;
   await db.transaction().execute(async (trx) => {
     const user = isUuid(userId) ? await findUser(trx, userId) : undefined;
     if (!user) throw new DomainError('not_found', 'The person was not found.', { field: 'userId' });
     const current = await trx
       .selectFrom('projectUsers')
       .select('commitmentsPermission')
+      .where('tenantId', '=', tenantId)
       .where('projectId', '=', projectId)
       .where('userId', '=', userId)
       .forUpdate()
       .executeTakeFirst();
     if (current?.commitmentsPermission === permission) return;
-    await assertNotNeededAsContact(trx, projectId, userId, permission);
+    await assertNotNeededAsContact(trx, tenantId, projectId, userId, permission);
     const companyJoined = await trx
       .insertInto('projectCompanies')
-      .values({ projectId, companyId: user.companyId, createdAt: now })
+      .values({ tenantId, projectId, companyId: user.companyId, createdAt: now })
       .onConflict((oc) => oc.doNothing())
       .returning('companyId')
       .executeTakeFirst();
@@ -168,10 +177,10 @@ export async function setProjectUser(
     }
     await trx
       .insertInto('projectUsers')
-      .values({ projectId, userId, commitmentsPermission: permission, createdAt: now })
-      .onConflict((oc) => oc.columns(['projectId', 'userId']).doUpdateSet({ commitmentsPermission: permission }))
+      .values({ tenantId, projectId, userId, commitmentsPermission: permission, createdAt: now })
+      .onConflict((oc) => oc.columns(['tenantId', 'projectId', 'userId']).doUpdateSet({ commitmentsPermission: permission }))
       .execute();
-    await followAdministratorsOnDistribution(trx, projectId, userId, permission === 'admin', now);
+    await followAdministratorsOnDistribution(trx, tenantId, projectId, userId, permission === 'admin', now);
     await recordAudit(trx, {
       occurredAt: now,
       actorUserId: viewer.userId,
@@ -194,7 +203,8 @@ export async function removeProjectUser(
 ): Promise<void> {
   const access = await getProjectAccess(db, viewer, projectId);
   assertCanManageProjectDirectory(access);
-  if (userId === viewer.userId && !viewer.isCompanyAdmin) {
+  const { tenantId } = access;
+  if (userId === viewer.userId && !isTenantAdmin(viewer, tenantId)) {
     throw new DomainError('rule_violation', 'You cannot remove yourself from the project directory.', { field: 'userId' });
   }
   await db.transaction().execute(async (trx) => {
@@ -202,15 +212,16 @@ export async function removeProjectUser(
       ? await trx
           .selectFrom('projectUsers')
           .select('commitmentsPermission')
+          .where('tenantId', '=', tenantId)
           .where('projectId', '=', projectId)
           .where('userId', '=', userId)
           .forUpdate()
           .executeTakeFirst()
       : undefined;
     if (!current) throw new DomainError('not_found', 'That person is not in this project directory.');
-    await assertNotNeededAsContact(trx, projectId, userId, null);
-    await trx.deleteFrom('projectUsers').where('projectId', '=', projectId).where('userId', '=', userId).execute();
-    await followAdministratorsOnDistribution(trx, projectId, userId, false, now);
+    await assertNotNeededAsContact(trx, tenantId, projectId, userId, null);
+    await trx.deleteFrom('projectUsers').where('tenantId', '=', tenantId).where('projectId', '=', projectId).where('userId', '=', userId).execute();
+    await followAdministratorsOnDistribution(trx, tenantId, projectId, userId, false, now);
     await recordAudit(trx, {
       occurredAt: now,
       actorUserId: viewer.userId,

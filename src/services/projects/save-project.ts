@@ -24,13 +24,16 @@ function assertTimeZone(timeZone: string | undefined): void {
   }
 }
 
+/** A project belongs to the company of the company admin who creates it: that general contractor is its tenant (decision 025). */
 export async function createProject(db: Db, viewer: Viewer, input: CreateProjectInput, now: Date): Promise<Project> {
   assertCompanyAdmin(viewer, 'create projects');
   assertTimeZone(input.timeZone);
+  const tenantId = viewer.companyId;
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .insertInto('projects')
       .values({
+        tenantId,
         name: input.name.trim(),
         number: input.number ?? '',
         address: input.address ?? '',
@@ -44,16 +47,16 @@ export async function createProject(db: Db, viewer: Viewer, input: CreateProject
       .returningAll()
       .executeTakeFirstOrThrow();
     const project = projectFromRow(row);
-    await trx.insertInto('projectSettings').values({ projectId: project.id, updatedAt: now }).execute();
+    await trx.insertInto('projectSettings').values({ tenantId, projectId: project.id, updatedAt: now }).execute();
     // The creator's company joins the directory so the project is never orphaned.
-    await trx.insertInto('projectCompanies').values({ projectId: project.id, companyId: viewer.companyId, createdAt: now }).execute();
+    await trx.insertInto('projectCompanies').values({ tenantId, projectId: project.id, companyId: viewer.companyId, createdAt: now }).execute();
     await trx
       .insertInto('projectUsers')
-      .values({ projectId: project.id, userId: viewer.userId, commitmentsPermission: 'admin', createdAt: now })
+      .values({ tenantId, projectId: project.id, userId: viewer.userId, commitmentsPermission: 'admin', createdAt: now })
       .execute();
     // A new project's invoice distribution list starts with (and, until edited, follows) its
     // Admins on Commitments — so far the creator — so a submitted invoice always reaches someone.
-    await followAdministratorsOnDistribution(trx, project.id, viewer.userId, true, now);
+    await followAdministratorsOnDistribution(trx, tenantId, project.id, viewer.userId, true, now);
     await recordAudit(trx, {
       occurredAt: now,
       actorUserId: viewer.userId,
@@ -80,7 +83,7 @@ export async function updateProject(
   assertInvoiceAdministrator(access, "change the project's details");
   assertTimeZone(input.timeZone);
   return db.transaction().execute(async (trx) => {
-    const beforeRow = await trx.selectFrom('projects').selectAll().where('id', '=', projectId).forUpdate().executeTakeFirstOrThrow();
+    const beforeRow = await trx.selectFrom('projects').selectAll().where('tenantId', '=', access.tenantId).where('id', '=', projectId).forUpdate().executeTakeFirstOrThrow();
     const row = await trx
       .updateTable('projects')
       .set({
@@ -93,6 +96,7 @@ export async function updateProject(
         ...(input.terminology !== undefined && { terminology: input.terminology }),
         updatedAt: now,
       })
+      .where('tenantId', '=', access.tenantId)
       .where('id', '=', projectId)
       .returningAll()
       .executeTakeFirstOrThrow();

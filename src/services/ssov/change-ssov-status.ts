@@ -33,7 +33,7 @@ export async function changeSsovStatus(
     const allocations = allocationsOf(ctx.sovLines, ctx.lines);
     const next = transitionSsov(ctx.ssov.status, input.action, ctx.actor, { allocations, reason: input.reason });
     const reason = input.reason?.trim() ?? '';
-    const ssov = await updateSsov(trx, commitmentId, {
+    const ssov = await updateSsov(trx, ctx.tenantId, commitmentId, {
       status: next,
       version: ctx.ssov.version + 1,
       updatedAt: now,
@@ -42,7 +42,7 @@ export async function changeSsovStatus(
       ...(input.action === 'send_back' && { sentBackAt: now, sentBackBy: viewer.userId, sentBackReason: reason }),
     });
     const totalCents = sumCents(ctx.lines.map((l) => l.amountCents));
-    if (input.action === 'approve') await addMissingInvoiceLines(trx, commitmentId);
+    if (input.action === 'approve') await addMissingInvoiceLines(trx, ctx.tenantId, commitmentId);
     if (input.action === 'submit') {
       await emailSsovSubmitted(
         trx,

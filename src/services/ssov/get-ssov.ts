@@ -41,11 +41,12 @@ export type SsovView = {
 };
 
 export async function getSsovView(db: Db, viewer: Viewer, projectId: string, commitmentId: string, now: Date): Promise<SsovView> {
-  const { commitment, role } = await resolveSsovRole(db, viewer, projectId, commitmentId);
-  const ssov = await getSsov(db, commitmentId, now);
-  const allocations = allocationsOf(await listSovLines(db, commitmentId), await listSsovLines(db, commitmentId));
+  const { access, commitment, role } = await resolveSsovRole(db, viewer, projectId, commitmentId);
+  const { tenantId } = access;
+  const ssov = await getSsov(db, tenantId, commitmentId, now);
+  const allocations = allocationsOf(await listSovLines(db, tenantId, commitmentId), await listSsovLines(db, tenantId, commitmentId));
   // Invoices are for their administrators and contacts only (decision 007): others see no labels.
-  const uses = role === 'viewer' ? new Map<string, DetailLineUse[]>() : await listDetailLineUses(db, commitmentId);
+  const uses = role === 'viewer' ? new Map<string, DetailLineUse[]>() : await listDetailLineUses(db, tenantId, commitmentId);
   const people = [ssov.submittedBy, ssov.approvedBy, ssov.sentBackBy, ssov.requestedBy].filter((id): id is string => id !== null);
   const names = new Map<string, string>();
   for (const userId of new Set(people)) {

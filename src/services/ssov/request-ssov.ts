@@ -29,14 +29,14 @@ export async function requestSsov(
       throw new DomainError('forbidden', "Only an Admin on this project's Commitments tool can ask the invoice contacts for the Subcontractor SOV.");
     }
     assertCanRequest(ctx.ssov.status);
-    if ((await listInvoiceContactIds(trx, commitmentId)).length === 0) {
+    if ((await listInvoiceContactIds(trx, ctx.tenantId, commitmentId)).length === 0) {
       throw new DomainError('rule_violation', 'The commitment has no invoice contact to ask. Add one first.', {
         field: 'commitmentId',
         details: { reason: 'no_invoice_contacts' },
       });
     }
     const message = input.message?.trim() || null;
-    const ssov = await updateSsov(trx, commitmentId, { version: ctx.ssov.version, requestedAt: now, requestedBy: viewer.userId, updatedAt: now });
+    const ssov = await updateSsov(trx, ctx.tenantId, commitmentId, { version: ctx.ssov.version, requestedAt: now, requestedBy: viewer.userId, updatedAt: now });
     const emails = await emailSsovRequest(trx, { project: ctx.project, commitment: ctx.commitment, requesterUserId: viewer.userId, message }, now);
     await recordAudit(trx, {
       occurredAt: now,

@@ -38,20 +38,20 @@ export async function saveSsovLines(
     assertVersion(ctx.ssov.version, input.version, 'Subcontractor SOV');
     assertCanEditLines(ctx.ssov.status, ctx.actor);
     // No invoice of the commitment is approved while this save decides what its lines may become.
-    await lockCommitmentInvoices(trx, commitmentId);
+    await lockCommitmentInvoices(trx, ctx.tenantId, commitmentId);
     const plan = planSsovSave({
       sovLineIds: new Set(ctx.sovLines.map((l) => l.id)),
       current: ctx.lines,
       next: input.lines,
-      uses: await listDetailLineUses(trx, commitmentId),
+      uses: await listDetailLineUses(trx, ctx.tenantId, commitmentId),
     });
     if (mustStayFullyAllocated(ctx.ssov.status)) {
       assertFullyAllocated(allocationsOf(ctx.sovLines, plan.lines), `while the Subcontractor SOV is ${SSOV_STATUS_LABELS[ctx.ssov.status]}`);
     }
-    await writeSsovLines(trx, commitmentId, plan, now);
+    await writeSsovLines(trx, ctx.tenantId, commitmentId, plan, now);
     // New detail lines of an approved SSOV join the invoices not yet approved.
-    if (ctx.ssov.status === 'approved') await addMissingInvoiceLines(trx, commitmentId);
-    const ssov = await updateSsov(trx, commitmentId, { version: ctx.ssov.version + 1, updatedAt: now });
+    if (ctx.ssov.status === 'approved') await addMissingInvoiceLines(trx, ctx.tenantId, commitmentId);
+    const ssov = await updateSsov(trx, ctx.tenantId, commitmentId, { version: ctx.ssov.version + 1, updatedAt: now });
     await recordAudit(trx, {
       occurredAt: now,
       actorUserId: viewer.userId,
@@ -60,7 +60,7 @@ export async function saveSsovLines(
       entityId: commitmentId,
       action: 'save_lines',
       before: { status: ctx.ssov.status, version: ctx.ssov.version, lines: ctx.lines },
-      after: { status: ssov.status, version: ssov.version, lines: await listSsovLines(trx, commitmentId), actor: ctx.actor },
+      after: { status: ssov.status, version: ssov.version, lines: await listSsovLines(trx, ctx.tenantId, commitmentId), actor: ctx.actor },
     });
     return ssov;
   });

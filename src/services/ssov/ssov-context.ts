@@ -32,6 +32,8 @@ export async function resolveSsovRole(
 }
 
 export type SsovWriteContext = {
+  /** The project's tenant (decision 025). */
+  tenantId: string;
   actor: SsovActor;
   project: Project;
   commitment: Commitment;
@@ -46,21 +48,23 @@ export type SsovWriteContext = {
  * takes), the SSOV enabled, and the SSOV row created if need be and locked.
  */
 export async function loadSsovForWrite(trx: Trx, viewer: Viewer, projectId: string, commitmentId: string, now: Date): Promise<SsovWriteContext> {
-  const { role } = await resolveSsovRole(trx, viewer, projectId, commitmentId);
+  const { access, role } = await resolveSsovRole(trx, viewer, projectId, commitmentId);
+  const { tenantId } = access;
   if (role === 'viewer') {
     throw new DomainError('forbidden', "Only this commitment's invoice contacts and the invoice administrators can change its Subcontractor SOV.");
   }
-  const commitment = await lockCommitment(trx, commitmentId);
+  const commitment = await lockCommitment(trx, tenantId, commitmentId);
   assertSsovEnabled(commitment);
-  const project = await findProject(trx, projectId);
+  const project = await findProject(trx, tenantId, projectId);
   if (!project) throw notFound('The project');
-  const ssov = await lockSsov(trx, commitmentId, now);
+  const ssov = await lockSsov(trx, tenantId, commitmentId, now);
   return {
+    tenantId,
     actor: role,
     project,
     commitment,
     ssov,
-    sovLines: await listSovLines(trx, commitmentId),
-    lines: await listSsovLines(trx, commitmentId),
+    sovLines: await listSovLines(trx, tenantId, commitmentId),
+    lines: await listSsovLines(trx, tenantId, commitmentId),
   };
 }

@@ -1,0 +1,11 @@
+import { openDatabase } from '../src/db/database.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import { loadDemo } from '../src/demo/load-demo.ts';
+import { rmSync } from 'node:fs';
+rmSync('/tmp/phases-db', { recursive: true, force: true });
+let t = performance.now(); const lap = (n: string) => { const x = performance.now(); console.log(n, Math.round(x - t), 'ms'); t = x; };
+const d = await openDatabase({ dataDir: '/tmp/phases-db' });
+lap('open (initdb)');
+await migrateToLatest(d.db); lap('migrate');
+await loadDemo(d.db, new Date()); lap('demo');
+await d.close();
