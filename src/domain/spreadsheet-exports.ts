@@ -166,7 +166,8 @@ export function exportFileName(parts: readonly (string | null | undefined)[], fo
     .join(' - ')
     .replace(/[/\\:*?"<>|\u0000-\u001f\u007f]+/g, '-')
     .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 150);
+    .slice(0, 150)
+    .replace(/[.\s]+$/, '')
+    .trim();
   return `${name}.${format}`;
 }
