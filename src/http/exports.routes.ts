@@ -14,13 +14,13 @@ import {
   type SpreadsheetFile,
 } from '../services/billing/spreadsheet-exports.ts';
 import { CONTENT_TYPES } from '../exports/spreadsheet.ts';
-import { CommitmentParams, errors, Id, ProjectParams } from './common.schemas.ts';
+import { CommitmentParams, errors, Id, ProjectParams, strictQuery } from './common.schemas.ts';
 import { requireViewer, type Env } from './context.ts';
 import { createRouter } from './router.ts';
 import { contentDisposition } from './uploads.ts';
 
 const InvoiceParams = ProjectParams.extend({ invoiceId: Id });
-const FormatQuery = z.object({
+const FormatQuery = strictQuery({
   format: z.enum(['csv', 'xlsx']).default('xlsx').openapi({ description: 'csv: money as plain decimals ("1234.50"); xlsx: numbers with money formats, a frozen header, a totals row of SUM formulas.' }),
 });
 
