@@ -35,6 +35,16 @@ export default tseslint.config(
     },
   },
   {
+    // Spreadsheet exports write domain tables only (docs/decisions/028).
+    files: ['src/exports/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        ['**/db/**', '**/services/**', '**/http/**', '**/email/**', '**/web/**', '**/cli/**', 'kysely', 'pg', 'hono', '@hono/*'],
+        'src/exports writes domain data: no database, services or HTTP.',
+      ),
+    },
+  },
+  {
     files: ['src/db/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict(['**/services/**', '**/http/**', '**/web/**'], 'src/db holds SQL only; it may import src/domain types.'),

@@ -10,6 +10,7 @@
  *   payapp backup <file>         back up the database (pg_dump, or the embedded database's dump)
  *   payapp restore <file> [--force]  restore a backup into an empty database (--force: replace)
  *   payapp audit verify          check every audit chain; exits 1 at a broken link
+ *   payapp export register|invoice|sov --as EMAIL --project ID …  a spreadsheet export to a file
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
@@ -23,6 +24,7 @@ import { requestPasswordReset } from '../services/auth/request-password-reset.ts
 import { issueInvitation } from '../services/directory/issue-invitation.ts';
 import { isDatabaseEmpty, loadDemo, printDemoAccounts } from '../demo/load-demo.ts';
 import { auditCommand, backupCommand, restoreCommand } from './data-commands.ts';
+import { exportCommand } from './export-command.ts';
 
 const USAGE = `usage: payapp <command> [options]
 
@@ -36,10 +38,13 @@ commands:
   invite-link --email E          print a single-use first-sign-in link
   backup <file>                  back up the database: pg_dump (PostgreSQL) or the embedded database's dump
   restore <file> [--force]       restore a backup into an empty database; --force replaces a non-empty one
-  audit verify                   check every audit log chain; exits 1 and names the first broken link`;
+  audit verify                   check every audit log chain; exits 1 and names the first broken link
+  export register|invoice|sov --as EMAIL --project ID [--invoice ID] [--commitment ID] [--format csv|xlsx] [--out FILE]
+                                 a spreadsheet export (as the API gives it to that person) written to a file`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'export') return exportCommand(loadConfig(), rest);
   if (command === 'backup' || command === 'restore' || command === 'audit') {
     const { values, positionals } = parseArgs({ args: rest, options: { force: { type: 'boolean', default: false } }, allowPositionals: true });
     if (positionals.length > 1) {

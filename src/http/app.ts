@@ -18,6 +18,7 @@ import { sovRoutes } from './sov.routes.ts';
 import { ssovRoutes } from './ssov.routes.ts';
 import { billingRoutes } from './billing.routes.ts';
 import { invoicePdfRoutes } from './invoice-pdf.routes.ts';
+import { exportRoutes } from './exports.routes.ts';
 import { invoiceRoutes } from './invoices.routes.ts';
 import { paymentRoutes } from './payments.routes.ts';
 import { retainageRuleRoutes } from './retainage-rules.routes.ts';
@@ -106,6 +107,7 @@ export function createApp(deps: AppDeps, options: { webRoot?: string; lifecycle?
   app.route('/api/v1', billingRoutes);
   app.route('/api/v1', invoiceRoutes);
   app.route('/api/v1', invoicePdfRoutes);
+  app.route('/api/v1', exportRoutes);
   app.route('/api/v1', paymentRoutes);
   app.route('/api/v1', retainageRuleRoutes);
   app.route('/api/v1', emailRoutes);

@@ -188,6 +188,7 @@ export const REQUESTS: Record<string, Prepare> = {
 
   // Schedule of values and change orders.
   'GET /api/v1/projects/{projectId}/commitments/{commitmentId}/sov': async (w, cell) => get(`${c(w, cell)}/sov`),
+  'GET /api/v1/projects/{projectId}/commitments/{commitmentId}/sov/export': async (w, cell) => get(`${c(w, cell)}/sov/export?format=csv`),
   'PUT /api/v1/projects/{projectId}/commitments/{commitmentId}/sov': async (w, cell) => {
     const { id } = await stableCommitment(w, cell, 'replace sov');
     const [a, b] = SENTINELS[cell.kind].sov;
@@ -295,6 +296,8 @@ export const REQUESTS: Record<string, Prepare> = {
     return { method: 'POST', path: `${c(w, cell, id)}/invite-response`, json: { response: 'accepted' } };
   },
   'GET /api/v1/projects/{projectId}/billing-board': async (w) => get(`${w.p}/billing-board`),
+  // CSV, so the sentinel scan reads the exported text.
+  'GET /api/v1/projects/{projectId}/invoice-register': async (w) => get(`${w.p}/invoice-register?format=csv`),
 
   // Invoices.
   'GET /api/v1/projects/{projectId}/invoices': async (w) => get(`${w.p}/invoices`),
@@ -329,6 +332,7 @@ export const REQUESTS: Record<string, Prepare> = {
   },
   'GET /api/v1/projects/{projectId}/invoices/{invoiceId}/audit': async (w, cell) => get(`${inv(w, w.kinds[cell.kind].invoice.invoiceId)}/audit`),
   'GET /api/v1/projects/{projectId}/invoices/{invoiceId}/pdf': async (w, cell) => get(`${inv(w, w.kinds[cell.kind].invoice.invoiceId)}/pdf`),
+  'GET /api/v1/projects/{projectId}/invoices/{invoiceId}/export': async (w, cell) => get(`${inv(w, w.kinds[cell.kind].invoice.invoiceId)}/export?format=csv`),
   'POST /api/v1/projects/{projectId}/invoices/{invoiceId}/attachments': async (w, cell) => {
     const i = await stableInvoice(w, cell, 'attach', 'draft');
     return { method: 'POST', path: `${inv(w, i.invoiceId)}/attachments`, file: PDF_FILE };

@@ -2,6 +2,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError, call, type Schemas } from '../../api/client.ts';
 import { Button, Card, EmptyState, ErrorBanner, Loading, Money, Notice } from '../../components/ui.tsx';
+import { ExportLinks } from '../../components/export-links.tsx';
 import { useLoad } from '../../lib/hooks.ts';
 import { useProjectFormat } from '../../lib/project.tsx';
 import { formatMoney } from '../../../domain/format.ts';
@@ -67,6 +68,9 @@ function describeSovChange(base: LineRow[], theirs: Sov, money: (c: number) => s
 async function loadSov(projectId: string, commitmentId: string): Promise<Sov> {
   return call(api.GET('/api/v1/projects/{projectId}/commitments/{commitmentId}/sov', { params: { path: { projectId, commitmentId } } }));
 }
+
+const sovExportUrl = (projectId: string, commitmentId: string) =>
+  `/api/v1/projects/${encodeURIComponent(projectId)}/commitments/${encodeURIComponent(commitmentId)}/sov/export`;
 
 export function SovEditor({
   projectId,
@@ -183,7 +187,8 @@ export function SovEditor({
       title="Schedule of values"
       actions={
         <span className="muted">
-          Version {base.version} · saved total <Money cents={sov.data.totalCents} />
+          Version {base.version} · saved total <Money cents={sov.data.totalCents} />{' '}
+          <ExportLinks href={sovExportUrl(projectId, commitmentId)} what="The saved schedule of values" />
         </span>
       }
     >
@@ -251,7 +256,7 @@ export function SovReadOnly({ projectId, commitmentId, canSee }: { projectId: st
   if (!sov.data) return <Card title="Schedule of values"><Loading label="Loading the schedule of values…" /></Card>;
   const data = sov.data;
   return (
-    <Card title="Schedule of values">
+    <Card title="Schedule of values" actions={<ExportLinks href={sovExportUrl(projectId, commitmentId)} what="The schedule of values" />}>
       {data.lines.length === 0 ? (
         <EmptyState title="The schedule of values has no lines yet." />
       ) : (

@@ -3,6 +3,7 @@
  * period, due date, type, payment due) and what the person looking at it has to do next.
  */
 import { useEffect } from 'react';
+import { ExportLinks } from '../../components/export-links.tsx';
 import { StatusBadge } from '../../components/ui.tsx';
 import { INVOICE_TYPE_LABELS } from '../../../domain/invite-to-bill.ts';
 import { Link } from '../../lib/router.tsx';
@@ -79,7 +80,8 @@ export function InvoiceHeader({
               title={approved ? 'The approved pay application (G702 and G703)' : 'The pay application as last saved, marked DRAFT until it is approved'}
             >
               Download PDF
-            </a>
+            </a>{' '}
+            <ExportLinks href={`/api/v1/projects/${encodeURIComponent(projectId)}/invoices/${encodeURIComponent(inv.id)}/export`} what="The invoice's lines (G703, claimed and certified)" />
           </p>
         </div>
         <dl className="invoice-facts">

@@ -9,6 +9,7 @@ import { PAID_STATUS_LABELS } from '../../../domain/payment.ts';
 import { ColumnChooser, useColumnChooser, type ChooserColumn } from '../../components/column-chooser.tsx';
 import { OverBadge } from '../../components/over-badge.tsx';
 import { Button, Day, EmptyState, ErrorBanner, Loading, Money, Notice, PageHeader, Percent, StatusBadge } from '../../components/ui.tsx';
+import { ExportLinks } from '../../components/export-links.tsx';
 import { useDocumentTitle, useLoad } from '../../lib/hooks.ts';
 import { useProject } from '../../lib/project.tsx';
 import { Link, navigate } from '../../lib/router.tsx';
@@ -186,7 +187,12 @@ export function BillingBoardPage({ params }: { params: Record<string, string> })
       <PageHeader
         title={vocabulary.invoicing}
         subtitle="Subcontractor billing board: one row per commitment for the open billing period."
-        actions={<Link to={`${base}/billing-periods`} className="btn btn-secondary">Billing periods</Link>}
+        actions={
+          <>
+            <Link to={`${base}/billing-periods`} className="btn btn-secondary">Billing periods</Link>{' '}
+            <ExportLinks href={`/api/v1/projects/${encodeURIComponent(projectId)}/invoice-register`} what="The invoice register: every invoice with its G702, paid and balance" />
+          </>
+        }
       />
 
       <ErrorBanner error={board.error} onRetry={() => void board.reload()} />
