@@ -212,7 +212,6 @@ export function parseSovTable(rows: readonly (readonly Cell[])[], mapping: SovCo
     for (const field of ['itemNumber', 'costCode', 'description'] as const) {
       const value = read(field);
       if (value.length > MAX_TEXT[field]) fail(field, `At most ${MAX_TEXT[field]} characters (this has ${value.length}).`);
-      // eslint-disable-next-line no-control-regex
       if (/[\u0000]|\p{Cs}/u.test(value)) fail(field, 'Holds a character that is not text.');
     }
     const money = parseMoneyCell(cells[columns.scheduledValue as number], locale);
