@@ -4,7 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import ExcelJS from 'exceljs';
+import { importSovCommand } from '../../src/cli/import-sov-command.ts';
 import type { Project } from '../../src/domain/project.ts';
 import type { User } from '../../src/domain/directory.ts';
 import { createTestApp, type ApiResponse, type TestApp } from '../support/api.ts';
@@ -199,5 +203,32 @@ describe('POST …/sov/import', () => {
     assert.equal(json.status, 415);
     const unknown = await send(adminToken, importPath(project, c.id, '?dryRun=true&amountColumn=X'), csv(good));
     assert.equal(unknown.status, 400);
+  });
+
+  test('payapp import-sov: dry run, row errors listed, then the import', async () => {
+    const c = await makeCommitment(t.db, project, { sov: [700] });
+    const { admin } = await systemAdminOf(t.db);
+    const dir = mkdtempSync(join(tmpdir(), 'sov-import-'));
+    const run = async (file: string, dryRun: boolean) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await importSovCommand(t.db, { project: project.id, commitment: c.id, file, as: admin.email, dryRun, mapping: {} }, { out: (l) => out.push(l), err: (l) => err.push(l) });
+      return { code, out: out.join('\n'), err: err.join('\n') };
+    };
+    const badFile = join(dir, 'bad.csv');
+    writeFileSync(badFile, 'Description,Amount\nOk,1\n,2\nX,1.001\n');
+    const bad = await run(badFile, false);
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /row 3, Description: Enter a description\.\n {2}row 4, Amount: "1\.001" has more than two decimals/);
+    const goodFile = join(dir, 'good.csv');
+    writeFileSync(goodFile, good);
+    const before = await sovOf(project, c.id);
+    const dry = await run(goodFile, true);
+    assert.deepEqual([dry.code, /Dry run: 3 lines, total 20,500\.50/.test(dry.out)], [0, true], dry.out + dry.err);
+    assert.deepEqual(await sovOf(project, c.id), before);
+    const done = await run(goodFile, false);
+    assert.equal(done.code, 0, done.err);
+    assert.equal((await sovOf(project, c.id)).totalCents, 2_050_050);
+    assert.equal((await run(goodFile, false)).code, 0, 'the command imports at the current version each time');
   });
 });
