@@ -46,7 +46,8 @@ const ImportSovSchema = z
       .openapi({ description: 'The header each field was read from.' }),
     lines: z.array(ImportedLineSchema),
     totalCents: z.number().int(),
-    sov: SovSchema.nullable().openapi({ description: 'After an import, the saved schedule of values; null on a dry run.' }),
+    // After an import, the saved schedule of values; absent on a dry run.
+    sov: SovSchema.optional(),
   })
   .openapi('SovImport');
 
@@ -66,7 +67,7 @@ sovImportRoutes.openapi(
       'Rows whose item number matches exactly one existing line update that line; the other existing lines are removed (refused if billed), as with PUT …/sov.',
     request: { params: CommitmentParams, query: ImportSovQuery, body: uploadBody },
     responses: {
-      200: { description: 'The parsed lines (dry run) or the imported SOV.', content: { 'application/json': { schema: ImportSovSchema } } },
+      200: { description: 'The parsed lines; after an import (not a dry run) also `sov`, the saved schedule of values.', content: { 'application/json': { schema: ImportSovSchema } } },
       400: errors[400],
       401: errors[401],
       403: errors[403],
@@ -100,10 +101,10 @@ sovImportRoutes.openapi(
         mapping: result.mapping,
         lines: result.lines,
         totalCents: sumCents(result.lines.map((l) => l.scheduledValueCents)),
-        sov:
-          result.saved === null || result.version === null
-            ? null
-            : { version: result.version, lines: result.saved.map(presentSovLine), totalCents: sumCents(result.saved.map((l) => l.scheduledValueCents)) },
+        ...(result.saved !== null &&
+          result.version !== null && {
+            sov: { version: result.version, lines: result.saved.map(presentSovLine), totalCents: sumCents(result.saved.map((l) => l.scheduledValueCents)) },
+          }),
       },
       200,
     );

@@ -61,7 +61,7 @@ describe('POST …/sov/import', () => {
     const preview = await send(adminToken, importPath(project, c.id, '?dryRun=true'), csv(good));
     assert.equal(preview.status, 200, JSON.stringify(preview.body));
     assert.equal(preview.body.dryRun, true);
-    assert.equal(preview.body.sov, null);
+    assert.equal(preview.body.sov, undefined);
     assert.equal(preview.body.totalCents, 2_050_050);
     assert.deepEqual(
       preview.body.lines.map((l: { row: number; itemNumber: string; description: string; scheduledValueCents: number }) => [l.row, l.itemNumber, l.description, l.scheduledValueCents]),

@@ -3253,7 +3253,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description The parsed lines (dry run) or the imported SOV. */
+                /** @description The parsed lines; after an import (not a dry run) also `sov`, the saved schedule of values. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -7787,7 +7787,7 @@ export interface components {
                 lineId: string | null;
             }[];
             totalCents: number;
-            sov: components["schemas"]["ScheduleOfValues"] & (Record<string, never> | null);
+            sov?: components["schemas"]["ScheduleOfValues"];
         };
         SubcontractorSov: {
             commitmentId: string;
