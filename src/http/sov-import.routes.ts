@@ -5,11 +5,13 @@
  * upload stays a multipart body with its one field, `file` (decision 004).
  */
 import { createRoute, z } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { sumCents } from '../domain/money.ts';
 import { importSov } from '../services/commitments/import-sov.ts';
 import { SovSchema } from './commitments.schemas.ts';
 import { CommitmentParams, errors, MAX_INT4, strictQuery } from './common.schemas.ts';
-import { requireViewer } from './context.ts';
+import { requireViewer, type Env } from './context.ts';
+import { validationError } from './errors.ts';
 import { presentSovLine } from './presenters.ts';
 import { createRouter } from './router.ts';
 import { requireMultipart, uploadBody, uploadLimit, readUploadedFile } from './uploads.ts';
@@ -53,7 +55,14 @@ const ImportSovSchema = z
 
 export const sovImportRoutes = createRouter();
 
-sovImportRoutes.use('/projects/:projectId/commitments/:commitmentId/sov/import', requireMultipart, uploadLimit);
+/** The query string is checked before the body's type, so a misspelt parameter is named whatever was sent. */
+const checkQueryFirst: MiddlewareHandler<Env> = async (c, next) => {
+  const result = ImportSovQuery.safeParse(c.req.query());
+  if (!result.success) throw validationError(result.error.issues, 'query');
+  await next();
+};
+
+sovImportRoutes.use('/projects/:projectId/commitments/:commitmentId/sov/import', checkQueryFirst, requireMultipart, uploadLimit);
 
 sovImportRoutes.openapi(
   createRoute({
