@@ -12,6 +12,8 @@ type Preview = Schemas['SovImport'];
 type Sov = Schemas['ScheduleOfValues'];
 type RowProblem = { row?: number; column?: string; message: string };
 
+const FIELD_LABELS: Record<string, string> = { itemNumber: 'item', description: 'description', costCode: 'cost code', scheduledValue: 'scheduled value' };
+
 /** Lines shown in the preview; the total and the count cover them all. */
 const PREVIEW_ROWS = 200;
 
@@ -124,11 +126,13 @@ export function SovImport({
       {preview ? (
         <div>
           <Notice>
-            {preview.lines.length} lines, total <Money cents={preview.totalCents} />. Columns read:{' '}
-            {Object.entries(preview.mapping)
-              .map(([field, header]) => `${field} ← “${header}”`)
-              .join(', ')}
-            .
+            <p>
+              {preview.lines.length} lines, total <Money cents={preview.totalCents} />. Columns read:{' '}
+              {Object.entries(preview.mapping)
+                .map(([field, header]) => `${FIELD_LABELS[field] ?? field} from “${header}”`)
+                .join(', ')}
+              .
+            </p>
           </Notice>
           <div className="table-wrap">
             <table className="table">
