@@ -3,7 +3,7 @@
  * each one's summary line (figures beside targets) at the end. PGlite by default; DATABASE_URL runs
  * them on PostgreSQL (each bench makes a fresh database of its own on that server and drops it).
  *
- *   npm run bench                      spike, invoice-2000, board, invites, startup, pdf-2000, xlsx-2000
+ *   npm run bench                      spike, invoice-2000, board, invites, startup, pdf-2000, xlsx-2000, import-10000
  *   npm run bench -- spike board       only those
  *   npm run bench -- all               also demo-load and grid-1000 (Chromium, builds the UI)
  *
@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from './support.ts';
 
-const DEFAULT = ['spike', 'invoice-2000', 'board', 'invites', 'startup', 'pdf-2000', 'xlsx-2000'];
+const DEFAULT = ['spike', 'invoice-2000', 'board', 'invites', 'startup', 'pdf-2000', 'xlsx-2000', 'import-10000'];
 const ALL = [...DEFAULT, 'demo-load', 'grid-1000'];
 
 const asked = process.argv.slice(2);

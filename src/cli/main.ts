@@ -11,6 +11,8 @@
  *   payapp restore <file> [--force]  restore a backup into an empty database (--force: replace)
  *   payapp audit verify          check every audit chain; exits 1 at a broken link
  *   payapp export register|invoice|sov --as EMAIL --project ID …  a spreadsheet export to a file
+ *   payapp import-sov --project P --commitment C --file F --as EMAIL [--dry-run]
+ *                                replace a commitment's SOV from a CSV or XLSX file (import-sov-command.ts)
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
@@ -25,6 +27,7 @@ import { issueInvitation } from '../services/directory/issue-invitation.ts';
 import { isDatabaseEmpty, loadDemo, printDemoAccounts } from '../demo/load-demo.ts';
 import { auditCommand, backupCommand, restoreCommand } from './data-commands.ts';
 import { exportCommand } from './export-command.ts';
+import { importSovCommand } from './import-sov-command.ts';
 
 const USAGE = `usage: payapp <command> [options]
 
@@ -40,7 +43,11 @@ commands:
   restore <file> [--force]       restore a backup into an empty database; --force replaces a non-empty one
   audit verify                   check every audit log chain; exits 1 and names the first broken link
   export register|invoice|sov --as EMAIL --project ID [--invoice ID] [--commitment ID] [--format csv|xlsx] [--out FILE]
-                                 a spreadsheet export (as the API gives it to that person) written to a file`;
+                                 a spreadsheet export (as the API gives it to that person) written to a file
+  import-sov --project P --commitment C --file F --as EMAIL [--dry-run]
+             [--item-column H] [--description-column H] [--cost-code-column H] [--amount-column H]
+                                 replace a commitment's SOV from a CSV or XLSX file, acting as EMAIL
+                                 (nothing is written unless every row is valid; --dry-run checks only)`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -64,6 +71,15 @@ async function main(argv: string[]): Promise<number> {
       name: { type: 'string' },
       password: { type: 'string' },
       company: { type: 'string' },
+      project: { type: 'string' },
+      commitment: { type: 'string' },
+      file: { type: 'string' },
+      as: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      'item-column': { type: 'string' },
+      'description-column': { type: 'string' },
+      'cost-code-column': { type: 'string' },
+      'amount-column': { type: 'string' },
     },
     allowPositionals: false,
   });
@@ -170,6 +186,24 @@ async function main(argv: string[]): Promise<number> {
         console.log(`${link.url}\n(single use, expires ${link.expiresAt.toISOString()})`);
         return 0;
       }
+      case 'import-sov':
+        return importSovCommand(
+          database.db,
+          {
+            project: values.project,
+            commitment: values.commitment,
+            file: values.file,
+            as: values.as,
+            dryRun: values['dry-run'],
+            mapping: {
+              ...(values['item-column'] && { itemNumber: values['item-column'] }),
+              ...(values['description-column'] && { description: values['description-column'] }),
+              ...(values['cost-code-column'] && { costCode: values['cost-code-column'] }),
+              ...(values['amount-column'] && { scheduledValue: values['amount-column'] }),
+            },
+          },
+          { out: (l) => console.log(l), err: (l) => console.error(l) },
+        );
       default:
         console.error(`Unknown command "${command}".\n${USAGE}`);
         return 1;

@@ -2,6 +2,7 @@
 import type { ChangeOrder, ChangeOrderLine, ChangeOrderStatus } from '../domain/change-order.ts';
 import type { SovLine } from '../domain/commitment.ts';
 import { notFound } from '../domain/errors.ts';
+import { sql } from 'kysely';
 import type { DbOrTrx } from './database.ts';
 import { isUuid } from './ids.ts';
 import type { ChangeOrderLineRow, ChangeOrderRow, SovLineRow } from './tables.ts';
@@ -161,4 +162,25 @@ export async function isChangeOrderNumberTaken(
     .where('number', '=', number);
   if (exceptId) q = q.where('id', '<>', exceptId);
   return (await q.executeTakeFirst()) !== undefined;
+}
+
+export type SovLineUpdate = { id: string; position: number; itemNumber: string; costCode: string; description: string; scheduledValueCents: number };
+
+/**
+ * Sets every given line of one commitment's SOV (position, texts, amount) in one UPDATE per 2,000
+ * lines: a whole-SOV save or an import that keeps 10,000 lines must not be 10,000 statements.
+ * The commitment is compared through each row, not as a constant: with a constant, lines inserted
+ * in the same transaction (no statistics yet) made the planner expect one line and loop over the
+ * whole JSON for each of 10,000 — 3 s per 2,000 lines instead of 30 ms. Keyed by id, it looks
+ * each line up by its primary key.
+ */
+export async function updateSovLines(db: DbOrTrx, tenantId: string, commitmentId: string, lines: readonly SovLineUpdate[], now: Date): Promise<void> {
+  for (let i = 0; i < lines.length; i += 2000) {
+    const rows = lines.slice(i, i + 2000).map((l) => ({ id: l.id, cid: commitmentId, p: l.position, i: l.itemNumber, c: l.costCode, d: l.description, v: l.scheduledValueCents }));
+    await sql`
+      update sov_lines s set position = v.p, item_number = v.i, cost_code = v.c, description = v.d, scheduled_value_cents = v.v, updated_at = ${now}
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id uuid, cid uuid, p int, i text, c text, d text, v bigint)
+      where s.id = v.id and s.tenant_id = ${tenantId} and s.commitment_id = v.cid
+    `.execute(db);
+  }
 }

@@ -41,6 +41,8 @@ export type ErrorCode =
   | 'private_list_contact'
   | 'accounting_method_locked'
   | 'sov_line_billed'
+  /** A spreadsheet import with problems in some rows: `details` lists every row, nothing was written. */
+  | 'sov_import_invalid'
   // Subcontractor SOV
   | 'ssov_not_allocated'
   | 'ssov_line_billed'
@@ -62,7 +64,16 @@ export type ErrorCode =
  * the request — docs/decisions/004-error-model.md), what (in words), which rule (when one did),
  * and which stored line it concerns (always by id, never in the path).
  */
-export type ErrorDetail = { path: string; message: string; code?: string; lineId?: string; sovLineId?: string };
+export type ErrorDetail = {
+  path: string;
+  message: string;
+  code?: string;
+  lineId?: string;
+  sovLineId?: string;
+  /** A spreadsheet import's problem: the 1-based row as the spreadsheet shows it, and the column's header. */
+  row?: number;
+  column?: string;
+};
 
 export class DomainError extends Error {
   readonly code: ErrorCode;

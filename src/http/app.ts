@@ -15,6 +15,7 @@ import { projectRoutes } from './projects.routes.ts';
 import { renderApiReference } from './api-reference.ts';
 import { sessionRoutes } from './session.routes.ts';
 import { sovRoutes } from './sov.routes.ts';
+import { sovImportRoutes } from './sov-import.routes.ts';
 import { ssovRoutes } from './ssov.routes.ts';
 import { billingRoutes } from './billing.routes.ts';
 import { invoicePdfRoutes } from './invoice-pdf.routes.ts';
@@ -103,6 +104,7 @@ export function createApp(deps: AppDeps, options: { webRoot?: string; lifecycle?
   app.route('/api/v1', projectRoutes);
   app.route('/api/v1', commitmentRoutes);
   app.route('/api/v1', sovRoutes);
+  app.route('/api/v1', sovImportRoutes);
   app.route('/api/v1', ssovRoutes);
   app.route('/api/v1', billingRoutes);
   app.route('/api/v1', invoiceRoutes);

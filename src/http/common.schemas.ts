@@ -47,6 +47,8 @@ export const ErrorResponse = z
               code: z.string().optional().openapi({ description: '`unknown_field` for a key the request may not carry; `invalid_text` for text holding a NUL or an unpaired UTF-16 surrogate; otherwise the rule that refused it.' }),
               lineId: z.string().optional().openapi({ description: 'The stored line this is about, by id. `path` still gives its position in the request; for a line the request does not carry, `path` is the array (e.g. `lines`).' }),
               sovLineId: z.string().optional().openapi({ description: 'The schedule-of-values line this is about (Subcontractor SOV allocation).' }),
+              row: z.number().int().optional().openapi({ description: 'A spreadsheet import: the row, 1-based as the spreadsheet shows it.' }),
+              column: z.string().optional().openapi({ description: "A spreadsheet import: the column's header (or letter)." }),
             }),
           ),
           z.record(z.string(), z.unknown()),

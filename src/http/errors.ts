@@ -38,6 +38,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   private_list_contact: 422,
   accounting_method_locked: 422,
   sov_line_billed: 422,
+  sov_import_invalid: 422,
   ssov_not_allocated: 422,
   ssov_line_billed: 422,
   change_order_locked: 422,

@@ -71,6 +71,7 @@ const TABLE: Record<string, string> = {
   'GET /projects/{projectId}/commitments/{commitmentId}/sov':                                       '401     2xx     2xx     404/2xx 404/2xx 404     404     2xx     404/2xx 404/2xx 403/2xx 2xx     401     401     404',
   'GET /projects/{projectId}/commitments/{commitmentId}/sov/export':                               '401     2xx     2xx     404/2xx 404/2xx 404     404     2xx     404/2xx 404/2xx 403/2xx 2xx     401     401     404',
   'PUT /projects/{projectId}/commitments/{commitmentId}/sov':                                       '401     2xx     2xx     404/403 404/403 404     404     403     404/403 404/403 403     2xx     401     401     404',
+  'POST /projects/{projectId}/commitments/{commitmentId}/sov/import':                               '401     2xx     2xx     404/403 404/403 404     404     403     404/403 404/403 403     2xx     401     401     404',
   'POST /projects/{projectId}/commitments/{commitmentId}/sov/lines':                                '401     2xx     2xx     404/403 404/403 404     404     403     404/403 404/403 403     2xx     401     401     404',
   'PATCH /projects/{projectId}/commitments/{commitmentId}/sov/lines/{lineId}':                      '401     2xx     2xx     404/403 404/403 404     404     403     404/403 404/403 403     2xx     401     401     404',
   'DELETE /projects/{projectId}/commitments/{commitmentId}/sov/lines/{lineId}':                     '401     2xx     2xx     404/403 404/403 404     404     403     404/403 404/403 403     2xx     401     401     404',

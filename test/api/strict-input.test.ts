@@ -222,7 +222,7 @@ describe('every operation refuses keys it does not declare', () => {
         checked += 1;
       }
     }
-    assert.equal(checked, 2, 'invoice and payment attachments');
+    assert.equal(checked, 3, 'invoice and payment attachments, SOV import');
   });
 
   test('"did you mean" names the declared key a typo was meant to be, and only a close one', () => {

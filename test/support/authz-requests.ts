@@ -9,6 +9,7 @@
  *   shares one per route and kind, its version read just before each call;
  * - what a call removes (an attachment, a payment, an SOV line) is made for that call.
  */
+import { formatCentsPlain } from '../../src/domain/money.ts';
 import { newMessageId } from '../../src/services/notifications/enqueue-email.ts';
 import { addInvoiceContact, addPrivateListUser } from '../../src/services/commitments/invoice-contacts.ts';
 import { createApiToken } from '../../src/services/auth/api-tokens.ts';
@@ -197,6 +198,13 @@ export const REQUESTS: Record<string, Prepare> = {
       { description: 'Line 2', scheduledValueCents: b },
     ];
     return { method: 'PUT', path: `${c(w, cell, id)}/sov`, json: { version: await versionOf.commitment(w, id), lines } };
+  },
+  'POST /api/v1/projects/{projectId}/commitments/{commitmentId}/sov/import': async (w, cell) => {
+    const { id } = await stableCommitment(w, cell, 'import sov');
+    const [a = 0, b = 0] = SENTINELS[cell.kind].sov;
+    const csv = `Item,Description,Scheduled Value\n1,Line 1,${formatCentsPlain(a)}\n2,Line 2,${formatCentsPlain(b)}\n`;
+    const file = { name: 'sov.csv', type: 'text/csv', bytes: new TextEncoder().encode(csv) };
+    return { method: 'POST', path: `${c(w, cell, id)}/sov/import?version=${await versionOf.commitment(w, id)}`, file };
   },
   'POST /api/v1/projects/{projectId}/commitments/{commitmentId}/sov/lines': async (w, cell) => {
     const { id } = await stableCommitment(w, cell, 'add sov line');

@@ -9,7 +9,7 @@ import { recordAudit } from '../../db/audit.queries.ts';
 import type { Db, Trx } from '../../db/database.ts';
 import { isUuid } from '../../db/ids.ts';
 import { addMissingInvoiceLines, deleteUnbilledInvoiceLines, findBilledSovLineIds } from '../../db/invoices.queries.ts';
-import { getSovLine, listSovLines, nextSovPosition, sovLineFromRow } from '../../db/sov.queries.ts';
+import { getSovLine, listSovLines, nextSovPosition, sovLineFromRow, updateSovLines, type SovLineUpdate } from '../../db/sov.queries.ts';
 import { loadCommitmentForWrite } from './load-for-write.ts';
 
 async function bumpCommitmentVersion(trx: Trx, tenantId: string, commitmentId: string, now: Date): Promise<number> {
@@ -185,6 +185,7 @@ export async function replaceSovLines(
     await assertSovLinesDeletable(trx, tenantId, removed);
     if (removed.length > 0) await trx.deleteFrom('sovLines').where('tenantId', '=', tenantId).where('id', 'in', removed).execute();
     const inserts = [];
+    const updates: SovLineUpdate[] = [];
     for (const [index, line] of input.lines.entries()) {
       const values = {
         position: index + 1,
@@ -192,11 +193,11 @@ export async function replaceSovLines(
         costCode: line.costCode ?? '',
         description: line.description.trim(),
         scheduledValueCents: line.scheduledValueCents,
-        updatedAt: now,
       };
-      if (line.id) await trx.updateTable('sovLines').set(values).where('tenantId', '=', tenantId).where('id', '=', line.id).execute();
-      else inserts.push({ ...values, tenantId, commitmentId, createdAt: now });
+      if (line.id) updates.push({ id: line.id, ...values });
+      else inserts.push({ ...values, updatedAt: now, tenantId, commitmentId, createdAt: now });
     }
+    await updateSovLines(trx, tenantId, commitmentId, updates, now);
     // One multi-row insert per 500 new lines: an SOV of hundreds of lines saves in a few statements.
     for (let i = 0; i < inserts.length; i += 500) {
       await trx.insertInto('sovLines').values(inserts.slice(i, i + 500)).execute();

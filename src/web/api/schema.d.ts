@@ -3208,6 +3208,158 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/projects/{projectId}/commitments/{commitmentId}/sov/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import the schedule of values from a CSV or XLSX file (or preview it)
+         * @description The first non-empty row is the header. Amounts are read in the project's locale ("1,234.50", "$1,234.50"; in en-CA also "1 234,50 $"); negatives and more than two decimals are refused. Nothing is written unless every row is valid: otherwise 422 `sov_import_invalid` with one `details` entry per problem (`row`, `column`, `message`). Rows whose item number matches exactly one existing line update that line; the other existing lines are removed (refused if billed), as with PUT …/sov.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description `true`: parse and answer the lines, write nothing. */
+                    dryRun?: "true" | "false";
+                    /** @description The commitment version the import replaces (or If-Match). Required unless a dry run. */
+                    version?: number | null;
+                    /** @description Header of the item-number column (default: guessed — "Item", "No", "Line" …). */
+                    itemNumberColumn?: string;
+                    /** @description Header of the description column (default: "Description", "Desc" …). */
+                    descriptionColumn?: string;
+                    /** @description Header of the cost-code column (default: "Cost Code", "Code" …). */
+                    costCodeColumn?: string;
+                    /** @description Header of the amount column (default: "Scheduled Value", "Amount", "Value" …). */
+                    scheduledValueColumn?: string;
+                };
+                header?: never;
+                path: {
+                    projectId: string;
+                    commitmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": {
+                        /** Format: binary */
+                        file?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The parsed lines; after an import (not a dry run) also `sov`, the saved schedule of values. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SovImport"];
+                    };
+                };
+                /** @description Invalid input: `error.field` names the offending field. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Signed in, but not allowed to do this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found — or not visible to you, which answers the same. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict: a stale version or a duplicate. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match names a version that is no longer current. */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too large. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not multipart. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A business rule refused the change; `error.code` says which. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No version on an import. */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{projectId}/commitments/{commitmentId}/ssov": {
         parameters: {
             query?: never;
@@ -7364,6 +7516,10 @@ export interface components {
                     lineId?: string;
                     /** @description The schedule-of-values line this is about (Subcontractor SOV allocation). */
                     sovLineId?: string;
+                    /** @description A spreadsheet import: the row, 1-based as the spreadsheet shows it. */
+                    row?: number;
+                    /** @description A spreadsheet import: the column's header (or letter). */
+                    column?: string;
                 }[] | {
                     [key: string]: unknown;
                 };
@@ -7849,6 +8005,28 @@ export interface components {
                  */
                 amountCents: number;
             }[];
+        };
+        SovImport: {
+            dryRun: boolean;
+            /** @description The header each field was read from. */
+            mapping: {
+                itemNumber?: string;
+                description?: string;
+                costCode?: string;
+                scheduledValue?: string;
+            };
+            lines: {
+                /** @description The row in the file, 1-based as the spreadsheet shows it. */
+                row: number;
+                itemNumber: string;
+                costCode: string;
+                description: string;
+                scheduledValueCents: number;
+                /** @description The existing SOV line this row updates (same item number); null for a new line. */
+                lineId: string | null;
+            }[];
+            totalCents: number;
+            sov?: components["schemas"]["ScheduleOfValues"];
         };
         SubcontractorSov: {
             commitmentId: string;

@@ -7,6 +7,7 @@ import { useLoad } from '../../lib/hooks.ts';
 import { useProjectFormat } from '../../lib/project.tsx';
 import { formatMoney } from '../../../domain/format.ts';
 import { ConflictNotice, toApiError, useFlash, useFocusFirstError, useReportDirty, type ChangeLine } from './form-kit.tsx';
+import { SovImport } from './sov-import.tsx';
 import { LinesGrid, rowErrorsFromServer, rowsFrom, rowsSignature, validateRows, type LineRow, type RowErrors } from './lines-grid.tsx';
 
 type Sov = Schemas['ScheduleOfValues'];
@@ -222,6 +223,22 @@ export function SovEditor({
       <div ref={gridRef}>
         <LinesGrid caption="Schedule of values lines" rows={rows} setRows={setRows} errors={errors} amountLabel="Scheduled value" allowNegative={false} />
       </div>
+      <SovImport
+        projectId={projectId}
+        commitmentId={commitmentId}
+        version={base.version}
+        disabled={dirty || busy || !!conflict}
+        onImported={(saved) => {
+          const fresh = toRows(saved);
+          setBase({ version: saved.version, rows: fresh });
+          setRows(fresh);
+          setErrors({});
+          setFailure(null);
+          sov.setData(saved);
+          setFlash(`Schedule of values imported: ${saved.lines.length} lines.`);
+          onSaved(saved.version);
+        }}
+      />
       <div className="cm-save-bar" aria-live="polite">
         {dirty ? <span className="cm-unsaved">Unsaved changes to the schedule of values</span> : <span className="muted">All changes saved</span>}
         <Button
