@@ -178,8 +178,10 @@ export function resolveSovColumns(
   return { columns, names, errors };
 }
 
+const TOTALS_LABEL = /^(grand\s+)?totals?:?$/i;
+
 /**
- * A spreadsheet's rows to SOV lines, in file order. Empty rows are skipped. Every row is checked and
+ * A spreadsheet's rows to SOV lines, in file order. Empty rows and a totals row are skipped. Every row is checked and
  * every problem reported (row, column, what is wrong) — the caller writes nothing unless there are none.
  */
 export function parseSovTable(rows: readonly (readonly Cell[])[], mapping: SovColumnMapping, locale: Locale): SovImportResult {
@@ -202,6 +204,9 @@ export function parseSovTable(rows: readonly (readonly Cell[])[], mapping: SovCo
     const read = (field: SovImportField): string => (columns[field] === undefined ? '' : cellText(cells[columns[field]]).trim());
     const mapped = SOV_IMPORT_FIELDS.filter((f) => columns[f] !== undefined);
     if (mapped.every((f) => read(f) === '')) continue;
+    // A totals row ("Total" in the item column and no description — as spreadsheets, ours included,
+    // end a schedule of values) is not a line.
+    if (read('description') === '' && TOTALS_LABEL.test(read('itemNumber'))) continue;
     let isValid = true;
     const fail = (field: SovImportField, message: string) => {
       errors.push({ row, column: columnName(field), message });

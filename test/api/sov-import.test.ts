@@ -232,3 +232,25 @@ describe('POST …/sov/import', () => {
     assert.equal((await run(goodFile, false)).code, 0, 'the command imports at the current version each time');
   });
 });
+
+describe('export → import round trip', () => {
+  test('a SOV exported as CSV and as XLSX imports into another commitment as the same lines', async () => {
+    const source = await makeCommitment(t.db, project, { sov: [1_250_000, 800_050, 1, 0] });
+    const exported = await sovOf(project, source.id);
+    const lines = (sov: { lines: { itemNumber: string; description: string; costCode: string; scheduledValueCents: number }[] }) =>
+      sov.lines.map((l) => [l.itemNumber, l.description, l.costCode, l.scheduledValueCents]);
+    for (const format of ['csv', 'xlsx'] as const) {
+      const res = await t.app.request(`/api/v1/projects/${project.id}/commitments/${source.id}/sov/export?format=${format}`, {
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
+      assert.equal(res.status, 200);
+      const bytes = Buffer.from(await res.arrayBuffer());
+      const target = await makeCommitment(t.db, project);
+      const version = (await sovOf(project, target.id)).version;
+      const file = format === 'csv' ? { name: 'sov.csv', type: 'text/csv', bytes } : { name: 'sov.xlsx', type: XLSX_TYPE, bytes };
+      const imported = await send(adminToken, importPath(project, target.id, `?version=${version}`), file);
+      assert.equal(imported.status, 200, `${format}: ${JSON.stringify(imported.body)}`);
+      assert.deepEqual(lines(await sovOf(project, target.id)), lines(exported), format);
+    }
+  });
+});

@@ -129,6 +129,14 @@ describe('parseSovTable', () => {
     ]);
   });
 
+  test('a totals row ("Total", no description) is not a line; "Total" with a description is', () => {
+    const result = parseSovTable([header, ['1', 'Sitework', '', '100'], ['Total', '', '', '100'], ['TOTAL', 'Total station rental', '', '5']], {}, 'en-US');
+    assert.deepEqual(result.ok && result.lines.map((l) => [l.row, l.itemNumber, l.description]), [
+      [2, '1', 'Sitework'],
+      [4, 'TOTAL', 'Total station rental'],
+    ]);
+  });
+
   test('given errors in several rows, when parsed, then every one is listed with its row and column, and no lines', () => {
     const result = parseSovTable(
       [header, ['1', 'Sitework', '', '1,234.567'], ['2', '', '', '100'], ['3', 'Ok', '', '100'], ['4', 'Neg', '', '(5.00)'], ['5', 'x'.repeat(1001), '', 'abc']],
